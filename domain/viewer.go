@@ -1,0 +1,76 @@
+package domain
+
+import "context"
+
+// Role is what a viewer is to the catalogue.
+type Role string
+
+const (
+	RolePublic     Role = "PUBLIC"     // no token
+	RolePerson     Role = "PERSON"     // an authenticated citizen or organisation
+	RoleDepartment Role = "DEPARTMENT" // staff of one department
+	RoleAuthority  Role = "AUTHORITY"  // the data authority
+	RoleAuditor    Role = "AUDITOR"    // reads everything, changes nothing
+)
+
+// Viewer is who is asking. The zero Viewer is PUBLIC.
+type Viewer struct {
+	Role Role
+	// Subject is the token's sub claim: who the caller is.
+	Subject string
+	// DepartmentID is the viewer's department for RoleDepartment.
+	DepartmentID int64
+	// DataSubject is the ID-card number or credit code of a PERSON viewer.
+	DataSubject string
+}
+
+// Public is the viewer of a request without a token.
+var Public = Viewer{Role: RolePublic}
+
+type viewerKey struct{}
+
+// WithViewer returns a context carrying v.
+func WithViewer(ctx context.Context, v Viewer) context.Context {
+	return context.WithValue(ctx, viewerKey{}, v)
+}
+
+// ViewerFrom returns the context's viewer, or Public when there is none.
+func ViewerFrom(ctx context.Context) Viewer {
+	if v, ok := ctx.Value(viewerKey{}).(Viewer); ok {
+		return v
+	}
+	return Public
+}
+
+// ResourceScope is the set of resource rows a viewer may know exist. The
+// store turns it into a SQL WHERE clause, so lists, counts, cursors, search
+// and lookups agree with what is shown.
+type ResourceScope struct {
+	// All: every resource in every status.
+	All bool
+	// PublishedOnly: only PUBLISHED resources (plus OwnDepartmentID's own).
+	PublishedOnly bool
+	// ExcludeOpenNone: hide resources whose open type is NONE.
+	ExcludeOpenNone bool
+	// OwnDepartmentID, when non-zero, adds that department's own resources in
+	// any status.
+	OwnDepartmentID int64
+}
+
+// ResourceScopeFor decides which resource rows v may see.
+func ResourceScopeFor(v Viewer) ResourceScope {
+	switch v.Role {
+	case RoleAuthority, RoleAuditor:
+		// SECURITY: the authority reviews and the auditor traces everything.
+		return ResourceScope{All: true}
+	case RoleDepartment:
+		// SECURITY: the catalogue is published to all departments; a
+		// department also sees its own entries in any status.
+		return ResourceScope{PublishedOnly: true, OwnDepartmentID: v.DepartmentID}
+	default:
+		// SECURITY: the public sees only the open catalogue: published
+		// entries whose open type is not NONE (NY 44: 不予开放 entries are
+		// not in the open catalogue at all).
+		return ResourceScope{PublishedOnly: true, ExcludeOpenNone: true}
+	}
+}

@@ -1,0 +1,164 @@
+// Package store keeps the catalogue in PostgreSQL through pgx. It
+// implements domain.Catalogue; every mutating method owns its transaction.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+
+	"github.com/citydata/catalogue/domain"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// DB is the catalogue's PostgreSQL database.
+type DB struct {
+	pool *pgxpool.Pool
+}
+
+var _ domain.Catalogue = (*DB)(nil)
+
+// Config says how to reach the database.
+type Config struct {
+	URL string
+	// MaxConns caps the pool; zero keeps pgx's default (max(4, cores)).
+	MaxConns int32
+	// Tracer, when set, sees every statement (tests count them with it).
+	Tracer pgx.QueryTracer
+}
+
+// Open connects to the database and checks that it answers.
+func Open(ctx context.Context, cfg Config) (*DB, error) {
+	pc, err := pgxpool.ParseConfig(cfg.URL)
+	if err != nil {
+		return nil, fmt.Errorf("parse database URL: %w", err)
+	}
+	if cfg.MaxConns > 0 {
+		pc.MaxConns = cfg.MaxConns
+	}
+	if cfg.Tracer != nil {
+		pc.ConnConfig.Tracer = cfg.Tracer
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, pc)
+	if err != nil {
+		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("connect to database %s: %w", redact(pc.ConnConfig), err)
+	}
+	return &DB{pool: pool}, nil
+}
+
+func redact(c *pgx.ConnConfig) string {
+	return fmt.Sprintf("%s@%s:%d/%s", c.User, c.Host, c.Port, c.Database)
+}
+
+// Close closes the pool.
+func (db *DB) Close() { db.pool.Close() }
+
+// Ping reports whether the database answers.
+func (db *DB) Ping(ctx context.Context) error { return db.pool.Ping(ctx) }
+
+// Migrate brings the schema up to date with the embedded migrations.
+func (db *DB) Migrate(ctx context.Context, log *slog.Logger) error {
+	sqldb := stdlib.OpenDBFromPool(db.pool)
+	defer sqldb.Close()
+	return migrate(ctx, sqldb, log)
+}
+
+func migrate(ctx context.Context, sqldb *sql.DB, log *slog.Logger) error {
+	dir, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return err
+	}
+	p, err := goose.NewProvider(goose.DialectPostgres, sqldb, dir)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	results, err := p.Up(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	for _, r := range results {
+		if log != nil {
+			log.Info("migrated", "version", r.Source.Version, "file", r.Source.Path, "took", r.Duration)
+		}
+	}
+	return nil
+}
+
+// Empty reports whether the catalogue holds no department yet, so that
+// `catalogue serve` loads the demo catalogue only into a new database.
+func (db *DB) Empty(ctx context.Context) (bool, error) {
+	var exists bool
+	err := db.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM departments)`).Scan(&exists)
+	return !exists, err
+}
+
+// Tx runs fn in a transaction, committing when it returns nil.
+func (db *DB) Tx(ctx context.Context, fn func(*Tx) error) error {
+	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error { return fn(&Tx{tx: tx}) })
+}
+
+// Tx is a transaction for writes.
+type Tx struct {
+	tx pgx.Tx
+}
+
+// constraintErrors maps constraint names to the error a user sees.
+var constraintErrors = map[string]*domain.Error{
+	"departments_credit_code_key":            {Code: domain.EConflict, Message: "a department with this credit code already exists"},
+	"departments_credit_code_check":          {Code: domain.EInvalid, Message: "credit code is not a GB 32100 unified social credit code"},
+	"resources_code_key":                     {Code: domain.EConflict, Message: "a resource with this code already exists"},
+	"data_items_resource_name_key":           {Code: domain.EConflict, Message: "a resource cannot have two data items of the same name"},
+	"data_elements_code_key":                 {Code: domain.EConflict, Message: "一数一源 (MZ 11): this data element already has a source department; a second department cannot claim it"},
+	"data_elements_name_key":                 {Code: domain.EConflict, Message: "一数一源 (MZ 11): a data element of this name already has a source department; a second department cannot claim it"},
+	"resource_data_elements_one_source_fkey": {Code: domain.EConflict, Message: "一数一源 (MZ 11): a resource may carry a data element only if its source department is the element's source department"},
+	"theme_databases_code_key":               {Code: domain.EConflict, Message: "a theme database with this code already exists"},
+}
+
+// mapError turns a PostgreSQL constraint violation into the domain error a
+// user can act on, by constraint name; anything else is returned as is.
+func mapError(err error) error {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.ConstraintName != "" {
+		if e, ok := constraintErrors[pgErr.ConstraintName]; ok {
+			return fmt.Errorf("%w (%s)", e, pgErr.ConstraintName)
+		}
+	}
+	return err
+}
+
+// CreateDatabase creates the database name on the server at adminURL
+// unless it exists.
+func CreateDatabase(ctx context.Context, adminURL, name string) error {
+	conn, err := pgx.Connect(ctx, adminURL)
+	if err != nil {
+		return fmt.Errorf("connect to %s: %w", name, err)
+	}
+	defer conn.Close(ctx)
+	var exists bool
+	if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name).Scan(&exists); err != nil {
+		return fmt.Errorf("look for database %s: %w", name, err)
+	}
+	if exists {
+		return nil
+	}
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
+		return fmt.Errorf("create database %s: %w", name, err)
+	}
+	return nil
+}

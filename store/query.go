@@ -1,0 +1,131 @@
+package store
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	"github.com/citydata/catalogue/domain"
+)
+
+// query builds a SELECT's WHERE clause with numbered parameters.
+type query struct {
+	where []string
+	args  []any
+}
+
+// arg adds a parameter and returns its placeholder.
+func (q *query) arg(v any) string {
+	q.args = append(q.args, v)
+	return "$" + strconv.Itoa(len(q.args))
+}
+
+// and adds a condition; %s-free, placeholders come from arg.
+func (q *query) and(cond string) { q.where = append(q.where, cond) }
+
+func (q *query) whereSQL() string {
+	if len(q.where) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(q.where, " AND ")
+}
+
+// clone copies q so that a count can share the filter but not the cursor.
+func (q *query) clone() *query {
+	return &query{where: append([]string(nil), q.where...), args: append([]any(nil), q.args...)}
+}
+
+// cursor is the decoded form of an opaque cursor: the ordering it belongs
+// to, the row's sort value and its ID.
+type cursor struct {
+	Order string `json:"o"`
+	Value string `json:"v"`
+	ID    int64  `json:"i"`
+}
+
+func encodeCursor(order, value string, id int64) string {
+	b, _ := json.Marshal(cursor{Order: order, Value: value, ID: id})
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// decodeCursor parses an after cursor made for order. An empty string is
+// no cursor.
+func decodeCursor(s, order string) (*cursor, error) {
+	if s == "" {
+		return nil, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	var c cursor
+	if err == nil {
+		err = json.Unmarshal(b, &c)
+	}
+	if err != nil || c.ID <= 0 {
+		return nil, domain.Errorf(domain.EInvalid, "after: %q is not a cursor from this list; pass the endCursor or an edge cursor of the previous page", s)
+	}
+	if c.Order != order {
+		return nil, domain.Errorf(domain.EInvalid, "after: the cursor was made for a list sorted by %s, not %s; start again without after when you change orderBy", c.Order, order)
+	}
+	return &c, nil
+}
+
+// orderSpec is a sortable column: the SQL expression, how its cursor value
+// is cast back, and the name that ties cursors to it.
+type orderSpec struct {
+	name string
+	expr string
+	cast string
+	desc bool
+}
+
+func (o orderSpec) key() string {
+	if o.desc {
+		return o.name + ":DESC"
+	}
+	return o.name
+}
+
+// seek adds the keyset condition for rows after c, and returns ORDER BY.
+func (q *query) seek(o orderSpec, alias string, c *cursor) string {
+	dir, cmp := "ASC", ">"
+	if o.desc {
+		dir, cmp = "DESC", "<"
+	}
+	if c != nil {
+		q.and("(" + o.expr + ", " + alias + ".id) " + cmp + " (" + q.arg(c.Value) + "::" + o.cast + ", " + q.arg(c.ID) + ")")
+	}
+	return " ORDER BY " + o.expr + " " + dir + ", " + alias + ".id " + dir
+}
+
+// limit returns the LIMIT that fetches one row more than asked, to learn
+// whether there is a next page.
+func limit(p domain.PageArgs) string { return " LIMIT " + strconv.Itoa(p.First+1) }
+
+// page trims the extra row of a LIMIT first+1 query and fills cursors.
+func page[T any](rows []T, p domain.PageArgs, cursorOf func(T) string) *domain.Page[T] {
+	pg := &domain.Page[T]{HasPreviousPage: p.After != ""}
+	if len(rows) > p.First {
+		rows, pg.HasNextPage = rows[:p.First], true
+	}
+	pg.Nodes = rows
+	pg.Cursors = make([]string, len(rows))
+	for i, r := range rows {
+		pg.Cursors[i] = cursorOf(r)
+	}
+	return pg
+}
+
+// searchCondition matches substring s of the text expression expr. The
+// n-gram array column grams lets a GIN index find candidates, including for
+// Chinese text without word boundaries; strpos then checks the real match.
+func (q *query) search(grams, expr, s string) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return
+	}
+	p := q.arg(s)
+	if grams != "" {
+		q.and(grams + " @> catalogue_query_grams(" + p + ")")
+	}
+	q.and("strpos(lower(" + expr + "), lower(" + p + ")) > 0")
+}

@@ -1,0 +1,20 @@
+// Package model holds the GraphQL types that are not domain types: the
+// connection and edge types of the Relay lists (hand-written here) and the
+// input types gqlgen generates into models_gen.go.
+package model
+
+import "github.com/citydata/catalogue/domain"
+
+type (
+	ResourceConnection      = domain.Page[*domain.Resource]
+	ResourceEdge            = domain.Edge[*domain.Resource]
+	DepartmentConnection    = domain.Page[*domain.Department]
+	DepartmentEdge          = domain.Edge[*domain.Department]
+	ThemeDatabaseConnection = domain.Page[*domain.ThemeDatabase]
+	ThemeDatabaseEdge       = domain.Edge[*domain.ThemeDatabase]
+)
+
+// Node is anything with a global ID (the GraphQL Node interface).
+type Node interface {
+	NodeID() string
+}

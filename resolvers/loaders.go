@@ -1,0 +1,290 @@
+package resolvers
+
+import (
+	"context"
+	"time"
+
+	"github.com/graph-gophers/dataloader/v7"
+
+	"github.com/citydata/catalogue/domain"
+)
+
+// loaderWait is how long a loader collects keys before it fetches. Lists
+// prime the loaders of the fields their query selects (see prefetch), so
+// the wait matters only for single lookups and nested lists; it stays well
+// under a millisecond so an idle request barely waits.
+const loaderWait = 150 * time.Microsecond
+
+// pageKey identifies one nested page (a department's or theme database's
+// resources). Keys of one batch share First and After in practice, since
+// they come from one field of the query.
+type pageKey struct {
+	Parent int64
+	First  int
+	After  string
+}
+
+// Loaders batch the reads of one request. They are made per request, so
+// their caches never outlive it and the viewer's scope is fixed.
+type Loaders struct {
+	c     domain.Catalogue
+	scope domain.ResourceScope
+
+	Department          *dataloader.Loader[int64, *domain.Department]
+	DataItems           *dataloader.Loader[int64, []*domain.DataItem]
+	DataElements        *dataloader.Loader[int64, []*domain.DataElement]
+	ThemeDatabases      *dataloader.Loader[int64, []*domain.ThemeDatabase]
+	ThemeDepartments    *dataloader.Loader[int64, []*domain.Department]
+	DepartmentResources *dataloader.Loader[pageKey, *domain.Page[*domain.Resource]]
+	ThemeResources      *dataloader.Loader[pageKey, *domain.Page[*domain.Resource]]
+	DepartmentCount     *dataloader.Loader[int64, int]
+	ThemeCount          *dataloader.Loader[int64, int]
+}
+
+func newLoaders(c domain.Catalogue, scope domain.ResourceScope) *Loaders {
+	l := &Loaders{
+		c:              c,
+		scope:          scope,
+		Department:     mapLoader(c.DepartmentsByID),
+		DataItems:      mapLoader(c.DataItemsOf),
+		DataElements:   mapLoader(c.DataElementsOf),
+		ThemeDatabases: mapLoader(c.ThemeDatabasesOf),
+		ThemeDepartments: mapLoader(func(ctx context.Context, ids []int64) (map[int64][]*domain.Department, error) {
+			return c.DepartmentsOfThemeDatabases(ctx, scope, ids)
+		}),
+		DepartmentCount: mapLoader(func(ctx context.Context, ids []int64) (map[int64]int, error) {
+			return c.CountResourcesOfDepartments(ctx, scope, ids)
+		}),
+		ThemeCount: mapLoader(func(ctx context.Context, ids []int64) (map[int64]int, error) {
+			return c.CountResourcesOfThemeDatabases(ctx, scope, ids)
+		}),
+	}
+	l.DepartmentResources = l.pageLoader(l.DepartmentCount, func(ctx context.Context, ids []int64, p domain.PageArgs) (map[int64]*domain.Page[*domain.Resource], error) {
+		return c.ResourcesOfDepartments(ctx, scope, ids, p)
+	})
+	l.ThemeResources = l.pageLoader(l.ThemeCount, func(ctx context.Context, ids []int64, p domain.PageArgs) (map[int64]*domain.Page[*domain.Resource], error) {
+		return c.ResourcesOfThemeDatabases(ctx, scope, ids, p)
+	})
+	return l
+}
+
+// mapLoader makes a loader from a batch read that returns a map; a key the
+// map lacks loads as V's zero value (no row, or an empty list).
+func mapLoader[K comparable, V any](fetch func(context.Context, []K) (map[K]V, error)) *dataloader.Loader[K, V] {
+	return dataloader.NewBatchedLoader(func(ctx context.Context, keys []K) []*dataloader.Result[V] {
+		m, err := fetch(ctx, keys)
+		out := make([]*dataloader.Result[V], len(keys))
+		for i, k := range keys {
+			out[i] = &dataloader.Result[V]{Data: m[k], Error: err}
+		}
+		return out
+	}, dataloader.WithWait[K, V](loaderWait), dataloader.WithBatchCapacity[K, V](500))
+}
+
+// pageLoader batches nested pages: keys with the same page arguments are
+// fetched in one statement. Each page's totalCount goes through count, so
+// counts batch too. After fetching, it primes the loaders of the fields the
+// query selects on the pages' resources.
+func (l *Loaders) pageLoader(count *dataloader.Loader[int64, int], fetch func(context.Context, []int64, domain.PageArgs) (map[int64]*domain.Page[*domain.Resource], error)) *dataloader.Loader[pageKey, *domain.Page[*domain.Resource]] {
+	return dataloader.NewBatchedLoader(func(ctx context.Context, keys []pageKey) []*dataloader.Result[*domain.Page[*domain.Resource]] {
+		out := make([]*dataloader.Result[*domain.Page[*domain.Resource]], len(keys))
+		groups := map[domain.PageArgs][]int64{}
+		for _, k := range keys {
+			p := domain.PageArgs{First: k.First, After: k.After}
+			groups[p] = append(groups[p], k.Parent)
+		}
+		pages := map[pageKey]*domain.Page[*domain.Resource]{}
+		errs := map[domain.PageArgs]error{}
+		var all []*domain.Resource
+		for p, parents := range groups {
+			m, err := fetch(ctx, parents, p)
+			errs[p] = err
+			for id, pg := range m {
+				pg.Count = countFrom(count, id)
+				pages[pageKey{Parent: id, First: p.First, After: p.After}] = pg
+				all = append(all, pg.Nodes...)
+			}
+		}
+		prefetchErr := l.prefetchResources(ctx, all, selected(ctx))
+		for i, k := range keys {
+			err := errs[domain.PageArgs{First: k.First, After: k.After}]
+			if err == nil {
+				err = prefetchErr
+			}
+			out[i] = &dataloader.Result[*domain.Page[*domain.Resource]]{Data: pages[k], Error: err}
+		}
+		return out
+	}, dataloader.WithWait[pageKey, *domain.Page[*domain.Resource]](loaderWait))
+}
+
+// prefetchResources loads, in one statement per field, what the query
+// selects on a list of resources, and primes the loaders with it. The
+// nested resolvers then find their rows in the cache and never wait for a
+// batch, so a list costs the same statements whatever its length.
+func (l *Loaders) prefetchResources(ctx context.Context, list []*domain.Resource, sel selection) error {
+	if len(list) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(list))
+	var others []int64 // collecting, approving, providing departments
+	for i, r := range list {
+		ids[i] = r.ID
+		if r.SourceDepartment != nil {
+			l.Department.Prime(ctx, r.SourceDepartmentID, r.SourceDepartment)
+		}
+		others = append(others, r.CollectingDepartmentID, r.ApprovingDepartmentID, r.ProvidingDepartmentID)
+	}
+	if sel.has("collectingDepartment") || sel.has("approvingDepartment") || sel.has("providingDepartment") {
+		if err := prime(ctx, l.Department, others, l.c.DepartmentsByID); err != nil {
+			return err
+		}
+	}
+	if sel.has("dataItems") {
+		if err := prime(ctx, l.DataItems, ids, l.c.DataItemsOf); err != nil {
+			return err
+		}
+	}
+	if sel.has("dataElements") {
+		if err := prime(ctx, l.DataElements, ids, l.c.DataElementsOf); err != nil {
+			return err
+		}
+		// Element source departments load through the loader's batch.
+	}
+	if sel.has("themeDatabases") {
+		if err := prime(ctx, l.ThemeDatabases, ids, l.c.ThemeDatabasesOf); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// prefetchDepartments primes the loaders for what the query selects on a
+// list of departments: parents and nested resource pages with their counts.
+func (l *Loaders) prefetchDepartments(ctx context.Context, list []*domain.Department, sel selection) error {
+	if len(list) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(list))
+	var parents []int64
+	for i, d := range list {
+		ids[i] = d.ID
+		l.Department.Prime(ctx, d.ID, d)
+		if d.ParentID != nil {
+			parents = append(parents, *d.ParentID)
+		}
+	}
+	if sel.has("parent") && len(parents) > 0 {
+		if err := prime(ctx, l.Department, parents, l.c.DepartmentsByID); err != nil {
+			return err
+		}
+	}
+	if sel.has("resources") {
+		return l.prefetchPages(ctx, ids, sel, l.DepartmentResources, l.DepartmentCount,
+			func(ctx context.Context, ids []int64, p domain.PageArgs) (map[int64]*domain.Page[*domain.Resource], error) {
+				return l.c.ResourcesOfDepartments(ctx, l.scope, ids, p)
+			},
+			func(ctx context.Context, ids []int64) (map[int64]int, error) {
+				return l.c.CountResourcesOfDepartments(ctx, l.scope, ids)
+			})
+	}
+	return nil
+}
+
+// prefetchThemes primes the loaders for what the query selects on a list
+// of theme databases.
+func (l *Loaders) prefetchThemes(ctx context.Context, list []*domain.ThemeDatabase, sel selection) error {
+	if len(list) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(list))
+	leads := make([]int64, len(list))
+	for i, t := range list {
+		ids[i], leads[i] = t.ID, t.LeadDepartmentID
+	}
+	if sel.has("leadDepartment") {
+		if err := prime(ctx, l.Department, leads, l.c.DepartmentsByID); err != nil {
+			return err
+		}
+	}
+	if sel.has("departments") {
+		if err := prime(ctx, l.ThemeDepartments, ids, func(ctx context.Context, ids []int64) (map[int64][]*domain.Department, error) {
+			return l.c.DepartmentsOfThemeDatabases(ctx, l.scope, ids)
+		}); err != nil {
+			return err
+		}
+	}
+	if sel.has("resources") {
+		return l.prefetchPages(ctx, ids, sel, l.ThemeResources, l.ThemeCount,
+			func(ctx context.Context, ids []int64, p domain.PageArgs) (map[int64]*domain.Page[*domain.Resource], error) {
+				return l.c.ResourcesOfThemeDatabases(ctx, l.scope, ids, p)
+			},
+			func(ctx context.Context, ids []int64) (map[int64]int, error) {
+				return l.c.CountResourcesOfThemeDatabases(ctx, l.scope, ids)
+			})
+	}
+	return nil
+}
+
+// prefetchPages loads the nested "resources" page of every parent in one
+// statement, their counts in another when totalCount is selected, and
+// what the query selects on the pages' resources.
+func (l *Loaders) prefetchPages(ctx context.Context, parents []int64, sel selection,
+	pages *dataloader.Loader[pageKey, *domain.Page[*domain.Resource]], counts *dataloader.Loader[int64, int],
+	fetch func(context.Context, []int64, domain.PageArgs) (map[int64]*domain.Page[*domain.Resource], error),
+	count func(context.Context, []int64) (map[int64]int, error),
+) error {
+	key := sel.pageArgs("resources")
+	p := domain.PageArgs{First: key.First, After: key.After}
+	if p.Validate() != nil {
+		return nil // the field's resolver reports it
+	}
+	m, err := fetch(ctx, parents, p)
+	if err != nil {
+		return err
+	}
+	inner := sel.child("resources")
+	if inner.has("totalCount") {
+		if err := prime(ctx, counts, parents, count); err != nil {
+			return err
+		}
+	}
+	var all []*domain.Resource
+	for _, id := range parents {
+		pg := m[id]
+		pg.Count = countFrom(counts, id)
+		all = append(all, pg.Nodes...)
+		key.Parent = id
+		pages.Prime(ctx, key, pg)
+	}
+	return l.prefetchResources(ctx, all, inner)
+}
+
+// countFrom makes a page's Count read the parent's count through the
+// count loader, so the counts of nested pages batch.
+func countFrom(counts *dataloader.Loader[int64, int], id int64) func(context.Context) (int, error) {
+	return func(ctx context.Context) (int, error) { return counts.Load(ctx, id)() }
+}
+
+func prime[V any](ctx context.Context, l *dataloader.Loader[int64, V], ids []int64, fetch func(context.Context, []int64) (map[int64]V, error)) error {
+	m, err := fetch(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		l.Prime(ctx, id, m[id])
+	}
+	return nil
+}
+
+type loadersKey struct{}
+
+// For returns the request's loaders.
+func For(ctx context.Context) *Loaders {
+	return ctx.Value(loadersKey{}).(*Loaders)
+}
+
+// WithLoaders returns a context carrying fresh loaders for the context's
+// viewer; the HTTP middleware calls it once per request.
+func WithLoaders(ctx context.Context, c domain.Catalogue) context.Context {
+	return context.WithValue(ctx, loadersKey{}, newLoaders(c, domain.ResourceScopeFor(domain.ViewerFrom(ctx))))
+}

@@ -1,0 +1,212 @@
+package resolvers
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/citydata/catalogue/domain"
+	"github.com/citydata/catalogue/graph/model"
+)
+
+func (r *queryResolver) Node(ctx context.Context, gid string) (model.Node, error) {
+	kind, id, err := domain.ParseNodeID(gid)
+	if err != nil {
+		return nil, err
+	}
+	var node model.Node
+	switch kind {
+	case domain.KindResource:
+		m, err := r.Catalogue.ResourcesByID(ctx, scope(ctx), []int64{id})
+		if err != nil {
+			return nil, err
+		}
+		if res := m[id]; res != nil {
+			if err := For(ctx).prefetchResources(ctx, []*domain.Resource{res}, selected(ctx)); err != nil {
+				return nil, err
+			}
+			node = res
+		}
+	case domain.KindDepartment:
+		if d, err := For(ctx).Department.Load(ctx, id)(); err != nil {
+			return nil, err
+		} else if d != nil {
+			node = d
+		}
+	case domain.KindThemeDatabase:
+		m, err := r.Catalogue.ThemeDatabasesByID(ctx, []int64{id})
+		if err != nil {
+			return nil, err
+		}
+		if t := m[id]; t != nil {
+			node = t
+		}
+	case domain.KindDataItem:
+		m, err := r.Catalogue.DataItemsByID(ctx, scope(ctx), []int64{id})
+		if err != nil {
+			return nil, err
+		}
+		if i := m[id]; i != nil {
+			node = i
+		}
+	case domain.KindDataElement:
+		m, err := r.Catalogue.DataElementsByID(ctx, []int64{id})
+		if err != nil {
+			return nil, err
+		}
+		if e := m[id]; e != nil {
+			node = e
+		}
+	}
+	if node == nil {
+		return nil, notFound("object", "with id "+strconv.Quote(gid))
+	}
+	return node, nil
+}
+
+func (r *queryResolver) Resources(ctx context.Context, first *int, after *string, filter *model.ResourceFilter, orderBy *model.ResourceOrder) (*domain.Page[*domain.Resource], error) {
+	f, err := resourceFilter(filter)
+	if err != nil {
+		return nil, err
+	}
+	var o domain.ResourceOrder
+	if orderBy != nil {
+		o = domain.ResourceOrder{Field: domain.ResourceOrderField(orderBy.Field), Desc: orderBy.Direction == model.OrderDirectionDesc}
+	}
+	pg, err := r.Catalogue.Resources(ctx, scope(ctx), f, o, pageArgs(first, after))
+	if err != nil {
+		return nil, err
+	}
+	return pg, For(ctx).prefetchResources(ctx, pg.Nodes, selected(ctx))
+}
+
+func resourceFilter(in *model.ResourceFilter) (domain.ResourceFilter, error) {
+	if in == nil {
+		return domain.ResourceFilter{}, nil
+	}
+	f := domain.ResourceFilter{
+		Search:          deref(in.Search),
+		ShareType:       deref(in.ShareType),
+		OpenType:        deref(in.OpenType),
+		Status:          deref(in.Status),
+		UpdateFrequency: deref(in.UpdateFrequency),
+	}
+	var err error
+	if f.SourceDepartmentID, err = optionalID(domain.KindDepartment, in.SourceDepartmentID); err != nil {
+		return f, err
+	}
+	if f.ThemeDatabaseID, err = optionalID(domain.KindThemeDatabase, in.ThemeDatabaseID); err != nil {
+		return f, err
+	}
+	return f, nil
+}
+
+func (r *queryResolver) Resource(ctx context.Context, id *string, code *string) (*domain.Resource, error) {
+	var res *domain.Resource
+	switch {
+	case (id == nil) == (code == nil):
+		return nil, domain.Errorf(domain.EInvalid, "resource: give exactly one of id and code")
+	case id != nil:
+		rid, err := domain.ParseNodeIDOf(domain.KindResource, *id)
+		if err != nil {
+			return nil, err
+		}
+		m, err := r.Catalogue.ResourcesByID(ctx, scope(ctx), []int64{rid})
+		if err != nil {
+			return nil, err
+		}
+		if res = m[rid]; res == nil {
+			return nil, notFound(domain.KindResource, "with id "+strconv.Quote(*id))
+		}
+	default:
+		m, err := r.Catalogue.ResourcesByCode(ctx, scope(ctx), []string{*code})
+		if err != nil {
+			return nil, err
+		}
+		if res = m[*code]; res == nil {
+			return nil, notFound(domain.KindResource, "with code "+strconv.Quote(*code))
+		}
+	}
+	return res, For(ctx).prefetchResources(ctx, []*domain.Resource{res}, selected(ctx))
+}
+
+func (r *queryResolver) Departments(ctx context.Context, first *int, after *string, filter *model.DepartmentFilter, orderBy *model.DepartmentOrder) (*domain.Page[*domain.Department], error) {
+	var f domain.DepartmentFilter
+	if filter != nil {
+		f = domain.DepartmentFilter{Search: deref(filter.Search), Level: deref(filter.Level), RegionCode: deref(filter.RegionCode)}
+		var err error
+		if f.ParentID, err = optionalID(domain.KindDepartment, filter.ParentID); err != nil {
+			return nil, err
+		}
+	}
+	var o domain.DepartmentOrder
+	if orderBy != nil {
+		o = domain.DepartmentOrder{Field: domain.DepartmentOrderField(orderBy.Field), Desc: orderBy.Direction == model.OrderDirectionDesc}
+	}
+	pg, err := r.Catalogue.Departments(ctx, f, o, pageArgs(first, after))
+	if err != nil {
+		return nil, err
+	}
+	return pg, For(ctx).prefetchDepartments(ctx, pg.Nodes, selected(ctx))
+}
+
+func (r *queryResolver) Department(ctx context.Context, id *string, creditCode *string) (*domain.Department, error) {
+	switch {
+	case (id == nil) == (creditCode == nil):
+		return nil, domain.Errorf(domain.EInvalid, "department: give exactly one of id and creditCode")
+	case id != nil:
+		did, err := domain.ParseNodeIDOf(domain.KindDepartment, *id)
+		if err != nil {
+			return nil, err
+		}
+		d, err := For(ctx).Department.Load(ctx, did)()
+		if err == nil && d == nil {
+			err = notFound(domain.KindDepartment, "with id "+strconv.Quote(*id))
+		}
+		return d, err
+	default:
+		if err := domain.ValidateCreditCode(*creditCode); err != nil {
+			return nil, err
+		}
+		m, err := r.Catalogue.DepartmentsByCreditCode(ctx, []string{*creditCode})
+		if err != nil {
+			return nil, err
+		}
+		d := m[*creditCode]
+		if d == nil {
+			return nil, notFound(domain.KindDepartment, "with credit code "+*creditCode)
+		}
+		return d, nil
+	}
+}
+
+func (r *queryResolver) ThemeDatabases(ctx context.Context, first *int, after *string, filter *model.ThemeDatabaseFilter) (*domain.Page[*domain.ThemeDatabase], error) {
+	var f domain.ThemeDatabaseFilter
+	if filter != nil {
+		f = domain.ThemeDatabaseFilter{Kind: deref(filter.Kind), Search: deref(filter.Search)}
+		var err error
+		if f.LeadDepartmentID, err = optionalID(domain.KindDepartment, filter.LeadDepartmentID); err != nil {
+			return nil, err
+		}
+	}
+	pg, err := r.Catalogue.ThemeDatabases(ctx, f, pageArgs(first, after))
+	if err != nil {
+		return nil, err
+	}
+	return pg, For(ctx).prefetchThemes(ctx, pg.Nodes, selected(ctx))
+}
+
+func (r *queryResolver) ThemeDatabase(ctx context.Context, id string) (*domain.ThemeDatabase, error) {
+	tid, err := domain.ParseNodeIDOf(domain.KindThemeDatabase, id)
+	if err != nil {
+		return nil, err
+	}
+	m, err := r.Catalogue.ThemeDatabasesByID(ctx, []int64{tid})
+	if err != nil {
+		return nil, err
+	}
+	t := m[tid]
+	if t == nil {
+		return nil, notFound(domain.KindThemeDatabase, "with id "+strconv.Quote(id))
+	}
+	return t, For(ctx).prefetchThemes(ctx, []*domain.ThemeDatabase{t}, selected(ctx))
+}

@@ -1,0 +1,37 @@
+# The README's two commands: `make run` and `make test`.
+GO      ?= go
+BIN     := bin/catalogue
+ADDR    ?= 127.0.0.1:8080
+
+.PHONY: run test build generate check-generate bench postgres vet
+
+## run: build, start a private PostgreSQL (unless DATABASE_URL is set), load the demo, serve on $(ADDR)
+run: build postgres
+	./$(BIN) serve --addr $(ADDR) --demo
+
+## test: vet and run every test with the race detector against a real PostgreSQL
+test: postgres vet
+	$(GO) test -race -count=1 ./...
+
+build:
+	$(GO) build -o $(BIN) ./cmd/catalogue
+
+vet:
+	$(GO) vet ./...
+
+## postgres: make sure the PostgreSQL server binaries are here (installs them on Debian/Ubuntu)
+postgres:
+	@./tools/ensure-postgres.sh
+
+## generate: regenerate graph/ from schema/*.graphqls and gqlgen.yml
+generate:
+	$(GO) tool gqlgen generate --config gqlgen.yml
+
+## check-generate: fail when the committed generated code is stale
+check-generate: generate
+	@git diff --exit-code --stat -- graph/ || (echo "graph/ is stale: run 'make generate' and commit the result" >&2; exit 1)
+	@test -z "$$(git status --porcelain --untracked-files=all -- graph/)" || (git status --short -- graph/; echo "graph/ has uncommitted generated files: run 'make generate' and commit them" >&2; exit 1)
+
+## bench: the list-query benchmark (see README "Performance")
+bench: postgres
+	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./server/

@@ -1,0 +1,152 @@
+// Command catalogue serves the city public data catalogue as a GraphQL
+// subgraph.
+//
+//	catalogue serve   [--addr HOST:PORT] [--data-dir DIR] [--demo]
+//	catalogue migrate [--data-dir DIR]
+//
+// With DATABASE_URL unset, it starts a private PostgreSQL cluster from the
+// machine's PostgreSQL binaries in the data directory and stops it on exit.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/citydata/catalogue/demo"
+	"github.com/citydata/catalogue/server"
+	"github.com/citydata/catalogue/store"
+)
+
+const usage = `catalogue: the city public data catalogue (GraphQL)
+
+Usage:
+  catalogue serve   [--addr HOST:PORT] [--data-dir DIR] [--demo]
+  catalogue migrate [--data-dir DIR]
+
+Environment:
+  DATABASE_URL        PostgreSQL to use; unset: a private cluster in the data directory
+  CATALOGUE_ADDR      address to listen on (default 127.0.0.1:8080)
+  CATALOGUE_DATA_DIR  data directory (default .data)
+  CATALOGUE_PG_BIN    directory of the PostgreSQL server binaries for the private cluster
+`
+
+func main() {
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	if len(os.Args) < 2 {
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var err error
+	switch os.Args[1] {
+	case "serve":
+		err = serve(ctx, log, os.Args[2:])
+	case "migrate":
+		err = migrate(ctx, log, os.Args[2:])
+	case "help", "-h", "--help":
+		fmt.Print(usage)
+		return
+	default:
+		fmt.Fprintf(os.Stderr, "catalogue: unknown command %q\n\n%s", os.Args[1], usage)
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "catalogue: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func serve(ctx context.Context, log *slog.Logger, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ExitOnError)
+	addr := fs.String("addr", envOr("CATALOGUE_ADDR", "127.0.0.1:8080"), "address to listen on")
+	dataDir := fs.String("data-dir", envOr("CATALOGUE_DATA_DIR", ".data"), "data directory for the private PostgreSQL cluster")
+	loadDemo := fs.Bool("demo", false, "load the demo catalogue into an empty database")
+	_ = fs.Parse(args)
+
+	db, closeDB, err := openDatabase(ctx, log, *dataDir)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	if *loadDemo {
+		if err := demoIfEmpty(ctx, log, db); err != nil {
+			return err
+		}
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w (choose another with --addr or CATALOGUE_ADDR)", *addr, err)
+	}
+	srv := &http.Server{
+		Handler:           server.New(server.Config{Catalogue: db, Log: log}),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("serving", "graphiql", "http://"+ln.Addr().String()+"/", "graphql", "http://"+ln.Addr().String()+"/graphql")
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+func migrate(ctx context.Context, log *slog.Logger, args []string) error {
+	fs := flag.NewFlagSet("migrate", flag.ExitOnError)
+	dataDir := fs.String("data-dir", envOr("CATALOGUE_DATA_DIR", ".data"), "data directory for the private PostgreSQL cluster")
+	_ = fs.Parse(args)
+	_, closeDB, err := openDatabase(ctx, log, *dataDir)
+	if err != nil {
+		return err
+	}
+	closeDB()
+	log.Info("database is up to date")
+	return nil
+}
+
+func demoIfEmpty(ctx context.Context, log *slog.Logger, db *store.DB) error {
+	empty, err := db.Empty(ctx)
+	if err != nil {
+		return fmt.Errorf("check for an empty catalogue: %w", err)
+	}
+	if !empty {
+		log.Info("database already holds a catalogue; demo not loaded")
+		return nil
+	}
+	start := time.Now()
+	if err := demo.Load(ctx, db); err != nil {
+		return fmt.Errorf("load demo catalogue: %w", err)
+	}
+	log.Info("loaded demo catalogue", "departments", len(demo.Catalogue.Departments),
+		"resources", len(demo.Catalogue.Resources), "theme_databases", len(demo.Catalogue.Themes), "took", time.Since(start).Round(time.Millisecond))
+	return nil
+}

@@ -1,0 +1,176 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/citydata/catalogue/store/storetest"
+)
+
+func TestMain(m *testing.M) { storetest.Main(m) }
+
+// buildBinary builds the real command once per test.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "catalogue")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+var addrLine = regexp.MustCompile(`graphql=http://([0-9.:]+)/graphql`)
+
+// startServe runs `catalogue serve` and returns its GraphQL URL once it
+// listens, the command, and its collected log.
+func startServe(t *testing.T, bin string, env []string, args ...string) (string, *exec.Cmd, *bytes.Buffer) {
+	t.Helper()
+	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
+	cmd.Env = append(os.Environ(), env...)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	log := &bytes.Buffer{}
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			line := sc.Text()
+			log.WriteString(line + "\n")
+			if m := addrLine.FindStringSubmatch(line); m != nil {
+				found <- m[1]
+			}
+		}
+		close(found)
+	}()
+	select {
+	case addr, ok := <-found:
+		if !ok {
+			t.Fatalf("serve exited before listening:\n%s", log)
+		}
+		return "http://" + addr, cmd, log
+	case <-time.After(90 * time.Second):
+		t.Fatalf("serve did not start in time:\n%s", log)
+	}
+	return "", nil, nil
+}
+
+func post(t *testing.T, url, query string) map[string]any {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query})
+	resp, err := http.Post(url+"/graphql", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var out map[string]any
+	if err := json.Unmarshal(raw, &out); err != nil || out["errors"] != nil {
+		t.Fatalf("query failed (%d): %s", resp.StatusCode, raw)
+	}
+	return out
+}
+
+// stop sends SIGTERM and wants a clean exit.
+func stop(t *testing.T, cmd *exec.Cmd, log *bytes.Buffer) {
+	t.Helper()
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve exited with %v after SIGTERM:\n%s", err, log)
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatalf("serve did not stop after SIGTERM:\n%s", log)
+	}
+}
+
+const twentyResources = `{ resources(first: 20) { totalCount nodes { code sourceDepartment { name } dataItems { name } themeDatabases { name } } } }`
+
+func TestServeWithDatabaseURL(t *testing.T) {
+	bin := buildBinary(t)
+	dbURL := storetest.NewDatabase(t, false)
+	url, cmd, log := startServe(t, bin, []string{"DATABASE_URL=" + dbURL}, "--demo")
+	out := post(t, url, twentyResources)
+	nodes := out["data"].(map[string]any)["resources"].(map[string]any)["nodes"].([]any)
+	if len(nodes) != 20 {
+		t.Errorf("got %d resources, want 20", len(nodes))
+	}
+	for _, path := range []string{"/healthz", "/readyz"} {
+		resp, err := http.Get(url + path)
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Errorf("%s: %v %v", path, err, resp)
+		}
+	}
+	stop(t, cmd, log)
+	if !strings.Contains(log.String(), "loaded demo catalogue") {
+		t.Errorf("log does not say the demo was loaded:\n%s", log)
+	}
+
+	// A second start finds the catalogue and leaves it alone.
+	url, cmd, log = startServe(t, bin, []string{"DATABASE_URL=" + dbURL}, "--demo")
+	post(t, url, `{ departments(first: 1) { totalCount } }`)
+	stop(t, cmd, log)
+	if !strings.Contains(log.String(), "demo not loaded") {
+		t.Errorf("second start reloaded the demo:\n%s", log)
+	}
+}
+
+// TestServePrivateCluster is `make run` on a machine without DATABASE_URL:
+// the binary starts its own PostgreSQL in the data directory, and stops it.
+func TestServePrivateCluster(t *testing.T) {
+	bin := buildBinary(t)
+	dir, err := os.MkdirTemp("", "catalogue-run-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	_ = os.Chmod(dir, 0o755)
+	env := []string{"DATABASE_URL=", "CATALOGUE_DATA_DIR=" + dir}
+	url, cmd, log := startServe(t, bin, env, "--demo")
+	out := post(t, url, twentyResources)
+	if n := len(out["data"].(map[string]any)["resources"].(map[string]any)["nodes"].([]any)); n != 20 {
+		t.Errorf("got %d resources, want 20", n)
+	}
+	stop(t, cmd, log)
+	if !strings.Contains(log.String(), "stopped the private PostgreSQL cluster") {
+		t.Errorf("log does not say the cluster stopped:\n%s", log)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "postgres", "postmaster.pid")); !os.IsNotExist(err) {
+		t.Errorf("postmaster.pid remains after shutdown: %v", err)
+	}
+}
+
+func TestServeUnreachableDatabase(t *testing.T) {
+	bin := buildBinary(t)
+	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0")
+	cmd.Env = append(os.Environ(), "DATABASE_URL=postgres://nobody@127.0.0.1:1/none?connect_timeout=2")
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Fatalf("serve started without a database:\n%s", out)
+	}
+	if !strings.Contains(string(out), "cannot reach the database in DATABASE_URL") {
+		t.Errorf("no actionable message:\n%s", out)
+	}
+}

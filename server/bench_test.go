@@ -1,0 +1,39 @@
+package server_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/citydata/catalogue/domain"
+	"github.com/citydata/catalogue/store/storetest"
+)
+
+// BenchmarkResourceList measures the README's list query: a 50-row page of
+// resources with source departments, data items and theme databases,
+// through the whole HTTP handler against PostgreSQL.
+func BenchmarkResourceList(b *testing.B) {
+	a := newAPI(b, storetest.Options{}).as(domain.Viewer{Role: domain.RoleAuthority})
+	body, _ := json.Marshal(map[string]any{"query": `{ resources(first: 50) { totalCount edges { cursor node {
+	  id code name shareType openType sourceDepartment { id name } dataItems { name dataType } themeDatabases { code } } } } }`})
+	run := func() {
+		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req = req.WithContext(domain.WithViewer(req.Context(), *a.viewer))
+		rec := httptest.NewRecorder()
+		a.handler.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK || bytes.Contains(rec.Body.Bytes(), []byte(`"errors"`)) {
+			b.Fatalf("status %d: %s", rec.Code, rec.Body.String())
+		}
+	}
+	run()
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			run()
+		}
+	})
+}

@@ -1,0 +1,46 @@
+package server_test
+
+import (
+	"testing"
+
+	"github.com/citydata/catalogue/domain"
+	"github.com/citydata/catalogue/store/storetest"
+)
+
+// TestStatementsDependOnDepthNotRows guards against N+1 queries: the
+// statements a page costs must not grow with its rows.
+func TestStatementsDependOnDepthNotRows(t *testing.T) {
+	counter := &statementCounter{}
+	a := newAPI(t, storetest.Options{Tracer: counter}).as(domain.Viewer{Role: domain.RoleAuthority})
+	count := func(query string, vars map[string]any) int64 {
+		t.Helper()
+		var out map[string]any
+		a.query(query, vars, &out) // warm: the query cache and prepared statements
+		counter.n.Store(0)
+		a.query(query, vars, &out)
+		return counter.n.Load()
+	}
+	const page = `query($first: Int) { resources(first: $first) { totalCount edges { node {
+	  code sourceDepartment { name creditCode } dataItems { name dataType personal }
+	  themeDatabases { code name } dataElements { code } collectingDepartment { name } } } } }`
+	small, large := count(page, map[string]any{"first": 5}), count(page, map[string]any{"first": 50})
+	if small != large {
+		t.Errorf("a 5-resource page took %d statements, a 50-resource page %d; want equal", small, large)
+	}
+	if large > 6 {
+		t.Errorf("a resource page took %d statements, want at most 6 (list, count, items, themes, elements, departments)", large)
+	}
+
+	const nested = `query($first: Int) { departments(first: $first) { nodes { name parent { name }
+	  resources(first: 3) { totalCount nodes { code dataItems { name } themeDatabases { code } } } } } }`
+	small, large = count(nested, map[string]any{"first": 3}), count(nested, map[string]any{"first": 15})
+	if small != large {
+		t.Errorf("nested lists: 3 departments took %d statements, 15 took %d; want equal", small, large)
+	}
+	const themes = `query($first: Int) { themeDatabases(first: $first) { nodes { leadDepartment { name } departments { name }
+	  resources(first: 5) { totalCount nodes { code sourceDepartment { name } } } } } }`
+	small, large = count(themes, map[string]any{"first": 2}), count(themes, map[string]any{"first": 8})
+	if small != large {
+		t.Errorf("theme databases: 2 took %d statements, 8 took %d; want equal", small, large)
+	}
+}

@@ -1,7 +1,7 @@
 package domain
 
-// ResourceFilter narrows a list of resources. Zero fields match anything.
-type ResourceFilter struct {
+// ResourceCriteria narrows a list of resources. Zero fields match anything.
+type ResourceCriteria struct {
 	// Search is a substring of the name or summary.
 	Search             string
 	SourceDepartmentID int64
@@ -22,14 +22,14 @@ const (
 	ResourceByPublishedAt ResourceOrderField = "PUBLISHED_AT"
 )
 
-// ResourceOrder sorts a resource list.
-type ResourceOrder struct {
+// ResourceSort sorts a resource list.
+type ResourceSort struct {
 	Field ResourceOrderField
 	Desc  bool
 }
 
-// DepartmentFilter narrows a list of departments.
-type DepartmentFilter struct {
+// DepartmentCriteria narrows a list of departments.
+type DepartmentCriteria struct {
 	Search     string
 	Level      DepartmentLevel
 	RegionCode string
@@ -45,14 +45,14 @@ const (
 	DepartmentByRegionCode DepartmentOrderField = "REGION_CODE"
 )
 
-// DepartmentOrder sorts a department list.
-type DepartmentOrder struct {
+// DepartmentSort sorts a department list.
+type DepartmentSort struct {
 	Field DepartmentOrderField
 	Desc  bool
 }
 
-// ThemeDatabaseFilter narrows a list of theme databases.
-type ThemeDatabaseFilter struct {
+// ThemeDatabaseCriteria narrows a list of theme databases.
+type ThemeDatabaseCriteria struct {
 	Kind             ThemeKind
 	LeadDepartmentID int64
 	Search           string

@@ -11,7 +11,7 @@ import "context"
 // methods ("...Of") take many parent IDs and answer them in one round trip.
 // List methods return EInvalid for a malformed cursor or page size.
 type Catalogue interface {
-	Resources(ctx context.Context, scope ResourceScope, f ResourceFilter, o ResourceOrder, p PageArgs) (*Page[*Resource], error)
+	Resources(ctx context.Context, scope ResourceScope, f ResourceCriteria, o ResourceSort, p PageArgs) (*Page[*Resource], error)
 	ResourcesByID(ctx context.Context, scope ResourceScope, ids []int64) (map[int64]*Resource, error)
 	ResourcesByCode(ctx context.Context, scope ResourceScope, codes []string) (map[string]*Resource, error)
 	// ResourcesOfDepartments pages the resources of each source department, by code.
@@ -21,14 +21,14 @@ type Catalogue interface {
 	CountResourcesOfDepartments(ctx context.Context, scope ResourceScope, departmentIDs []int64) (map[int64]int, error)
 	CountResourcesOfThemeDatabases(ctx context.Context, scope ResourceScope, themeIDs []int64) (map[int64]int, error)
 
-	Departments(ctx context.Context, f DepartmentFilter, o DepartmentOrder, p PageArgs) (*Page[*Department], error)
+	Departments(ctx context.Context, f DepartmentCriteria, o DepartmentSort, p PageArgs) (*Page[*Department], error)
 	DepartmentsByID(ctx context.Context, ids []int64) (map[int64]*Department, error)
 	DepartmentsByCreditCode(ctx context.Context, codes []string) (map[string]*Department, error)
 	// DepartmentsOfThemeDatabases lists, per theme database, the source
 	// departments of the resources it draws on that scope lets the viewer see.
 	DepartmentsOfThemeDatabases(ctx context.Context, scope ResourceScope, themeIDs []int64) (map[int64][]*Department, error)
 
-	ThemeDatabases(ctx context.Context, f ThemeDatabaseFilter, p PageArgs) (*Page[*ThemeDatabase], error)
+	ThemeDatabases(ctx context.Context, f ThemeDatabaseCriteria, p PageArgs) (*Page[*ThemeDatabase], error)
 	ThemeDatabasesByID(ctx context.Context, ids []int64) (map[int64]*ThemeDatabase, error)
 	// ThemeDatabasesOf lists the theme databases each resource belongs to.
 	ThemeDatabasesOf(ctx context.Context, resourceIDs []int64) (map[int64][]*ThemeDatabase, error)

@@ -507,7 +507,7 @@ func (ec *executionContext) unmarshalInputDepartmentOrder(ctx context.Context, o
 		switch k {
 		case "field":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
-			data, err := ec.unmarshalNDepartmentOrderField2githubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐDepartmentOrderField(ctx, v)
+			data, err := ec.unmarshalNDepartmentOrderField2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDepartmentOrderField(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -767,14 +767,19 @@ func (ec *executionContext) marshalNDepartmentLevel2githubᚗcomᚋcitydataᚋca
 	return res
 }
 
-func (ec *executionContext) unmarshalNDepartmentOrderField2githubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐDepartmentOrderField(ctx context.Context, v any) (model.DepartmentOrderField, error) {
-	var res model.DepartmentOrderField
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNDepartmentOrderField2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDepartmentOrderField(ctx context.Context, v any) (domain.DepartmentOrderField, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.DepartmentOrderField(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNDepartmentOrderField2githubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐDepartmentOrderField(ctx context.Context, sel ast.SelectionSet, v model.DepartmentOrderField) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNDepartmentOrderField2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDepartmentOrderField(ctx context.Context, sel ast.SelectionSet, v domain.DepartmentOrderField) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "DepartmentOrderField!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalODepartment2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDepartment(ctx context.Context, sel ast.SelectionSet, v []*domain.Department) graphql.Marshaler {

@@ -1200,7 +1200,7 @@ func (ec *executionContext) unmarshalInputResourceOrder(ctx context.Context, obj
 		switch k {
 		case "field":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
-			data, err := ec.unmarshalNResourceOrderField2githubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐResourceOrderField(ctx, v)
+			data, err := ec.unmarshalNResourceOrderField2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐResourceOrderField(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -1724,14 +1724,19 @@ func (ec *executionContext) marshalNResourceEdge2ᚕgithubᚗcomᚋcitydataᚋca
 	return ret
 }
 
-func (ec *executionContext) unmarshalNResourceOrderField2githubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐResourceOrderField(ctx context.Context, v any) (model.ResourceOrderField, error) {
-	var res model.ResourceOrderField
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNResourceOrderField2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐResourceOrderField(ctx context.Context, v any) (domain.ResourceOrderField, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.ResourceOrderField(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNResourceOrderField2githubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐResourceOrderField(ctx context.Context, sel ast.SelectionSet, v model.ResourceOrderField) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNResourceOrderField2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐResourceOrderField(ctx context.Context, sel ast.SelectionSet, v domain.ResourceOrderField) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ResourceOrderField!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNResourceStatus2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐResourceStatus(ctx context.Context, v any) (domain.ResourceStatus, error) {

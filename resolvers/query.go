@@ -68,9 +68,9 @@ func (r *queryResolver) Resources(ctx context.Context, first *int, after *string
 	if err != nil {
 		return nil, err
 	}
-	var o domain.ResourceOrder
+	var o domain.ResourceSort
 	if orderBy != nil {
-		o = domain.ResourceOrder{Field: domain.ResourceOrderField(orderBy.Field), Desc: orderBy.Direction == model.OrderDirectionDesc}
+		o = domain.ResourceSort{Field: domain.ResourceOrderField(orderBy.Field), Desc: orderBy.Direction == model.OrderDirectionDesc}
 	}
 	pg, err := r.Catalogue.Resources(ctx, scope(ctx), f, o, pageArgs(first, after))
 	if err != nil {
@@ -79,11 +79,11 @@ func (r *queryResolver) Resources(ctx context.Context, first *int, after *string
 	return pg, For(ctx).prefetchResources(ctx, pg.Nodes, selected(ctx))
 }
 
-func resourceFilter(in *model.ResourceFilter) (domain.ResourceFilter, error) {
+func resourceFilter(in *model.ResourceFilter) (domain.ResourceCriteria, error) {
 	if in == nil {
-		return domain.ResourceFilter{}, nil
+		return domain.ResourceCriteria{}, nil
 	}
-	f := domain.ResourceFilter{
+	f := domain.ResourceCriteria{
 		Search:          deref(in.Search),
 		ShareType:       deref(in.ShareType),
 		OpenType:        deref(in.OpenType),
@@ -130,17 +130,17 @@ func (r *queryResolver) Resource(ctx context.Context, id *string, code *string) 
 }
 
 func (r *queryResolver) Departments(ctx context.Context, first *int, after *string, filter *model.DepartmentFilter, orderBy *model.DepartmentOrder) (*domain.Page[*domain.Department], error) {
-	var f domain.DepartmentFilter
+	var f domain.DepartmentCriteria
 	if filter != nil {
-		f = domain.DepartmentFilter{Search: deref(filter.Search), Level: deref(filter.Level), RegionCode: deref(filter.RegionCode)}
+		f = domain.DepartmentCriteria{Search: deref(filter.Search), Level: deref(filter.Level), RegionCode: deref(filter.RegionCode)}
 		var err error
 		if f.ParentID, err = optionalID(domain.KindDepartment, filter.ParentID); err != nil {
 			return nil, err
 		}
 	}
-	var o domain.DepartmentOrder
+	var o domain.DepartmentSort
 	if orderBy != nil {
-		o = domain.DepartmentOrder{Field: domain.DepartmentOrderField(orderBy.Field), Desc: orderBy.Direction == model.OrderDirectionDesc}
+		o = domain.DepartmentSort{Field: domain.DepartmentOrderField(orderBy.Field), Desc: orderBy.Direction == model.OrderDirectionDesc}
 	}
 	pg, err := r.Catalogue.Departments(ctx, f, o, pageArgs(first, after))
 	if err != nil {
@@ -180,9 +180,9 @@ func (r *queryResolver) Department(ctx context.Context, id *string, creditCode *
 }
 
 func (r *queryResolver) ThemeDatabases(ctx context.Context, first *int, after *string, filter *model.ThemeDatabaseFilter) (*domain.Page[*domain.ThemeDatabase], error) {
-	var f domain.ThemeDatabaseFilter
+	var f domain.ThemeDatabaseCriteria
 	if filter != nil {
-		f = domain.ThemeDatabaseFilter{Kind: deref(filter.Kind), Search: deref(filter.Search)}
+		f = domain.ThemeDatabaseCriteria{Kind: deref(filter.Kind), Search: deref(filter.Search)}
 		var err error
 		if f.LeadDepartmentID, err = optionalID(domain.KindDepartment, filter.LeadDepartmentID); err != nil {
 			return nil, err

@@ -25,7 +25,7 @@ func (db *DB) queryDepartments(ctx context.Context, sql string, args ...any) ([]
 	return pgx.CollectRows(rows, scanDepartment)
 }
 
-func departmentOrder(o domain.DepartmentOrder) (orderSpec, func(*domain.Department) string) {
+func departmentOrder(o domain.DepartmentSort) (orderSpec, func(*domain.Department) string) {
 	switch o.Field {
 	case domain.DepartmentByCreditCode:
 		return orderSpec{name: "CREDIT_CODE", expr: "d.credit_code", cast: "text", desc: o.Desc},
@@ -41,7 +41,7 @@ func departmentOrder(o domain.DepartmentOrder) (orderSpec, func(*domain.Departme
 
 // Departments returns a page of departments. Departments are public: the
 // catalogue says who is the source of what.
-func (db *DB) Departments(ctx context.Context, f domain.DepartmentFilter, o domain.DepartmentOrder, p domain.PageArgs) (*domain.Page[*domain.Department], error) {
+func (db *DB) Departments(ctx context.Context, f domain.DepartmentCriteria, o domain.DepartmentSort, p domain.PageArgs) (*domain.Page[*domain.Department], error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}

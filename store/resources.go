@@ -63,7 +63,7 @@ func (q *query) scope(s domain.ResourceScope) {
 	}
 }
 
-func (q *query) resourceFilter(f domain.ResourceFilter) {
+func (q *query) resourceFilter(f domain.ResourceCriteria) {
 	q.search("r.search_grams", "r.name || ' ' || r.summary", f.Search)
 	if f.SourceDepartmentID != 0 {
 		q.and("r.source_department_id = " + q.arg(f.SourceDepartmentID))
@@ -86,7 +86,7 @@ func (q *query) resourceFilter(f domain.ResourceFilter) {
 }
 
 // resourceOrder is the sort of a resource list; cursors carry its value.
-func resourceOrder(o domain.ResourceOrder) (orderSpec, func(*domain.Resource) string) {
+func resourceOrder(o domain.ResourceSort) (orderSpec, func(*domain.Resource) string) {
 	switch o.Field {
 	case domain.ResourceByName:
 		return orderSpec{name: "NAME", expr: "r.name", cast: "text", desc: o.Desc},
@@ -110,7 +110,7 @@ func resourceOrder(o domain.ResourceOrder) (orderSpec, func(*domain.Resource) st
 }
 
 // Resources returns a page of the resources scope lets the viewer see.
-func (db *DB) Resources(ctx context.Context, scope domain.ResourceScope, f domain.ResourceFilter, o domain.ResourceOrder, p domain.PageArgs) (*domain.Page[*domain.Resource], error) {
+func (db *DB) Resources(ctx context.Context, scope domain.ResourceScope, f domain.ResourceCriteria, o domain.ResourceSort, p domain.PageArgs) (*domain.Page[*domain.Resource], error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
@@ -194,7 +194,7 @@ func (db *DB) resourcesOfParents(ctx context.Context, scope domain.ResourceScope
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	spec, value := resourceOrder(domain.ResourceOrder{})
+	spec, value := resourceOrder(domain.ResourceSort{})
 	c, err := decodeCursor(p.After, spec.key())
 	if err != nil {
 		return nil, err

@@ -18,7 +18,7 @@ func scanTheme(row pgx.Row, lead ...any) (*domain.ThemeDatabase, error) {
 }
 
 // ThemeDatabases returns a page of theme databases by code.
-func (db *DB) ThemeDatabases(ctx context.Context, f domain.ThemeDatabaseFilter, p domain.PageArgs) (*domain.Page[*domain.ThemeDatabase], error) {
+func (db *DB) ThemeDatabases(ctx context.Context, f domain.ThemeDatabaseCriteria, p domain.PageArgs) (*domain.Page[*domain.ThemeDatabase], error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}

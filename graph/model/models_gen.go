@@ -25,8 +25,8 @@ type DepartmentFilter struct {
 }
 
 type DepartmentOrder struct {
-	Field     DepartmentOrderField `json:"field"`
-	Direction OrderDirection       `json:"direction"`
+	Field     domain.DepartmentOrderField `json:"field"`
+	Direction OrderDirection              `json:"direction"`
 }
 
 type Query struct {
@@ -54,8 +54,8 @@ type ResourceFilter struct {
 }
 
 type ResourceOrder struct {
-	Field     ResourceOrderField `json:"field"`
-	Direction OrderDirection     `json:"direction"`
+	Field     domain.ResourceOrderField `json:"field"`
+	Direction OrderDirection            `json:"direction"`
 }
 
 type ThemeDatabaseByIDsInput struct {
@@ -68,63 +68,6 @@ type ThemeDatabaseFilter struct {
 	LeadDepartmentID *string `json:"leadDepartmentId,omitempty"`
 	// Substring of the name.
 	Search *string `json:"search,omitempty"`
-}
-
-type DepartmentOrderField string
-
-const (
-	DepartmentOrderFieldName       DepartmentOrderField = "NAME"
-	DepartmentOrderFieldCreditCode DepartmentOrderField = "CREDIT_CODE"
-	DepartmentOrderFieldRegionCode DepartmentOrderField = "REGION_CODE"
-)
-
-var AllDepartmentOrderField = []DepartmentOrderField{
-	DepartmentOrderFieldName,
-	DepartmentOrderFieldCreditCode,
-	DepartmentOrderFieldRegionCode,
-}
-
-func (e DepartmentOrderField) IsValid() bool {
-	switch e {
-	case DepartmentOrderFieldName, DepartmentOrderFieldCreditCode, DepartmentOrderFieldRegionCode:
-		return true
-	}
-	return false
-}
-
-func (e DepartmentOrderField) String() string {
-	return string(e)
-}
-
-func (e *DepartmentOrderField) UnmarshalGQL(v any) error {
-	str, ok := v.(string)
-	if !ok {
-		return fmt.Errorf("enums must be strings")
-	}
-
-	*e = DepartmentOrderField(str)
-	if !e.IsValid() {
-		return fmt.Errorf("%s is not a valid DepartmentOrderField", str)
-	}
-	return nil
-}
-
-func (e DepartmentOrderField) MarshalGQL(w io.Writer) {
-	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
-}
-
-func (e *DepartmentOrderField) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e DepartmentOrderField) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
 }
 
 // Sort direction.
@@ -178,65 +121,6 @@ func (e *OrderDirection) UnmarshalJSON(b []byte) error {
 }
 
 func (e OrderDirection) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
-}
-
-type ResourceOrderField string
-
-const (
-	ResourceOrderFieldCode        ResourceOrderField = "CODE"
-	ResourceOrderFieldName        ResourceOrderField = "NAME"
-	ResourceOrderFieldUpdatedAt   ResourceOrderField = "UPDATED_AT"
-	ResourceOrderFieldPublishedAt ResourceOrderField = "PUBLISHED_AT"
-)
-
-var AllResourceOrderField = []ResourceOrderField{
-	ResourceOrderFieldCode,
-	ResourceOrderFieldName,
-	ResourceOrderFieldUpdatedAt,
-	ResourceOrderFieldPublishedAt,
-}
-
-func (e ResourceOrderField) IsValid() bool {
-	switch e {
-	case ResourceOrderFieldCode, ResourceOrderFieldName, ResourceOrderFieldUpdatedAt, ResourceOrderFieldPublishedAt:
-		return true
-	}
-	return false
-}
-
-func (e ResourceOrderField) String() string {
-	return string(e)
-}
-
-func (e *ResourceOrderField) UnmarshalGQL(v any) error {
-	str, ok := v.(string)
-	if !ok {
-		return fmt.Errorf("enums must be strings")
-	}
-
-	*e = ResourceOrderField(str)
-	if !e.IsValid() {
-		return fmt.Errorf("%s is not a valid ResourceOrderField", str)
-	}
-	return nil
-}
-
-func (e ResourceOrderField) MarshalGQL(w io.Writer) {
-	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
-}
-
-func (e *ResourceOrderField) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e ResourceOrderField) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -120,14 +120,18 @@ type Tx struct {
 
 // constraintErrors maps constraint names to the error a user sees.
 var constraintErrors = map[string]*domain.Error{
-	"departments_credit_code_key":            {Code: domain.EConflict, Message: "a department with this credit code already exists"},
-	"departments_credit_code_check":          {Code: domain.EInvalid, Message: "credit code is not a GB 32100 unified social credit code"},
-	"resources_code_key":                     {Code: domain.EConflict, Message: "a resource with this code already exists"},
-	"data_items_resource_name_key":           {Code: domain.EConflict, Message: "a resource cannot have two data items of the same name"},
-	"data_elements_code_key":                 {Code: domain.EConflict, Message: "一数一源 (MZ 11): this data element already has a source department; a second department cannot claim it"},
-	"data_elements_name_key":                 {Code: domain.EConflict, Message: "一数一源 (MZ 11): a data element of this name already has a source department; a second department cannot claim it"},
-	"resource_data_elements_one_source_fkey": {Code: domain.EConflict, Message: "一数一源 (MZ 11): a resource may carry a data element only if its source department is the element's source department"},
-	"theme_databases_code_key":               {Code: domain.EConflict, Message: "a theme database with this code already exists"},
+	"departments_credit_code_key":             {Code: domain.EConflict, Message: "a department with this credit code already exists"},
+	"departments_credit_code_check":           {Code: domain.EInvalid, Message: "credit code is not a GB 32100 unified social credit code"},
+	"resources_code_key":                      {Code: domain.EConflict, Message: "a resource with this code already exists"},
+	"data_items_resource_name_key":            {Code: domain.EConflict, Message: "a resource cannot have two data items of the same name"},
+	"data_elements_code_key":                  {Code: domain.EConflict, Message: "一数一源 (MZ 11): this data element already has a source department; a second department cannot claim it"},
+	"data_elements_name_key":                  {Code: domain.EConflict, Message: "一数一源 (MZ 11): a data element of this name already has a source department; a second department cannot claim it"},
+	"resource_data_elements_one_source_fkey":  {Code: domain.EConflict, Message: "一数一源 (MZ 11): a resource may carry a data element only if its source department is the element's source department"},
+	"theme_databases_code_key":                {Code: domain.EConflict, Message: "a theme database with this code already exists"},
+	"resources_source_department_id_fkey":     {Code: domain.EInvalid, Message: "the source department does not exist"},
+	"resources_collecting_department_id_fkey": {Code: domain.EInvalid, Message: "the collecting department does not exist"},
+	"resources_approving_department_id_fkey":  {Code: domain.EInvalid, Message: "the approving department does not exist"},
+	"resources_providing_department_id_fkey":  {Code: domain.EInvalid, Message: "the providing department does not exist"},
 }
 
 // mapError turns a PostgreSQL constraint violation into the domain error a

@@ -1,6 +1,8 @@
 package server_test
 
 import (
+	"bytes"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -8,6 +10,7 @@ import (
 
 	"github.com/citydata/catalogue/demo"
 	"github.com/citydata/catalogue/domain"
+	"github.com/citydata/catalogue/server"
 	"github.com/citydata/catalogue/store/storetest"
 )
 
@@ -188,5 +191,21 @@ func TestHealth(t *testing.T) {
 	a.handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
 	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "/graphql") {
 		t.Errorf("GraphiQL page: %d", rec.Code)
+	}
+}
+
+// A failure inside the server reaches the client as "internal error" with
+// code INTERNAL, and its detail reaches only the log.
+func TestInternalErrorsAreMasked(t *testing.T) {
+	db := storetest.NewDB(t, storetest.Options{Demo: true})
+	var logs bytes.Buffer
+	a := &api{t: t, handler: server.New(server.Config{Catalogue: db, Log: slog.New(slog.NewTextHandler(&logs, nil))})}
+	db.Close() // every statement now fails inside pgx
+	e := a.queryErr(`{ resources(first: 5) { totalCount nodes { code } } }`, nil, "INTERNAL")
+	if e.Message != "internal error" {
+		t.Errorf("message = %q, want \"internal error\"", e.Message)
+	}
+	if !strings.Contains(logs.String(), "closed pool") {
+		t.Errorf("log lacks the detail (closed pool):\n%s", logs.String())
 	}
 }

@@ -9,6 +9,12 @@ import (
 	"github.com/citydata/catalogue/store"
 )
 
+// The demo city's platforms.
+const (
+	sharePlatform = "https://share.meizhou.gov.cn/api/v1"
+	openPlatform  = "https://data.meizhou.gov.cn"
+)
+
 // chinaTime is the zone the catalogue's dates are in.
 var chinaTime = time.FixedZone("CST", 8*60*60)
 
@@ -108,6 +114,17 @@ func resource(rr Resource, dept func(key, fallback string) (int64, error), eleme
 		OpenType: rr.OpenType, OpenConditions: rr.OpenConditions, LegalBasis: rr.LegalBasis,
 		Status: rr.Status, ContactPerson: rr.ContactPerson, ContactPhone: rr.ContactPhone,
 		ReviewNotes: rr.ReviewNotes, NoneShareFiling: rr.NoneShareFiling, Sample: rr.Sample,
+	}
+	// Where the data is obtained, derived from the code: the sharing
+	// platform's interface (a NONE entry offers verification only, MZ 21)
+	// and, for open entries, the open platform's download and API.
+	r.ShareEndpoint = sharePlatform + "/resources/" + rr.Code
+	if rr.ShareType == domain.ShareNone {
+		r.ShareEndpoint += "/verify"
+	}
+	if rr.OpenType != domain.OpenNone {
+		r.OpenDownloadURL = openPlatform + "/datasets/" + rr.Code + "/download"
+		r.OpenAPIURL = openPlatform + "/api/v1/datasets/" + rr.Code
 	}
 	var err error
 	for _, f := range []struct {

@@ -127,15 +127,25 @@ type Resource struct {
 	CreatedAt              time.Time
 	UpdatedAt              time.Time
 
+	// ContactPerson is the responsible person (public); their phone is
+	// internal.
+	ContactPerson string
+
 	// Internal fields: only the source department, the authority and
-	// auditors may read them.
-	ContactPerson   string
+	// auditors may read them (GateInternal).
 	ContactPhone    string
 	ReviewNotes     string
 	NoneShareFiling string // the filing record of a NONE share type with the authority (MZ 10, WZ 15(3))
 
-	// Sample holds a few example records, keyed by data item name.
+	// Sample holds a few example records, keyed by data item name
+	// (GateSample).
 	Sample []map[string]string
+
+	// ShareEndpoint is the sharing platform's interface (GateShare);
+	// OpenDownloadURL and OpenAPIURL are the open platform's (GateOpen).
+	ShareEndpoint   string
+	OpenDownloadURL string
+	OpenAPIURL      string
 
 	// SourceDepartment is joined into the query that loads the resource, so a
 	// list of resources with their source departments is one statement.

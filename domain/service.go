@@ -38,6 +38,12 @@ type Catalogue interface {
 	DataElementsByID(ctx context.Context, ids []int64) (map[int64]*DataElement, error)
 	DataItemsByID(ctx context.Context, scope ResourceScope, ids []int64) (map[int64]*DataItem, error)
 
+	// ViewerRights loads what v holds beyond its role (grants, approved
+	// open requests), once per request.
+	ViewerRights(ctx context.Context, v Viewer) (Rights, error)
+	// DepartmentIDByCreditCode resolves a token's department claim.
+	DepartmentIDByCreditCode(ctx context.Context, code string) (int64, bool, error)
+
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 }

@@ -4,6 +4,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"math"
 	"strconv"
 	"sync/atomic"
@@ -27,6 +28,11 @@ type ResourceResolver interface {
 	DataItems(ctx context.Context, obj *domain.Resource) ([]*domain.DataItem, error)
 	DataElements(ctx context.Context, obj *domain.Resource) ([]*domain.DataElement, error)
 	ThemeDatabases(ctx context.Context, obj *domain.Resource) ([]*domain.ThemeDatabase, error)
+
+	ShareAccess(ctx context.Context, obj *domain.Resource) (*model.ShareAccess, error)
+	OpenAccess(ctx context.Context, obj *domain.Resource) (*model.OpenAccess, error)
+	Sample(ctx context.Context, obj *domain.Resource) ([]*model.SampleRecord, error)
+	ViewerAccess(ctx context.Context, obj *domain.Resource) (*domain.Access, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -274,6 +280,75 @@ func (ec *executionContext) _DataItem_personal(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_DataItem_personal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DataItem", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _OpenAccess_downloadUrl(ctx context.Context, field graphql.CollectedField, obj *model.OpenAccess) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpenAccess_downloadUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DownloadURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpenAccess_downloadUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OpenAccess", field, false, false, "String")
+}
+
+func (ec *executionContext) _OpenAccess_apiUrl(ctx context.Context, field graphql.CollectedField, obj *model.OpenAccess) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpenAccess_apiUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.APIURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpenAccess_apiUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OpenAccess", field, false, false, "String")
+}
+
+func (ec *executionContext) _OpenAccess_conditions(ctx context.Context, field graphql.CollectedField, obj *model.OpenAccess) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpenAccess_conditions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Conditions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpenAccess_conditions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OpenAccess", field, false, false, "String")
 }
 
 func (ec *executionContext) _Resource_id(ctx context.Context, field graphql.CollectedField, obj *domain.Resource) (ret graphql.Marshaler) {
@@ -914,6 +989,334 @@ func (ec *executionContext) fieldContext_Resource_themeDatabases(_ context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Resource_contactPerson(ctx context.Context, field graphql.CollectedField, obj *domain.Resource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Resource_contactPerson(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContactPerson, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Resource_contactPerson(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Resource", field, false, false, "String")
+}
+
+func (ec *executionContext) _Resource_contactPhone(ctx context.Context, field graphql.CollectedField, obj *domain.Resource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Resource_contactPhone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContactPhone, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				gate, err := ec.unmarshalNAccessGate2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐGate(ctx, "INTERNAL")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Access == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive access is not implemented")
+				}
+				return ec.Directives.Access(ctx, obj, directive0, gate)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Resource_contactPhone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Resource", field, false, false, "String")
+}
+
+func (ec *executionContext) _Resource_reviewNotes(ctx context.Context, field graphql.CollectedField, obj *domain.Resource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Resource_reviewNotes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReviewNotes, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				gate, err := ec.unmarshalNAccessGate2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐGate(ctx, "INTERNAL")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Access == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive access is not implemented")
+				}
+				return ec.Directives.Access(ctx, obj, directive0, gate)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Resource_reviewNotes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Resource", field, false, false, "String")
+}
+
+func (ec *executionContext) _Resource_noneShareFiling(ctx context.Context, field graphql.CollectedField, obj *domain.Resource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Resource_noneShareFiling(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NoneShareFiling, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				gate, err := ec.unmarshalNAccessGate2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐGate(ctx, "INTERNAL")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Access == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive access is not implemented")
+				}
+				return ec.Directives.Access(ctx, obj, directive0, gate)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Resource_noneShareFiling(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Resource", field, false, false, "String")
+}
+
+func (ec *executionContext) _Resource_shareAccess(ctx context.Context, field graphql.CollectedField, obj *domain.Resource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Resource_shareAccess(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Resource().ShareAccess(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				gate, err := ec.unmarshalNAccessGate2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐGate(ctx, "SHARE")
+				if err != nil {
+					var zeroVal *model.ShareAccess
+					return zeroVal, err
+				}
+				if ec.Directives.Access == nil {
+					var zeroVal *model.ShareAccess
+					return zeroVal, errors.New("directive access is not implemented")
+				}
+				return ec.Directives.Access(ctx, obj, directive0, gate)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ShareAccess) graphql.Marshaler {
+			return ec.marshalOShareAccess2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐShareAccess(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Resource_shareAccess(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Resource",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ShareAccess(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Resource_openAccess(ctx context.Context, field graphql.CollectedField, obj *domain.Resource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Resource_openAccess(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Resource().OpenAccess(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				gate, err := ec.unmarshalNAccessGate2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐGate(ctx, "OPEN")
+				if err != nil {
+					var zeroVal *model.OpenAccess
+					return zeroVal, err
+				}
+				if ec.Directives.Access == nil {
+					var zeroVal *model.OpenAccess
+					return zeroVal, errors.New("directive access is not implemented")
+				}
+				return ec.Directives.Access(ctx, obj, directive0, gate)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OpenAccess) graphql.Marshaler {
+			return ec.marshalOOpenAccess2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐOpenAccess(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Resource_openAccess(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Resource",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OpenAccess(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Resource_sample(ctx context.Context, field graphql.CollectedField, obj *domain.Resource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Resource_sample(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Resource().Sample(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				gate, err := ec.unmarshalNAccessGate2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐGate(ctx, "SAMPLE")
+				if err != nil {
+					var zeroVal []*model.SampleRecord
+					return zeroVal, err
+				}
+				if ec.Directives.Access == nil {
+					var zeroVal []*model.SampleRecord
+					return zeroVal, errors.New("directive access is not implemented")
+				}
+				return ec.Directives.Access(ctx, obj, directive0, gate)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SampleRecord) graphql.Marshaler {
+			return ec.marshalOSampleRecord2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐSampleRecordᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Resource_sample(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Resource",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SampleRecord(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Resource_viewerAccess(ctx context.Context, field graphql.CollectedField, obj *domain.Resource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Resource_viewerAccess(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Resource().ViewerAccess(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Access) graphql.Marshaler {
+			return ec.marshalNViewerAccess2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐAccess(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Resource_viewerAccess(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Resource",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ViewerAccess(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ResourceConnection_edges(ctx context.Context, field graphql.CollectedField, obj *domain.Page[*domain.Resource]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1086,6 +1489,369 @@ func (ec *executionContext) fieldContext_ResourceEdge_node(_ context.Context, fi
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _SampleField_item(ctx context.Context, field graphql.CollectedField, obj *model.SampleField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SampleField_item(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Item, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SampleField_item(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SampleField", field, false, false, "String")
+}
+
+func (ec *executionContext) _SampleField_value(ctx context.Context, field graphql.CollectedField, obj *model.SampleField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SampleField_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SampleField_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SampleField", field, false, false, "String")
+}
+
+func (ec *executionContext) _SampleField_masked(ctx context.Context, field graphql.CollectedField, obj *model.SampleField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SampleField_masked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Masked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SampleField_masked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SampleField", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SampleRecord_fields(ctx context.Context, field graphql.CollectedField, obj *model.SampleRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SampleRecord_fields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fields, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SampleField) graphql.Marshaler {
+			return ec.marshalNSampleField2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐSampleFieldᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SampleRecord_fields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SampleRecord",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SampleField(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ShareAccess_modes(ctx context.Context, field graphql.CollectedField, obj *model.ShareAccess) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShareAccess_modes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Modes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.ShareMode) graphql.Marshaler {
+			return ec.marshalNShareMode2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐShareModeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShareAccess_modes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShareAccess", field, false, false, "ShareMode")
+}
+
+func (ec *executionContext) _ShareAccess_endpoint(ctx context.Context, field graphql.CollectedField, obj *model.ShareAccess) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShareAccess_endpoint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Endpoint, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShareAccess_endpoint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShareAccess", field, false, false, "String")
+}
+
+func (ec *executionContext) _ShareAccess_items(ctx context.Context, field graphql.CollectedField, obj *model.ShareAccess) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShareAccess_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Items, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.DataItem) graphql.Marshaler {
+			return ec.marshalNDataItem2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDataItemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShareAccess_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ShareAccess",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DataItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ShareAccess_grantScenario(ctx context.Context, field graphql.CollectedField, obj *model.ShareAccess) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShareAccess_grantScenario(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GrantScenario, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ShareAccess_grantScenario(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShareAccess", field, false, false, "String")
+}
+
+func (ec *executionContext) _ShareAccess_grantExpiresAt(ctx context.Context, field graphql.CollectedField, obj *model.ShareAccess) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShareAccess_grantExpiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GrantExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ShareAccess_grantExpiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShareAccess", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ViewerAccess_share(ctx context.Context, field graphql.CollectedField, obj *domain.Access) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ViewerAccess_share(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Share, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ViewerAccess_share(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ViewerAccess", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ViewerAccess_open(ctx context.Context, field graphql.CollectedField, obj *domain.Access) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ViewerAccess_open(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Open, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ViewerAccess_open(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ViewerAccess", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ViewerAccess_sample(ctx context.Context, field graphql.CollectedField, obj *domain.Access) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ViewerAccess_sample(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sample, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ViewerAccess_sample(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ViewerAccess", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ViewerAccess_internal(ctx context.Context, field graphql.CollectedField, obj *domain.Access) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ViewerAccess_internal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Internal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ViewerAccess_internal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ViewerAccess", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ViewerAccess_canRequest(ctx context.Context, field graphql.CollectedField, obj *domain.Access) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ViewerAccess_canRequest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CanRequest, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ViewerAccess_canRequest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ViewerAccess", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ViewerAccess_reason(ctx context.Context, field graphql.CollectedField, obj *domain.Access) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ViewerAccess_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ViewerAccess_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ViewerAccess", field, false, false, "String")
 }
 
 // endregion **************************** field.gotpl *****************************
@@ -1344,6 +2110,49 @@ func (ec *executionContext) _DataItem(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var openAccessImplementors = []string{"OpenAccess"}
+
+func (ec *executionContext) _OpenAccess(ctx context.Context, sel ast.SelectionSet, obj *model.OpenAccess) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, openAccessImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OpenAccess")
+		case "downloadUrl":
+			out.Values[i] = ec._OpenAccess_downloadUrl(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "apiUrl":
+			out.Values[i] = ec._OpenAccess_apiUrl(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "conditions":
+			out.Values[i] = ec._OpenAccess_conditions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var resourceImplementors = []string{"Resource", "Node", "_Entity"}
 
 func (ec *executionContext) _Resource(ctx context.Context, sel ast.SelectionSet, obj *domain.Resource) graphql.Marshaler {
@@ -1486,6 +2295,50 @@ func (ec *executionContext) _Resource(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Resource_themeDatabases(ctx, field, obj)
 				})
+		case "contactPerson":
+			out.Values[i] = ec._Resource_contactPerson(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contactPhone":
+			out.Values[i] = ec._Resource_contactPhone(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reviewNotes":
+			out.Values[i] = ec._Resource_reviewNotes(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "noneShareFiling":
+			out.Values[i] = ec._Resource_noneShareFiling(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "shareAccess":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Resource_shareAccess(ctx, field, obj)
+				})
+		case "openAccess":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Resource_openAccess(ctx, field, obj)
+				})
+		case "sample":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Resource_sample(ctx, field, obj)
+				})
+		case "viewerAccess":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Resource_viewerAccess(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -1570,6 +2423,193 @@ func (ec *executionContext) _ResourceEdge(ctx context.Context, sel ast.Selection
 			}
 		case "node":
 			out.Values[i] = ec._ResourceEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sampleFieldImplementors = []string{"SampleField"}
+
+func (ec *executionContext) _SampleField(ctx context.Context, sel ast.SelectionSet, obj *model.SampleField) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sampleFieldImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SampleField")
+		case "item":
+			out.Values[i] = ec._SampleField_item(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._SampleField_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "masked":
+			out.Values[i] = ec._SampleField_masked(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sampleRecordImplementors = []string{"SampleRecord"}
+
+func (ec *executionContext) _SampleRecord(ctx context.Context, sel ast.SelectionSet, obj *model.SampleRecord) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sampleRecordImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SampleRecord")
+		case "fields":
+			out.Values[i] = ec._SampleRecord_fields(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var shareAccessImplementors = []string{"ShareAccess"}
+
+func (ec *executionContext) _ShareAccess(ctx context.Context, sel ast.SelectionSet, obj *model.ShareAccess) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, shareAccessImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ShareAccess")
+		case "modes":
+			out.Values[i] = ec._ShareAccess_modes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endpoint":
+			out.Values[i] = ec._ShareAccess_endpoint(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "items":
+			out.Values[i] = ec._ShareAccess_items(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "grantScenario":
+			out.Values[i] = ec._ShareAccess_grantScenario(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "grantExpiresAt":
+			out.Values[i] = ec._ShareAccess_grantExpiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var viewerAccessImplementors = []string{"ViewerAccess"}
+
+func (ec *executionContext) _ViewerAccess(ctx context.Context, sel ast.SelectionSet, obj *domain.Access) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, viewerAccessImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ViewerAccess")
+		case "share":
+			out.Values[i] = ec._ViewerAccess_share(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "open":
+			out.Values[i] = ec._ViewerAccess_open(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sample":
+			out.Values[i] = ec._ViewerAccess_sample(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "internal":
+			out.Values[i] = ec._ViewerAccess_internal(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "canRequest":
+			out.Values[i] = ec._ViewerAccess_canRequest(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._ViewerAccess_reason(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -1754,6 +2794,38 @@ func (ec *executionContext) marshalNResourceStatus2githubᚗcomᚋcitydataᚋcat
 	return res
 }
 
+func (ec *executionContext) marshalNSampleField2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐSampleFieldᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SampleField) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSampleField2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐSampleField(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSampleField2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐSampleField(ctx context.Context, sel ast.SelectionSet, v *model.SampleField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SampleField!")
+		return graphql.Null
+	}
+	return ec._SampleField(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSampleRecord2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐSampleRecord(ctx context.Context, sel ast.SelectionSet, v *model.SampleRecord) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SampleRecord!")
+		return graphql.Null
+	}
+	return ec._SampleRecord(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNShareMode2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐShareMode(ctx context.Context, v any) (domain.ShareMode, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := domain.ShareMode(tmp)
@@ -1829,6 +2901,21 @@ func (ec *executionContext) marshalNUpdateFrequency2githubᚗcomᚋcitydataᚋca
 	return res
 }
 
+func (ec *executionContext) marshalNViewerAccess2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐAccess(ctx context.Context, sel ast.SelectionSet, v *domain.Access) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ViewerAccess!")
+		return graphql.Null
+	}
+	return ec._ViewerAccess(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOOpenAccess2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐOpenAccess(ctx context.Context, sel ast.SelectionSet, v *model.OpenAccess) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._OpenAccess(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOOpenType2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐOpenType(ctx context.Context, v any) (*domain.OpenType, error) {
 	if v == nil {
 		return nil, nil
@@ -1901,6 +2988,32 @@ func (ec *executionContext) marshalOResourceStatus2ᚖgithubᚗcomᚋcitydataᚋ
 	_ = ctx
 	res := graphql.MarshalString(string(*v))
 	return res
+}
+
+func (ec *executionContext) marshalOSampleRecord2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐSampleRecordᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SampleRecord) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSampleRecord2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐSampleRecord(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOShareAccess2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐShareAccess(ctx context.Context, sel ast.SelectionSet, v *model.ShareAccess) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ShareAccess(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOShareType2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐShareType(ctx context.Context, v any) (*domain.ShareType, error) {

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/citydata/catalogue/domain"
 	"github.com/citydata/catalogue/graph/model"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -31,6 +32,7 @@ type ResolverRoot interface {
 }
 
 type DirectiveRoot struct {
+	Access func(ctx context.Context, obj any, next graphql.Resolver, gate domain.Gate) (res any, err error)
 }
 
 type ComplexityRoot struct {
@@ -79,6 +81,12 @@ type ComplexityRoot struct {
 		FindManyThemeDatabaseByIDs func(childComplexity int, reps []*model.ThemeDatabaseByIDsInput) int
 	}
 
+	OpenAccess struct {
+		APIURL      func(childComplexity int) int
+		Conditions  func(childComplexity int) int
+		DownloadURL func(childComplexity int) int
+	}
+
 	PageInfo struct {
 		EndCursor       func(childComplexity int) int
 		HasNextPage     func(childComplexity int) int
@@ -103,6 +111,8 @@ type ComplexityRoot struct {
 		Classification       func(childComplexity int) int
 		Code                 func(childComplexity int) int
 		CollectingDepartment func(childComplexity int) int
+		ContactPerson        func(childComplexity int) int
+		ContactPhone         func(childComplexity int) int
 		CreatedAt            func(childComplexity int) int
 		DataElements         func(childComplexity int) int
 		DataItems            func(childComplexity int) int
@@ -110,10 +120,15 @@ type ComplexityRoot struct {
 		LegalBasis           func(childComplexity int) int
 		Name                 func(childComplexity int) int
 		NodeID               func(childComplexity int) int
+		NoneShareFiling      func(childComplexity int) int
+		OpenAccess           func(childComplexity int) int
 		OpenConditions       func(childComplexity int) int
 		OpenType             func(childComplexity int) int
 		ProvidingDepartment  func(childComplexity int) int
 		PublishedAt          func(childComplexity int) int
+		ReviewNotes          func(childComplexity int) int
+		Sample               func(childComplexity int) int
+		ShareAccess          func(childComplexity int) int
 		ShareConditions      func(childComplexity int) int
 		ShareModes           func(childComplexity int) int
 		ShareScope           func(childComplexity int) int
@@ -124,6 +139,7 @@ type ComplexityRoot struct {
 		ThemeDatabases       func(childComplexity int) int
 		UpdateFrequency      func(childComplexity int) int
 		UpdatedAt            func(childComplexity int) int
+		ViewerAccess         func(childComplexity int) int
 	}
 
 	ResourceConnection struct {
@@ -136,6 +152,24 @@ type ComplexityRoot struct {
 	ResourceEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	SampleField struct {
+		Item   func(childComplexity int) int
+		Masked func(childComplexity int) int
+		Value  func(childComplexity int) int
+	}
+
+	SampleRecord struct {
+		Fields func(childComplexity int) int
+	}
+
+	ShareAccess struct {
+		Endpoint       func(childComplexity int) int
+		GrantExpiresAt func(childComplexity int) int
+		GrantScenario  func(childComplexity int) int
+		Items          func(childComplexity int) int
+		Modes          func(childComplexity int) int
 	}
 
 	ThemeDatabase struct {
@@ -159,6 +193,15 @@ type ComplexityRoot struct {
 	ThemeDatabaseEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ViewerAccess struct {
+		CanRequest func(childComplexity int) int
+		Internal   func(childComplexity int) int
+		Open       func(childComplexity int) int
+		Reason     func(childComplexity int) int
+		Sample     func(childComplexity int) int
+		Share      func(childComplexity int) int
 	}
 
 	_Service struct {
@@ -373,6 +416,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Entity.FindManyThemeDatabaseByIDs(childComplexity, args["reps"].([]*model.ThemeDatabaseByIDsInput)), true
 
+	case "OpenAccess.apiUrl":
+		if e.ComplexityRoot.OpenAccess.APIURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenAccess.APIURL(childComplexity), true
+	case "OpenAccess.conditions":
+		if e.ComplexityRoot.OpenAccess.Conditions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenAccess.Conditions(childComplexity), true
+	case "OpenAccess.downloadUrl":
+		if e.ComplexityRoot.OpenAccess.DownloadURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenAccess.DownloadURL(childComplexity), true
+
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
 			break
@@ -518,6 +580,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Resource.CollectingDepartment(childComplexity), true
+	case "Resource.contactPerson":
+		if e.ComplexityRoot.Resource.ContactPerson == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Resource.ContactPerson(childComplexity), true
+	case "Resource.contactPhone":
+		if e.ComplexityRoot.Resource.ContactPhone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Resource.ContactPhone(childComplexity), true
 	case "Resource.createdAt":
 		if e.ComplexityRoot.Resource.CreatedAt == nil {
 			break
@@ -560,6 +634,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Resource.NodeID(childComplexity), true
+	case "Resource.noneShareFiling":
+		if e.ComplexityRoot.Resource.NoneShareFiling == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Resource.NoneShareFiling(childComplexity), true
+	case "Resource.openAccess":
+		if e.ComplexityRoot.Resource.OpenAccess == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Resource.OpenAccess(childComplexity), true
 	case "Resource.openConditions":
 		if e.ComplexityRoot.Resource.OpenConditions == nil {
 			break
@@ -584,6 +670,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Resource.PublishedAt(childComplexity), true
+	case "Resource.reviewNotes":
+		if e.ComplexityRoot.Resource.ReviewNotes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Resource.ReviewNotes(childComplexity), true
+	case "Resource.sample":
+		if e.ComplexityRoot.Resource.Sample == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Resource.Sample(childComplexity), true
+	case "Resource.shareAccess":
+		if e.ComplexityRoot.Resource.ShareAccess == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Resource.ShareAccess(childComplexity), true
 	case "Resource.shareConditions":
 		if e.ComplexityRoot.Resource.ShareConditions == nil {
 			break
@@ -644,6 +748,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Resource.UpdatedAt(childComplexity), true
+	case "Resource.viewerAccess":
+		if e.ComplexityRoot.Resource.ViewerAccess == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Resource.ViewerAccess(childComplexity), true
 
 	case "ResourceConnection.edges":
 		if e.ComplexityRoot.ResourceConnection.Edges == nil {
@@ -682,6 +792,63 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ResourceEdge.Node(childComplexity), true
+
+	case "SampleField.item":
+		if e.ComplexityRoot.SampleField.Item == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SampleField.Item(childComplexity), true
+	case "SampleField.masked":
+		if e.ComplexityRoot.SampleField.Masked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SampleField.Masked(childComplexity), true
+	case "SampleField.value":
+		if e.ComplexityRoot.SampleField.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SampleField.Value(childComplexity), true
+
+	case "SampleRecord.fields":
+		if e.ComplexityRoot.SampleRecord.Fields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SampleRecord.Fields(childComplexity), true
+
+	case "ShareAccess.endpoint":
+		if e.ComplexityRoot.ShareAccess.Endpoint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShareAccess.Endpoint(childComplexity), true
+	case "ShareAccess.grantExpiresAt":
+		if e.ComplexityRoot.ShareAccess.GrantExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShareAccess.GrantExpiresAt(childComplexity), true
+	case "ShareAccess.grantScenario":
+		if e.ComplexityRoot.ShareAccess.GrantScenario == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShareAccess.GrantScenario(childComplexity), true
+	case "ShareAccess.items":
+		if e.ComplexityRoot.ShareAccess.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShareAccess.Items(childComplexity), true
+	case "ShareAccess.modes":
+		if e.ComplexityRoot.ShareAccess.Modes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShareAccess.Modes(childComplexity), true
 
 	case "ThemeDatabase.code":
 		if e.ComplexityRoot.ThemeDatabase.Code == nil {
@@ -774,6 +941,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ThemeDatabaseEdge.Node(childComplexity), true
+
+	case "ViewerAccess.canRequest":
+		if e.ComplexityRoot.ViewerAccess.CanRequest == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ViewerAccess.CanRequest(childComplexity), true
+	case "ViewerAccess.internal":
+		if e.ComplexityRoot.ViewerAccess.Internal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ViewerAccess.Internal(childComplexity), true
+	case "ViewerAccess.open":
+		if e.ComplexityRoot.ViewerAccess.Open == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ViewerAccess.Open(childComplexity), true
+	case "ViewerAccess.reason":
+		if e.ComplexityRoot.ViewerAccess.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ViewerAccess.Reason(childComplexity), true
+	case "ViewerAccess.sample":
+		if e.ComplexityRoot.ViewerAccess.Sample == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ViewerAccess.Sample(childComplexity), true
+	case "ViewerAccess.share":
+		if e.ComplexityRoot.ViewerAccess.Share == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ViewerAccess.Share(childComplexity), true
 
 	case "_Service.sdl":
 		if e.ComplexityRoot._Service.SDL == nil {
@@ -876,17 +1080,17 @@ A public management and service body (公共管理和服务机构): the source d
 of the data it legally collects, and a using department (用数部门) of others' data.
 """
 type Department implements Node @key(fields: "id") {
-  id: ID!
+  id: ID! @public
   "Unified social credit code (统一社会信用代码, GB 32100), 18 characters."
-  creditCode: String!
-  name: String!
-  level: DepartmentLevel!
+  creditCode: String! @public
+  name: String! @public
+  level: DepartmentLevel! @public
   "Administrative division code of the department's region, e.g. 441400."
-  regionCode: String!
+  regionCode: String! @public
   "The department this one reports to, if any (e.g. a county branch's city bureau)."
-  parent: Department
+  parent: Department @public
   "Catalogue entries this department is the source department of, ordered by code."
-  resources(first: Int = 20, after: String): ResourceConnection!
+  resources(first: Int = 20, after: String): ResourceConnection! @public
 }
 
 type DepartmentEdge {
@@ -1025,54 +1229,138 @@ enum DataType {
 One catalogue entry (数据资源) with the required elements of MZ 7, QY 8, NY 17 and WZ 10.
 """
 type Resource implements Node @key(fields: "id") @key(fields: "code") {
-  id: ID!
+  id: ID! @public
   "Catalogue code (资源代码), unique."
-  code: String!
-  name: String!
-  summary: String!
+  code: String! @public
+  name: String! @public
+  summary: String! @public
   "Classification (资源分类), e.g. 基础信息资源/人口."
-  classification: String!
+  classification: String! @public
   "Data form / format (数据格式), e.g. 数据库, 电子表格."
-  format: String!
-  updateFrequency: UpdateFrequency!
-  shareType: ShareType!
+  format: String! @public
+  updateFrequency: UpdateFrequency! @public
+  shareType: ShareType! @public
   "Share conditions (共享条件); required for CONDITIONAL share (MZ 10)."
-  shareConditions: String!
+  shareConditions: String! @public
   "Share scope (共享范围)."
-  shareScope: String!
-  shareModes: [ShareMode!]!
-  openType: OpenType!
+  shareScope: String! @public
+  shareModes: [ShareMode!]! @public
+  openType: OpenType! @public
   "Open conditions (开放条件); required for CONDITIONAL open."
-  openConditions: String!
+  openConditions: String! @public
   "Legal basis (依据) for a restricted share or open type (MZ 10, NY 44)."
-  legalBasis: String!
-  status: ResourceStatus!
-  publishedAt: Time
-  createdAt: Time!
-  updatedAt: Time!
+  legalBasis: String! @public
+  status: ResourceStatus! @public
+  publishedAt: Time @public
+  createdAt: Time! @public
+  updatedAt: Time! @public
   "The source department (数源部门): the one that legally collects the data."
-  sourceDepartment: Department!
-  collectingDepartment: Department!
-  approvingDepartment: Department!
-  providingDepartment: Department!
+  sourceDepartment: Department! @public
+  collectingDepartment: Department! @public
+  approvingDepartment: Department! @public
+  providingDepartment: Department! @public
   "Information items (信息项) in catalogue order."
-  dataItems: [DataItem!]!
+  dataItems: [DataItem!]! @public
   "Data elements this entry carries; each has one legal source (一数一源, MZ 11)."
-  dataElements: [DataElement!]!
+  dataElements: [DataElement!]! @public
   "Base, theme and special databases that draw on this entry."
-  themeDatabases: [ThemeDatabase!]!
+  themeDatabases: [ThemeDatabase!]! @public
+  "The responsible person (责任人) for the entry."
+  contactPerson: String! @public
+  "The responsible person's phone. Internal."
+  contactPhone: String @access(gate: INTERNAL)
+  "The data authority's review notes. Internal."
+  reviewNotes: String @access(gate: INTERNAL)
+  "The filing with the authority of a NONE share type (MZ 10, WZ 15(3)); empty otherwise. Internal."
+  noneShareFiling: String @access(gate: INTERNAL)
+  "How a department obtains the data on the sharing platform; gated by the share type (MZ 21-22)."
+  shareAccess: ShareAccess @access(gate: SHARE)
+  "Download and API on the open platform; gated by the open type (NY 44, NY 46)."
+  openAccess: OpenAccess @access(gate: OPEN)
+  """
+  A few example records, in data item order. Shown where the share or open gate passes;
+  personal items are masked (脱敏, WZ 17, WZ 28) except for the source department,
+  the authority and auditors.
+  """
+  sample: [SampleRecord!] @access(gate: SAMPLE)
+  "What the viewer may see of this entry and whether it could request more."
+  viewerAccess: ViewerAccess! @public
+}
+
+"""
+How a department obtains a shared resource (共享方式, WZ 16).
+"""
+type ShareAccess {
+  "Modes the viewer may use: its grant's mode, else every mode the entry offers."
+  modes: [ShareMode!]!
+  "The sharing platform's interface for this entry."
+  endpoint: String!
+  "Items the viewer may obtain: its grant's items (least privilege, MZ 22), else all items."
+  items: [DataItem!]!
+  "Business scenario of the viewer's grant, when a grant opens access."
+  grantScenario: String
+  "When the viewer's grant expires, when a grant opens access and has an expiry."
+  grantExpiresAt: Time
+}
+
+"""
+Where the public obtains an open resource (NY 46).
+"""
+type OpenAccess {
+  "Bulk download on the open platform."
+  downloadUrl: String!
+  "API on the open platform."
+  apiUrl: String!
+  "Open conditions (开放条件) that apply."
+  conditions: String!
+}
+
+"""
+One example record of a resource.
+"""
+type SampleRecord {
+  fields: [SampleField!]!
+}
+
+"""
+One value of an example record.
+"""
+type SampleField {
+  "The data item's name."
+  item: String!
+  value: String!
+  "Whether the value was masked for this viewer."
+  masked: Boolean!
+}
+
+"""
+What the viewer may see of a resource, so front ends need not parse errors.
+"""
+type ViewerAccess {
+  "Whether shareAccess is visible."
+  share: Boolean!
+  "Whether openAccess is visible."
+  open: Boolean!
+  "Whether sample is visible."
+  sample: Boolean!
+  "Whether the internal fields are visible."
+  internal: Boolean!
+  "Whether the viewer could file a request (share or open) that would give it more."
+  canRequest: Boolean!
+  "Why, in a sentence citing the article."
+  reason: String!
 }
 
 """
 One information item (信息项) of a resource.
 """
 type DataItem implements Node {
-  id: ID!
-  name: String!
-  dataType: DataType!
-  description: String!
+  id: ID! @public
+  name: String! @public
+  dataType: DataType! @public
+  description: String! @public
   "Whether the item is personal data (masked for most viewers)."
-  personal: Boolean!
+  personal: Boolean! @public
 }
 
 """
@@ -1137,6 +1425,31 @@ extend type Query {
 `, BuiltIn: false},
 	{Name: "../schema/schema.graphqls", Input: `extend schema
   @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable"])
+
+"""
+What a gated field of a resource depends on.
+"""
+enum AccessGate {
+  "The share type: UNCONDITIONAL to any department, CONDITIONAL with an active grant, NONE to nobody else (MZ 21-22)."
+  SHARE
+  "The open type: UNCONDITIONAL to everyone, CONDITIONAL with an approved open request (NY 46)."
+  OPEN
+  "Either of the above."
+  SAMPLE
+  "Only the source department, the data authority and auditors."
+  INTERNAL
+}
+
+"""
+The field is visible only when the viewer passes the gate for the resource it belongs
+to; otherwise it is null with a FORBIDDEN error naming the field.
+"""
+directive @access(gate: AccessGate!) on FIELD_DEFINITION
+
+"""
+The field is visible to every viewer who may see the object at all.
+"""
+directive @public on FIELD_DEFINITION
 
 """
 A date-time in RFC 3339 form, e.g. 2025-03-01T09:30:00+08:00.
@@ -1408,6 +1721,18 @@ func (ec *executionContext) childFields_DepartmentEdge(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type DepartmentEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_OpenAccess(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "downloadUrl":
+		return ec.fieldContext_OpenAccess_downloadUrl(ctx, field)
+	case "apiUrl":
+		return ec.fieldContext_OpenAccess_apiUrl(ctx, field)
+	case "conditions":
+		return ec.fieldContext_OpenAccess_conditions(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OpenAccess", field.Name)
+}
+
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hasNextPage":
@@ -1474,6 +1799,22 @@ func (ec *executionContext) childFields_Resource(ctx context.Context, field grap
 		return ec.fieldContext_Resource_dataElements(ctx, field)
 	case "themeDatabases":
 		return ec.fieldContext_Resource_themeDatabases(ctx, field)
+	case "contactPerson":
+		return ec.fieldContext_Resource_contactPerson(ctx, field)
+	case "contactPhone":
+		return ec.fieldContext_Resource_contactPhone(ctx, field)
+	case "reviewNotes":
+		return ec.fieldContext_Resource_reviewNotes(ctx, field)
+	case "noneShareFiling":
+		return ec.fieldContext_Resource_noneShareFiling(ctx, field)
+	case "shareAccess":
+		return ec.fieldContext_Resource_shareAccess(ctx, field)
+	case "openAccess":
+		return ec.fieldContext_Resource_openAccess(ctx, field)
+	case "sample":
+		return ec.fieldContext_Resource_sample(ctx, field)
+	case "viewerAccess":
+		return ec.fieldContext_Resource_viewerAccess(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Resource", field.Name)
 }
@@ -1500,6 +1841,42 @@ func (ec *executionContext) childFields_ResourceEdge(ctx context.Context, field 
 		return ec.fieldContext_ResourceEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ResourceEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_SampleField(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "item":
+		return ec.fieldContext_SampleField_item(ctx, field)
+	case "value":
+		return ec.fieldContext_SampleField_value(ctx, field)
+	case "masked":
+		return ec.fieldContext_SampleField_masked(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SampleField", field.Name)
+}
+
+func (ec *executionContext) childFields_SampleRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "fields":
+		return ec.fieldContext_SampleRecord_fields(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SampleRecord", field.Name)
+}
+
+func (ec *executionContext) childFields_ShareAccess(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "modes":
+		return ec.fieldContext_ShareAccess_modes(ctx, field)
+	case "endpoint":
+		return ec.fieldContext_ShareAccess_endpoint(ctx, field)
+	case "items":
+		return ec.fieldContext_ShareAccess_items(ctx, field)
+	case "grantScenario":
+		return ec.fieldContext_ShareAccess_grantScenario(ctx, field)
+	case "grantExpiresAt":
+		return ec.fieldContext_ShareAccess_grantExpiresAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ShareAccess", field.Name)
 }
 
 func (ec *executionContext) childFields_ThemeDatabase(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1546,6 +1923,24 @@ func (ec *executionContext) childFields_ThemeDatabaseEdge(ctx context.Context, f
 		return ec.fieldContext_ThemeDatabaseEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ThemeDatabaseEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ViewerAccess(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "share":
+		return ec.fieldContext_ViewerAccess_share(ctx, field)
+	case "open":
+		return ec.fieldContext_ViewerAccess_open(ctx, field)
+	case "sample":
+		return ec.fieldContext_ViewerAccess_sample(ctx, field)
+	case "internal":
+		return ec.fieldContext_ViewerAccess_internal(ctx, field)
+	case "canRequest":
+		return ec.fieldContext_ViewerAccess_canRequest(ctx, field)
+	case "reason":
+		return ec.fieldContext_ViewerAccess_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ViewerAccess", field.Name)
 }
 
 func (ec *executionContext) childFields__Service(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

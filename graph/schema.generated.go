@@ -35,6 +35,20 @@ type QueryResolver interface {
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) dir_access_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "gate",
+		func(ctx context.Context, v any) (domain.Gate, error) {
+			return ec.unmarshalNAccessGate2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐGate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["gate"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1002,6 +1016,21 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 // endregion **************************** object.gotpl ****************************
 
 // region    ***************************** type.gotpl *****************************
+
+func (ec *executionContext) unmarshalNAccessGate2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐGate(ctx context.Context, v any) (domain.Gate, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.Gate(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAccessGate2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐGate(ctx context.Context, sel ast.SelectionSet, v domain.Gate) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "AccessGate!")
+	}
+	return res
+}
 
 func (ec *executionContext) unmarshalNOrderDirection2githubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐOrderDirection(ctx context.Context, v any) (model.OrderDirection, error) {
 	var res model.OrderDirection

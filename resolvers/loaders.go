@@ -2,6 +2,7 @@ package resolvers
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/graph-gophers/dataloader/v7"
@@ -27,8 +28,13 @@ type pageKey struct {
 // Loaders batch the reads of one request. They are made per request, so
 // their caches never outlive it and the viewer's scope is fixed.
 type Loaders struct {
-	c     domain.Catalogue
-	scope domain.ResourceScope
+	c      domain.Catalogue
+	viewer domain.Viewer
+	scope  domain.ResourceScope
+
+	rightsOnce sync.Once
+	rights     domain.Rights
+	rightsErr  error
 
 	Department          *dataloader.Loader[int64, *domain.Department]
 	DataItems           *dataloader.Loader[int64, []*domain.DataItem]
@@ -41,9 +47,11 @@ type Loaders struct {
 	ThemeCount          *dataloader.Loader[int64, int]
 }
 
-func newLoaders(c domain.Catalogue, scope domain.ResourceScope) *Loaders {
+func newLoaders(c domain.Catalogue, v domain.Viewer) *Loaders {
+	scope := domain.ResourceScopeFor(v)
 	l := &Loaders{
 		c:              c,
+		viewer:         v,
 		scope:          scope,
 		Department:     mapLoader(c.DepartmentsByID),
 		DataItems:      mapLoader(c.DataItemsOf),
@@ -139,7 +147,7 @@ func (l *Loaders) prefetchResources(ctx context.Context, list []*domain.Resource
 			return err
 		}
 	}
-	if sel.has("dataItems") {
+	if sel.has("dataItems") || sel.has("shareAccess") || sel.has("sample") {
 		if err := prime(ctx, l.DataItems, ids, l.c.DataItemsOf); err != nil {
 			return err
 		}
@@ -286,5 +294,5 @@ func For(ctx context.Context) *Loaders {
 // WithLoaders returns a context carrying fresh loaders for the context's
 // viewer; the HTTP middleware calls it once per request.
 func WithLoaders(ctx context.Context, c domain.Catalogue) context.Context {
-	return context.WithValue(ctx, loadersKey{}, newLoaders(c, domain.ResourceScopeFor(domain.ViewerFrom(ctx))))
+	return context.WithValue(ctx, loadersKey{}, newLoaders(c, domain.ViewerFrom(ctx)))
 }

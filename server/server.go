@@ -56,7 +56,10 @@ func New(cfg Config) http.Handler {
 // GraphQL returns the gqlgen server for the schema, with explicit
 // transports, a query cache, the error presenter and the recover function.
 func GraphQL(c domain.Catalogue, log *slog.Logger) *handler.Server {
-	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &resolvers.Resolver{Catalogue: c}}))
+	srv := handler.New(graph.NewExecutableSchema(graph.Config{
+		Resolvers:  &resolvers.Resolver{Catalogue: c},
+		Directives: graph.DirectiveRoot{Access: resolvers.AccessDirective},
+	}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})

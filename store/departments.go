@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -135,4 +136,18 @@ func groupRows[T any](rows pgx.Rows, scan func(row pgx.CollectableRow, parent *i
 		return struct{}{}, err
 	})
 	return m, err
+}
+
+// DepartmentIDByCreditCode resolves a credit code (a token's department
+// claim) to the department's ID.
+func (db *DB) DepartmentIDByCreditCode(ctx context.Context, code string) (int64, bool, error) {
+	var id int64
+	err := db.pool.QueryRow(ctx, `SELECT id FROM departments WHERE credit_code = $1`, code).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("department by credit code: %w", err)
+	}
+	return id, true, nil
 }

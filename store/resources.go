@@ -18,6 +18,8 @@ const resourceColumns = `r.id, r.code, r.name, r.summary, r.classification, r.fo
 	r.share_modes::text[], r.open_type::text, r.open_conditions, r.legal_basis,
 	r.source_department_id, r.collecting_department_id, r.approving_department_id,
 	r.providing_department_id, r.status::text, r.published_at, r.created_at, r.updated_at,
+	r.contact_person, r.contact_phone, r.review_notes, r.none_share_filing, r.sample,
+	r.share_endpoint, r.open_download_url, r.open_api_url,
 	` + departmentColumns
 
 const resourceFrom = ` FROM resources r JOIN departments d ON d.id = r.source_department_id`
@@ -34,6 +36,8 @@ func scanResource(row pgx.Row, lead ...any) (*domain.Resource, error) {
 		&modes, &r.OpenType, &r.OpenConditions, &r.LegalBasis,
 		&r.SourceDepartmentID, &r.CollectingDepartmentID, &r.ApprovingDepartmentID,
 		&r.ProvidingDepartmentID, &r.Status, &r.PublishedAt, &r.CreatedAt, &r.UpdatedAt,
+		&r.ContactPerson, &r.ContactPhone, &r.ReviewNotes, &r.NoneShareFiling, &r.Sample,
+		&r.ShareEndpoint, &r.OpenDownloadURL, &r.OpenAPIURL,
 		&d.ID, &d.CreditCode, &d.Name, &d.Level, &d.RegionCode, &d.ParentID)...)
 	if err != nil {
 		return nil, err

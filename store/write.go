@@ -39,15 +39,18 @@ func (tx *Tx) CreateResource(ctx context.Context, r *domain.Resource, items []*d
 		update_frequency, share_type, share_conditions, share_scope, share_modes, open_type,
 		open_conditions, legal_basis, source_department_id, collecting_department_id,
 		approving_department_id, providing_department_id, status, published_at,
-		contact_person, contact_phone, review_notes, none_share_filing, sample)
+		contact_person, contact_phone, review_notes, none_share_filing, sample,
+		share_endpoint, open_download_url, open_api_url)
 		VALUES ($1, $2, $3, $4, $5, $6::update_frequency, $7::share_type, $8, $9, $10::share_mode[],
-		$11::open_type, $12, $13, $14, $15, $16, $17, $18::resource_status, $19, $20, $21, $22, $23, $24)
+		$11::open_type, $12, $13, $14, $15, $16, $17, $18::resource_status, $19, $20, $21, $22, $23, $24,
+		$25, $26, $27)
 		RETURNING id, created_at, updated_at`,
 		r.Code, r.Name, r.Summary, r.Classification, r.Format, string(r.UpdateFrequency),
 		string(r.ShareType), r.ShareConditions, r.ShareScope, modes, string(r.OpenType),
 		r.OpenConditions, r.LegalBasis, r.SourceDepartmentID, r.CollectingDepartmentID,
 		r.ApprovingDepartmentID, r.ProvidingDepartmentID, string(r.Status), r.PublishedAt,
 		r.ContactPerson, r.ContactPhone, r.ReviewNotes, r.NoneShareFiling, sample,
+		r.ShareEndpoint, r.OpenDownloadURL, r.OpenAPIURL,
 	).Scan(&r.ID, &r.CreatedAt, &r.UpdatedAt)
 	if err != nil {
 		return mapError(err)
@@ -82,4 +85,25 @@ func (tx *Tx) CreateThemeDatabase(ctx context.Context, t *domain.ThemeDatabase, 
 	_, err = tx.tx.Exec(ctx, `INSERT INTO theme_database_resources (theme_database_id, resource_id)
 		SELECT $1, unnest($2::bigint[])`, t.ID, resourceIDs)
 	return mapError(err)
+}
+
+// CreateGrant inserts an active share grant and sets its ID.
+func (tx *Tx) CreateGrant(ctx context.Context, g *domain.Grant, departmentID int64) error {
+	items := g.ItemIDs
+	if items == nil {
+		items = []int64{}
+	}
+	err := tx.tx.QueryRow(ctx, `INSERT INTO grants (resource_id, department_id, item_ids, mode, scenario, valid_until)
+		VALUES ($1, $2, $3, $4::share_mode, $5, $6) RETURNING id`,
+		g.ResourceID, departmentID, items, string(g.Mode), g.Scenario, g.ValidUntil).Scan(&g.ID)
+	return mapError(err)
+}
+
+// CreateApprovedOpenRequest records an approved open request of requester
+// for resourceID and returns its ID.
+func (tx *Tx) CreateApprovedOpenRequest(ctx context.Context, resourceID int64, requester, purpose string) (int64, error) {
+	var id int64
+	err := tx.tx.QueryRow(ctx, `INSERT INTO open_requests (resource_id, requester, purpose, status, decided_at)
+		VALUES ($1, $2, $3, 'APPROVED', now()) RETURNING id`, resourceID, requester, purpose).Scan(&id)
+	return id, mapError(err)
 }

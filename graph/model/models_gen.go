@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"time"
 
 	"github.com/citydata/catalogue/domain"
 )
@@ -27,6 +28,16 @@ type DepartmentFilter struct {
 type DepartmentOrder struct {
 	Field     domain.DepartmentOrderField `json:"field"`
 	Direction OrderDirection              `json:"direction"`
+}
+
+// Where the public obtains an open resource (NY 46).
+type OpenAccess struct {
+	// Bulk download on the open platform.
+	DownloadURL string `json:"downloadUrl"`
+	// API on the open platform.
+	APIURL string `json:"apiUrl"`
+	// Open conditions (开放条件) that apply.
+	Conditions string `json:"conditions"`
 }
 
 type Query struct {
@@ -56,6 +67,34 @@ type ResourceFilter struct {
 type ResourceOrder struct {
 	Field     domain.ResourceOrderField `json:"field"`
 	Direction OrderDirection            `json:"direction"`
+}
+
+// One value of an example record.
+type SampleField struct {
+	// The data item's name.
+	Item  string `json:"item"`
+	Value string `json:"value"`
+	// Whether the value was masked for this viewer.
+	Masked bool `json:"masked"`
+}
+
+// One example record of a resource.
+type SampleRecord struct {
+	Fields []*SampleField `json:"fields"`
+}
+
+// How a department obtains a shared resource (共享方式, WZ 16).
+type ShareAccess struct {
+	// Modes the viewer may use: its grant's mode, else every mode the entry offers.
+	Modes []domain.ShareMode `json:"modes"`
+	// The sharing platform's interface for this entry.
+	Endpoint string `json:"endpoint"`
+	// Items the viewer may obtain: its grant's items (least privilege, MZ 22), else all items.
+	Items []*domain.DataItem `json:"items"`
+	// Business scenario of the viewer's grant, when a grant opens access.
+	GrantScenario *string `json:"grantScenario,omitempty"`
+	// When the viewer's grant expires, when a grant opens access and has an expiry.
+	GrantExpiresAt *time.Time `json:"grantExpiresAt,omitempty"`
 }
 
 type ThemeDatabaseByIDsInput struct {

@@ -64,8 +64,12 @@ type Access struct {
 	CanRequest bool
 	// Grant is the viewer's grant that opens the share gate, if any.
 	Grant *Grant
-	// Reason says why, in a sentence a dashboard can show.
+	// Reason says why, in a sentence a dashboard can show: the share
+	// reason for departments, the open reason for everyone else.
 	Reason string
+	// ShareReason and OpenReason say why each gate is open or closed
+	// (see Why).
+	ShareReason, OpenReason string
 }
 
 // Allows reports whether gate g is open.
@@ -105,8 +109,9 @@ func AccessTo(v Viewer, r *Resource, rights Rights, now time.Time) Access {
 		if v.Role != RoleDepartment {
 			who = "the " + map[Role]string{RoleAuthority: "data authority", RoleAuditor: "auditor"}[v.Role]
 		}
+		why := fmt.Sprintf("%s sees every field of the entry", who)
 		return Access{Share: true, Open: true, Sample: true, Internal: true,
-			Reason: fmt.Sprintf("%s sees every field of the entry", who)}
+			Reason: why, ShareReason: why, OpenReason: why}
 	}
 	var a Access
 	switch v.Role {
@@ -121,48 +126,82 @@ func AccessTo(v Viewer, r *Resource, rights Rights, now time.Time) Access {
 			// department; a request only records the purpose.
 			a.Share, a.Grant = true, grant
 			a.CanRequest = grant == nil
-			a.Reason = "unconditionally shared (MZ 21): any department may obtain it after stating a purpose"
+			a.ShareReason = "unconditionally shared (MZ 21): any department may obtain it after stating a purpose"
 		case ShareConditional:
 			// MZ 21-22: conditional data needs a grant from the source.
 			if grant != nil {
 				a.Share, a.Grant = true, grant
-				a.Reason = "conditionally shared (MZ 22): your department holds an active grant"
+				a.ShareReason = "conditionally shared (MZ 22): your department holds an active grant"
 			} else {
 				a.CanRequest = true
-				a.Reason = "conditionally shared (MZ 21): request it from the source department"
+				a.ShareReason = "conditionally shared (MZ 21): request it from the source department"
 			}
 		default:
 			// MZ 21: not shared; others may only ask for verification.
 			a.CanRequest = true
-			a.Reason = "not shared (MZ 10, MZ 21): only verification (核实比对) may be requested"
+			a.ShareReason = "not shared (MZ 10, MZ 21): only verification (核实比对) may be requested"
 		}
-		if r.OpenType == OpenUnconditional {
+		switch r.OpenType {
+		case OpenUnconditional:
 			a.Open = true
+			a.OpenReason = "unconditionally open (NY 46)"
+		case OpenConditional:
+			// NY 46: open requests are for citizens and organisations;
+			// a department obtains data by sharing.
+			a.OpenReason = "conditionally open (NY 46): only holders of an approved open request see it; departments obtain data by sharing"
+		default:
+			a.OpenReason = "not open (NY 44)"
 		}
+		a.Reason = a.ShareReason
 	case RolePerson, RolePublic:
+		// MZ 21: sharing is between government departments.
+		a.ShareReason = "sharing (MZ 21) is between government departments; the public uses the open platform"
 		switch r.OpenType {
 		case OpenUnconditional:
 			// NY 46, QY 24(1): anyone, after identity authentication.
 			a.Open = true
-			a.Reason = "unconditionally open (NY 46)"
+			a.OpenReason = "unconditionally open (NY 46)"
 		case OpenConditional:
 			// NY 46, QY 24(2): on an approved application.
 			switch {
 			case v.Role == RolePerson && rights.OpenApproved[r.ID]:
 				a.Open = true
-				a.Reason = "conditionally open (NY 46): your open request was approved"
+				a.OpenReason = "conditionally open (NY 46): your open request was approved"
 			case v.Role == RolePerson:
 				a.CanRequest = true
-				a.Reason = "conditionally open (NY 46): apply with purpose and scope"
+				a.OpenReason = "conditionally open (NY 46): apply with purpose and scope"
 			default:
-				a.Reason = "conditionally open (NY 46): sign in to apply with purpose and scope"
+				a.OpenReason = "conditionally open (NY 46): sign in to apply with purpose and scope"
 			}
 		default:
-			a.Reason = "not open (NY 44)"
+			a.OpenReason = "not open (NY 44)"
 		}
+		a.Reason = a.OpenReason
 	}
 	// The sample follows the gates, masked (WZ 17, WZ 28, NY 44 脱敏).
 	a.Sample = a.Share || a.Open
 	a.MaskSample = true
 	return a
+}
+
+// Why says, in a sentence a user can act on, why gate g is open or closed
+// for this viewer.
+func (a Access) Why(g Gate) string {
+	switch g {
+	case GateShare:
+		return a.ShareReason
+	case GateOpen:
+		return a.OpenReason
+	case GateSample:
+		if a.Sample {
+			return "example records follow the share and open gates, masked (WZ 17, WZ 28)"
+		}
+		return "example records are shown only where shareAccess or openAccess is visible: " + a.ShareReason + "; " + a.OpenReason
+	case GateInternal:
+		if a.Internal {
+			return a.Reason
+		}
+		return "internal fields are for the source department, the data authority and auditors only (MZ 10, WZ 15)"
+	}
+	return a.Reason
 }

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -88,6 +89,11 @@ func TestAccessTo(t *testing.T) {
 				t.Error("no reason given")
 			}
 			for _, g := range Gates {
+				if a.Why(g) == "" {
+					t.Errorf("no reason given for gate %s", g)
+				}
+			}
+			for _, g := range Gates {
 				if a.Allows(g) != map[Gate]bool{GateShare: got.share, GateOpen: got.open, GateSample: got.sample, GateInternal: got.internal}[g] {
 					t.Errorf("Allows(%s) disagrees with the fields", g)
 				}
@@ -128,5 +134,44 @@ func TestAccessInvariants(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// A refusal names the rule of the gate refused, not another gate's: a
+// department refused an internal field of an unconditionally shared entry
+// is told about internal fields, not about sharing.
+func TestAccessWhy(t *testing.T) {
+	now := time.Now()
+	dept := Viewer{Role: RoleDepartment, DepartmentID: 2}
+	person := Viewer{Role: RolePerson, DataSubject: "441402198507150012"}
+	r := func(st ShareType, ot OpenType) *Resource {
+		return &Resource{ID: 1, SourceDepartmentID: 1, ShareType: st, OpenType: ot}
+	}
+	for _, tt := range []struct {
+		name string
+		v    Viewer
+		r    *Resource
+		gate Gate
+		want string
+	}{
+		{"dept internal", dept, r(ShareUnconditional, OpenUnconditional), GateInternal, "internal fields are for the source department"},
+		{"dept share conditional", dept, r(ShareConditional, OpenNone), GateShare, "request it from the source department"},
+		{"dept share none", dept, r(ShareNone, OpenUnconditional), GateShare, "only verification"},
+		{"dept open conditional", dept, r(ShareUnconditional, OpenConditional), GateOpen, "departments obtain data by sharing"},
+		{"dept open none", dept, r(ShareUnconditional, OpenNone), GateOpen, "not open (NY 44)"},
+		{"dept sample", dept, r(ShareConditional, OpenNone), GateSample, "only where shareAccess or openAccess is visible"},
+		{"person share", person, r(ShareUnconditional, OpenUnconditional), GateShare, "between government departments"},
+		{"person open conditional", person, r(ShareUnconditional, OpenConditional), GateOpen, "apply with purpose and scope"},
+		{"public open conditional", Viewer{Role: RolePublic}, r(ShareUnconditional, OpenConditional), GateOpen, "sign in to apply"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			a := AccessTo(tt.v, tt.r, Rights{}, now)
+			if a.Allows(tt.gate) {
+				t.Fatalf("gate %s is open; the case expects a refusal", tt.gate)
+			}
+			if got := a.Why(tt.gate); !strings.Contains(got, tt.want) {
+				t.Errorf("Why(%s) = %q, want it to say %q", tt.gate, got, tt.want)
+			}
+		})
 	}
 }

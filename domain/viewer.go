@@ -74,3 +74,24 @@ func ResourceScopeFor(v Viewer) ResourceScope {
 		return ResourceScope{PublishedOnly: true, ExcludeOpenNone: true}
 	}
 }
+
+// MayIntrospect reports whether v may read the schema by introspection
+// outside development mode: the data authority and auditors, who need to
+// see every field the service has. Others learn the schema from its
+// documentation, and an attacker learns nothing from probing it (OWASP
+// GraphQL cheat sheet).
+func MayIntrospect(v Viewer) bool {
+	// SECURITY: introspection reveals every internal field and argument.
+	return v.Role == RoleAuthority || v.Role == RoleAuditor
+}
+
+// MayMutate refuses every change to an auditor, who reads everything and
+// changes nothing (NY 33, WZ 34: the trail must be independent of those who
+// check it). Other roles are checked by each mutation.
+func MayMutate(v Viewer) error {
+	// SECURITY: checked once per operation, before any resolver runs.
+	if v.Role == RoleAuditor {
+		return Errorf(EForbidden, "auditors read everything and change nothing: an AUDITOR token cannot call mutations")
+	}
+	return nil
+}

@@ -7,7 +7,6 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/citydata/catalogue/domain"
 	"github.com/citydata/catalogue/store/storetest"
 )
 
@@ -15,13 +14,13 @@ import (
 // resources with source departments, data items and theme databases,
 // through the whole HTTP handler against PostgreSQL.
 func BenchmarkResourceList(b *testing.B) {
-	a := newAPI(b, storetest.Options{}).as(domain.Viewer{Role: domain.RoleAuthority})
+	a := newAPI(b, storetest.Options{}).as(authority)
 	body, _ := json.Marshal(map[string]any{"query": `{ resources(first: 50) { totalCount edges { cursor node {
 	  id code name shareType openType sourceDepartment { id name } dataItems { name dataType } themeDatabases { code } } } } }`})
 	run := func() {
 		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
-		req = req.WithContext(domain.WithViewer(req.Context(), *a.viewer))
+		req.Header.Set("Authorization", "Bearer "+a.token)
 		rec := httptest.NewRecorder()
 		a.handler.ServeHTTP(rec, req)
 		if rec.Code != http.StatusOK || bytes.Contains(rec.Body.Bytes(), []byte(`"errors"`)) {

@@ -8,7 +8,7 @@ import (
 )
 
 func TestServiceSDL(t *testing.T) {
-	a := newAPI(t, storetest.Options{})
+	a := newAPI(t, storetest.Options{}).as(authority) // the gateway's view
 	var s struct {
 		Service struct{ SDL string } `json:"_service"`
 	}

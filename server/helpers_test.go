@@ -4,16 +4,20 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/citydata/catalogue/auth"
 	"github.com/citydata/catalogue/domain"
 	"github.com/citydata/catalogue/server"
+	"github.com/citydata/catalogue/store"
 	"github.com/citydata/catalogue/store/storetest"
 )
 
@@ -34,27 +38,70 @@ type response struct {
 	status int
 }
 
-// api drives the real HTTP handler, as a given viewer.
+// api drives the real HTTP handler, with a bearer token or as the public.
 type api struct {
 	t       testing.TB
 	handler http.Handler
-	viewer  *domain.Viewer
+	db      *store.DB
+	token   string
 }
 
-// newAPI serves the demo catalogue from a fresh database.
+// testSecret signs the tests' tokens; the handler verifies with it.
+var testSecret = []byte("catalogue-test-secret-0123456789abcdef")
+
+// Claims of the viewers the tests use most.
+var (
+	authority = auth.Claims{Sub: "authority-1", Role: domain.RoleAuthority}
+	auditor   = auth.Claims{Sub: "auditor-1", Role: domain.RoleAuditor}
+)
+
+// newAPI serves the demo catalogue from a fresh database through the
+// service's real handler.
 func newAPI(t testing.TB, opts storetest.Options) *api {
 	t.Helper()
 	opts.Demo = true
-	db := storetest.NewDB(t, opts)
-	return &api{t: t, handler: server.New(server.Config{Catalogue: db})}
+	return newAPIWith(t, opts, server.Config{})
 }
 
-// as returns a copy of a that sends requests as v. Until bearer tokens
-// arrive, tests put the viewer into the request context directly.
-func (a *api) as(v domain.Viewer) *api {
-	c := *a
-	c.viewer = &v
-	return &c
+// newEmptyAPI serves a fresh empty catalogue.
+func newEmptyAPI(t testing.TB) *api {
+	t.Helper()
+	return newAPIWith(t, storetest.Options{}, server.Config{})
+}
+
+// newAPIWith serves a fresh database through server.New with cfg, whose
+// Catalogue, Verifier and Log it fills in.
+func newAPIWith(t testing.TB, opts storetest.Options, cfg server.Config) *api {
+	t.Helper()
+	db := storetest.NewDB(t, opts)
+	v, err := auth.NewVerifier(context.Background(), auth.Config{Secret: testSecret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Catalogue, cfg.Verifier = db, v
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	return &api{t: t, handler: server.New(cfg), db: db}
+}
+
+// as returns a copy of a that sends a bearer token for c.
+func (a *api) as(c auth.Claims) *api {
+	a.t.Helper()
+	tok, err := auth.Sign(testSecret, c, time.Hour)
+	if err != nil {
+		a.t.Fatalf("sign a token for %+v: %v", c, err)
+	}
+	cp := *a
+	cp.token = tok
+	return &cp
+}
+
+// public returns a copy of a that sends no token.
+func (a *api) public() *api {
+	cp := *a
+	cp.token = ""
+	return &cp
 }
 
 func (a *api) do(query string, vars map[string]any) response {
@@ -62,8 +109,8 @@ func (a *api) do(query string, vars map[string]any) response {
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
-	if a.viewer != nil {
-		req = req.WithContext(domain.WithViewer(req.Context(), *a.viewer))
+	if a.token != "" {
+		req.Header.Set("Authorization", "Bearer "+a.token)
 	}
 	rec := httptest.NewRecorder()
 	a.handler.ServeHTTP(rec, req)
@@ -73,6 +120,14 @@ func (a *api) do(query string, vars map[string]any) response {
 	}
 	resp.status = rec.Code
 	return resp
+}
+
+// decode unmarshals the response's data into out, whatever its errors.
+func (r response) decode(t testing.TB, out any) {
+	t.Helper()
+	if err := json.Unmarshal(r.Data, out); err != nil {
+		t.Fatalf("decode data: %v\n%s\nerrors: %+v", err, r.Data, r.Errors)
+	}
 }
 
 // query runs a query that must succeed and decodes its data into out.

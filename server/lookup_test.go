@@ -125,7 +125,7 @@ func TestHiddenResourcesDoNotExistForThePublic(t *testing.T) {
 	}
 	// The authority sees it, and its ID is then NOT_FOUND for the public.
 	var r struct{ Resource struct{ ID string } }
-	a.as(domain.Viewer{Role: domain.RoleAuthority}).query(`query($c: String) { resource(code: $c) { id } }`, map[string]any{"c": hidden.Code}, &r)
+	a.as(authority).query(`query($c: String) { resource(code: $c) { id } }`, map[string]any{"c": hidden.Code}, &r)
 	a.queryErr(`query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": r.Resource.ID}, "NOT_FOUND")
 	var ents struct {
 		Entities []*struct{ Code string } `json:"_entities"`
@@ -197,10 +197,9 @@ func TestHealth(t *testing.T) {
 // A failure inside the server reaches the client as "internal error" with
 // code INTERNAL, and its detail reaches only the log.
 func TestInternalErrorsAreMasked(t *testing.T) {
-	db := storetest.NewDB(t, storetest.Options{Demo: true})
 	var logs bytes.Buffer
-	a := &api{t: t, handler: server.New(server.Config{Catalogue: db, Log: slog.New(slog.NewTextHandler(&logs, nil))})}
-	db.Close() // every statement now fails inside pgx
+	a := newAPIWith(t, storetest.Options{Demo: true}, server.Config{Log: slog.New(slog.NewTextHandler(&logs, nil))})
+	a.db.Close() // every statement now fails inside pgx
 	e := a.queryErr(`{ resources(first: 5) { totalCount nodes { code } } }`, nil, "INTERNAL")
 	if e.Message != "internal error" {
 		t.Errorf("message = %q, want \"internal error\"", e.Message)

@@ -4,6 +4,7 @@ package server
 
 import (
 	"context"
+	"crypto/subtle"
 	"encoding/json"
 	"log/slog"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/citydata/catalogue/auth"
 	"github.com/citydata/catalogue/domain"
 	"github.com/citydata/catalogue/graph"
 	"github.com/citydata/catalogue/resolvers"
@@ -24,18 +26,55 @@ import (
 // Config is what the HTTP service needs.
 type Config struct {
 	Catalogue domain.Catalogue
-	Log       *slog.Logger
+	// Verifier checks bearer tokens. Required: a request without a token
+	// is served as the public, one with a token that does not verify is
+	// refused.
+	Verifier *auth.Verifier
+	Log      *slog.Logger
+	// Dev is development mode: introspection for every viewer and field
+	// suggestions in validation errors.
+	Dev bool
+	// Limits bound each request; the zero value means DefaultLimits().
+	Limits Limits
+	// GatewaySecret, when set, lets a federation gateway that sends it in
+	// the GatewaySecretHeader header introspect (_service { sdl },
+	// __schema) whoever its end user is.
+	GatewaySecret string
 }
+
+// GatewaySecretHeader carries Config.GatewaySecret from the federation
+// gateway (Apollo Router: headers.all.request.insert).
+const GatewaySecretHeader = "X-Catalogue-Gateway-Secret"
 
 // New returns the service's HTTP handler: GraphiQL at /, GraphQL at
 // /graphql, /healthz (process up) and /readyz (database reachable).
+//
+// A GraphQL request passes, in order: the body limit, the bearer token
+// check (which puts the viewer in the context), the gateway check, the
+// per-request loaders, the GraphQL-over-HTTP status rewriting, and gqlgen
+// with the limits of Harden.
 func New(cfg Config) http.Handler {
+	if cfg.Verifier == nil {
+		panic("server.New: Config.Verifier is required")
+	}
 	log := cfg.Log
 	if log == nil {
 		log = slog.Default()
 	}
+	limits := cfg.Limits
+	if limits == (Limits{}) {
+		limits = DefaultLimits()
+	}
+	srv := GraphQL(cfg.Catalogue, log)
+	Harden(srv, limits, cfg.Dev, mayIntrospect)
+	var gql http.Handler = GraphQLOverHTTP(srv)
+	gql = withLoaders(cfg.Catalogue, gql)
+	gql = withGateway(cfg.GatewaySecret, gql)
+	gql = auth.Middleware(cfg.Verifier, cfg.Catalogue.DepartmentIDByCreditCode, log)(gql)
+	gql = LimitBody(limits.MaxBodyBytes, gql)
+
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", withLoaders(cfg.Catalogue, GraphQL(cfg.Catalogue, log)))
+	mux.Handle("/graphql", gql)
 	mux.Handle("GET /{$}", playground.Handler("City public data catalogue", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
@@ -77,6 +116,34 @@ func withLoaders(c domain.Catalogue, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		next.ServeHTTP(w, r.WithContext(resolvers.WithLoaders(r.Context(), c)))
 	})
+}
+
+type gatewayKey struct{}
+
+// withGateway marks the context of a request that carries the gateway's
+// secret. With no secret configured, nothing is marked.
+func withGateway(secret string, next http.Handler) http.Handler {
+	if secret == "" {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got := r.Header.Get(GatewaySecretHeader)
+		// SECURITY: constant-time, so the secret cannot be guessed byte by
+		// byte from response times.
+		if got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(secret)) == 1 {
+			r = r.WithContext(context.WithValue(r.Context(), gatewayKey{}, true))
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// mayIntrospect: outside development, the data authority, auditors and the
+// federation gateway may read the schema.
+func mayIntrospect(ctx context.Context) bool {
+	if gw, _ := ctx.Value(gatewayKey{}).(bool); gw {
+		return true
+	}
+	return domain.MayIntrospect(domain.ViewerFrom(ctx))
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -3,6 +3,7 @@ package server_test
 import (
 	"testing"
 
+	"github.com/citydata/catalogue/auth"
 	"github.com/citydata/catalogue/domain"
 	"github.com/citydata/catalogue/store/storetest"
 )
@@ -11,7 +12,7 @@ import (
 // statements a page costs must not grow with its rows.
 func TestStatementsDependOnDepthNotRows(t *testing.T) {
 	counter := &statementCounter{}
-	a := newAPI(t, storetest.Options{Tracer: counter}).as(domain.Viewer{Role: domain.RoleAuthority})
+	a := newAPI(t, storetest.Options{Tracer: counter}).as(authority)
 	count := func(query string, vars map[string]any) int64 {
 		t.Helper()
 		var out map[string]any
@@ -42,5 +43,29 @@ func TestStatementsDependOnDepthNotRows(t *testing.T) {
 	small, large = count(themes, map[string]any{"first": 2}), count(themes, map[string]any{"first": 8})
 	if small != large {
 		t.Errorf("theme databases: 2 took %d statements, 8 took %d; want equal", small, large)
+	}
+
+	// The gates decide per field from rights loaded once per request: one
+	// statement, whatever the number of rows and gated fields.
+	dept := newAPI(t, storetest.Options{Tracer: counter}).as(auth.Claims{Sub: "staff", Role: domain.RoleDepartment, Department: "11441400007045121H"})
+	countAs := func(a *api, query string, vars map[string]any) int64 {
+		t.Helper()
+		a.do(query, vars)
+		counter.n.Store(0)
+		for _, e := range a.do(query, vars).Errors {
+			if e.code() != "FORBIDDEN" { // refused gated fields are expected
+				t.Fatalf("%s: %+v", query, e)
+			}
+		}
+		return counter.n.Load()
+	}
+	const plain = `query($first: Int) { resources(first: $first) { nodes { code dataItems { name } } } }`
+	const gated = `query($first: Int) { resources(first: $first) { nodes { code dataItems { name }
+	  viewerAccess { share open canRequest } shareAccess { endpoint items { name } } openAccess { apiUrl }
+	  sample { fields { value } } contactPhone } } }`
+	base := countAs(dept, plain, map[string]any{"first": 50})
+	small, large = countAs(dept, gated, map[string]any{"first": 5}), countAs(dept, gated, map[string]any{"first": 50})
+	if small != large || large > base+1 {
+		t.Errorf("gated fields: 5 rows took %d statements, 50 took %d, ungated %d; want equal and at most one more (the viewer's rights)", small, large, base)
 	}
 }

@@ -1,8 +1,9 @@
 // Command catalogue serves the city public data catalogue as a GraphQL
 // subgraph.
 //
-//	catalogue serve   [--addr HOST:PORT] [--data-dir DIR] [--demo]
+//	catalogue serve   [--addr HOST:PORT] [--data-dir DIR] [--demo] [--dev]
 //	catalogue migrate [--data-dir DIR]
+//	catalogue token   --role ROLE [--department CREDIT_CODE] [--subject ID] [--sub NAME] [--ttl DURATION] [--data-dir DIR]
 //
 // With DATABASE_URL unset, it starts a private PostgreSQL cluster from the
 // machine's PostgreSQL binaries in the data directory and stops it on exit.
@@ -29,14 +30,20 @@ import (
 const usage = `catalogue: the city public data catalogue (GraphQL)
 
 Usage:
-  catalogue serve   [--addr HOST:PORT] [--data-dir DIR] [--demo]
+  catalogue serve   [--addr HOST:PORT] [--data-dir DIR] [--demo] [--dev]
   catalogue migrate [--data-dir DIR]
+  catalogue token   --role ROLE [--department CREDIT_CODE] [--subject ID] [--sub NAME] [--ttl DURATION] [--data-dir DIR]
 
 Environment:
-  DATABASE_URL        PostgreSQL to use; unset: a private cluster in the data directory
-  CATALOGUE_ADDR      address to listen on (default 127.0.0.1:8080)
-  CATALOGUE_DATA_DIR  data directory (default .data)
-  CATALOGUE_PG_BIN    directory of the PostgreSQL server binaries for the private cluster
+  DATABASE_URL              PostgreSQL to use; unset: a private cluster in the data directory
+  CATALOGUE_ADDR            address to listen on (default 127.0.0.1:8080)
+  CATALOGUE_DATA_DIR        data directory (default .data)
+  CATALOGUE_PG_BIN          directory of the PostgreSQL server binaries for the private cluster
+  CATALOGUE_JWT_SECRET      HS256 secret for bearer tokens (at least 32 bytes);
+                            unset: a development secret kept in the data directory
+  CATALOGUE_JWKS_URL        an identity provider's JWKS: tokens are then verified with its keys
+  CATALOGUE_GATEWAY_SECRET  a federation gateway sending it in X-Catalogue-Gateway-Secret may introspect
+  CATALOGUE_DEV             1: development mode, as --dev (introspection and field suggestions for all)
 `
 
 func main() {
@@ -53,6 +60,8 @@ func main() {
 		err = serve(ctx, log, os.Args[2:])
 	case "migrate":
 		err = migrate(ctx, log, os.Args[2:])
+	case "token":
+		os.Exit(runToken(os.Args[2:], os.Stdout, os.Stderr))
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return
@@ -78,7 +87,13 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 	addr := fs.String("addr", envOr("CATALOGUE_ADDR", "127.0.0.1:8080"), "address to listen on")
 	dataDir := fs.String("data-dir", envOr("CATALOGUE_DATA_DIR", ".data"), "data directory for the private PostgreSQL cluster")
 	loadDemo := fs.Bool("demo", false, "load the demo catalogue into an empty database")
+	dev := fs.Bool("dev", os.Getenv("CATALOGUE_DEV") == "1", "development mode: introspection for everyone, field suggestions in errors")
 	_ = fs.Parse(args)
+
+	verifier, err := verifierFromEnv(ctx, log, *dataDir)
+	if err != nil {
+		return err
+	}
 
 	db, closeDB, err := openDatabase(ctx, log, *dataDir)
 	if err != nil {
@@ -96,7 +111,10 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 		return fmt.Errorf("listen on %s: %w (choose another with --addr or CATALOGUE_ADDR)", *addr, err)
 	}
 	srv := &http.Server{
-		Handler:           server.New(server.Config{Catalogue: db, Log: log}),
+		Handler: server.New(server.Config{
+			Catalogue: db, Verifier: verifier, Log: log, Dev: *dev,
+			GatewaySecret: os.Getenv("CATALOGUE_GATEWAY_SECRET"),
+		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -104,6 +122,9 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	if *dev {
+		log.Warn("development mode: introspection is open to every viewer and errors suggest field names; do not use it in production")
+	}
 	log.Info("serving", "graphiql", "http://"+ln.Addr().String()+"/", "graphql", "http://"+ln.Addr().String()+"/graphql")
 
 	select {

@@ -39,6 +39,7 @@ func startServe(t *testing.T, bin string, env []string, args ...string) (string,
 	t.Helper()
 	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
 	cmd.Env = append(os.Environ(), env...)
+	cmd.Dir = t.TempDir() // the default data directory is relative: keep it out of the source tree
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -166,6 +167,7 @@ func TestServeUnreachableDatabase(t *testing.T) {
 	bin := buildBinary(t)
 	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0")
 	cmd.Env = append(os.Environ(), "DATABASE_URL=postgres://nobody@127.0.0.1:1/none?connect_timeout=2")
+	cmd.Dir = t.TempDir()
 	out, err := cmd.CombinedOutput()
 	if err == nil {
 		t.Fatalf("serve started without a database:\n%s", out)

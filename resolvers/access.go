@@ -49,7 +49,7 @@ func AccessDirective(ctx context.Context, obj any, next graphql.Resolver, gate d
 	}
 	if !a.Allows(gate) {
 		field := graphql.GetFieldContext(ctx).Field.Name
-		return nil, domain.Errorf(domain.EForbidden, "%s of %s is not visible to you: %s", field, r.Code, a.Reason)
+		return nil, domain.Errorf(domain.EForbidden, "%s of %s is not visible to you: %s", field, r.Code, a.Why(gate))
 	}
 	return next(ctx)
 }

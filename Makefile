@@ -3,15 +3,19 @@ GO      ?= go
 BIN     := bin/catalogue
 ADDR    ?= 127.0.0.1:8080
 
-.PHONY: run test build generate check-generate bench postgres vet
+.PHONY: run test audit build generate check-generate bench postgres vet
 
-## run: build, start a private PostgreSQL (unless DATABASE_URL is set), load the demo, serve on $(ADDR)
+## run: build, start a private PostgreSQL (unless DATABASE_URL is set), load the demo, serve on $(ADDR) in development mode
 run: build postgres
-	./$(BIN) serve --addr $(ADDR) --demo
+	./$(BIN) serve --addr $(ADDR) --demo --dev
 
 ## test: vet and run every test with the race detector against a real PostgreSQL
 test: postgres vet
 	$(GO) test -race -count=1 ./...
+
+## audit: serve the demo and run graphql-http's GraphQL-over-HTTP server audit (needs Node.js; installs it on Debian)
+audit: postgres
+	./tools/audit/run.sh
 
 build:
 	$(GO) build -o $(BIN) ./cmd/catalogue

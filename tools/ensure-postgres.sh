@@ -22,19 +22,9 @@ if [ -n "${DATABASE_URL:-}" ] && [ -n "${TEST_DATABASE_URL:-}" ]; then
   exit 0
 fi
 
-if command -v apt-get >/dev/null 2>&1; then
-  sudo=""
-  if [ "$(id -u)" -ne 0 ]; then
-    if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
-      echo "PostgreSQL server binaries are missing: install them (apt-get install postgresql) or set DATABASE_URL and TEST_DATABASE_URL" >&2
-      exit 1
-    fi
-  fi
-  echo "Installing the PostgreSQL server binaries (Debian package postgresql)..." >&2
-  $sudo apt-get update -qq
-  # The package's own service is not needed: the catalogue starts a private cluster.
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends postgresql >/dev/null
-  have_binaries && exit 0
+# The package's own service is not needed: the catalogue starts a private cluster.
+if "$(dirname "$0")/apt-install.sh" postgresql && have_binaries; then
+  exit 0
 fi
 echo "PostgreSQL server binaries (initdb, postgres) not found: install them (e.g. apt-get install postgresql, brew install postgresql) or set CATALOGUE_PG_BIN, DATABASE_URL and TEST_DATABASE_URL" >&2
 exit 1

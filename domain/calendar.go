@@ -3,6 +3,7 @@ package domain
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"sort"
 	"time"
 )
@@ -42,9 +43,10 @@ func (d Date) Weekday() time.Weekday { return d.time().Weekday() }
 func (d Date) Before(e Date) bool    { return d.time().Before(e.time()) }
 func (d Date) String() string        { return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day) }
 
-// EndOfDay is the last instant of d in China time: a deadline on d is met
-// by anything before the next day begins.
-func (d Date) EndOfDay() time.Time { return d.AddDays(1).time().Add(-time.Nanosecond) }
+// EndOfDay is the last instant of d in China time that PostgreSQL can
+// store (it keeps microseconds): a deadline on d is met by anything before
+// the next day begins.
+func (d Date) EndOfDay() time.Time { return d.AddDays(1).time().Add(-time.Microsecond) }
 
 // HolidaySchedule is the State Council's schedule for one year: the public
 // holidays (off days) and the weekend days made working days (调休).
@@ -183,6 +185,13 @@ type Deadline struct {
 	Due      Date
 	DueAt    time.Time // the end of Due, China time
 	Revision int64
+	// Start is the event the deadline counts from.
+	Start time.Time
+	// Days is the number of working days allowed; Kind and Citation say
+	// which rule of which profile set it (zero for a bare DeadlineAfter).
+	Days     int
+	Kind     DeadlineKind
+	Citation string
 }
 
 // DeadlineAfter is the deadline n working days after an event at t.
@@ -191,7 +200,7 @@ func (c *Calendar) DeadlineAfter(t time.Time, n int) (Deadline, error) {
 	if err != nil {
 		return Deadline{}, err
 	}
-	return Deadline{Due: due, DueAt: due.EndOfDay(), Revision: c.Revision}, nil
+	return Deadline{Due: due, DueAt: due.EndOfDay(), Revision: c.Revision, Start: t, Days: n}, nil
 }
 
 // WorkingDaysLeft counts the working days after today up to and including
@@ -213,4 +222,21 @@ func (c *Calendar) WorkingDaysLeft(today, due Date) (int, error) {
 		}
 	}
 	return sign * n, nil
+}
+
+// MarshalGQL writes d as a GraphQL Date (ISO 8601, 2025-10-01).
+func (d Date) MarshalGQL(w io.Writer) { _, _ = io.WriteString(w, `"`+d.String()+`"`) }
+
+// UnmarshalGQL reads a GraphQL Date.
+func (d *Date) UnmarshalGQL(v any) error {
+	s, ok := v.(string)
+	if !ok {
+		return Errorf(EInvalid, "a Date is a string such as 2025-10-01, not %T", v)
+	}
+	parsed, err := ParseDate(s)
+	if err != nil {
+		return err
+	}
+	*d = parsed
+	return nil
 }

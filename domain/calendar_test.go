@@ -97,7 +97,7 @@ func TestDeadlineAfter(t *testing.T) {
 		if d.Due.String() != "2025-10-14" || d.Revision != 1 {
 			t.Errorf("DeadlineAfter(%s, 5) = %+v, want 2025-10-14 revision 1", at, d)
 		}
-		if want := time.Date(2025, 10, 14, 23, 59, 59, 999999999, ChinaTime); !d.DueAt.Equal(want) {
+		if want := time.Date(2025, 10, 14, 23, 59, 59, 999999000, ChinaTime); !d.DueAt.Equal(want) {
 			t.Errorf("due at %s, want %s", d.DueAt, want)
 		}
 	}

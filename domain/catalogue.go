@@ -147,6 +147,17 @@ type Resource struct {
 	OpenDownloadURL string
 	OpenAPIURL      string
 
+	// Version counts the entry's changes; an update names the version it
+	// was made on, and a stale one is refused (CONFLICT).
+	Version int
+	// RevisionStatus and Revision are the pending change of a published
+	// entry, which stays visible as published until the change is approved.
+	RevisionStatus RevisionStatus
+	Revision       *Entry
+	// Review is the deadline of the pending review (MZ 7), while the entry
+	// or its revision is SUBMITTED.
+	Review *Deadline
+
 	// SourceDepartment is joined into the query that loads the resource, so a
 	// list of resources with their source departments is one statement.
 	SourceDepartment *Department

@@ -3,6 +3,7 @@ package domain
 import (
 	"sort"
 	"strings"
+	"time"
 )
 
 // Deadline kinds: the numbers of working days a city's regulation sets
@@ -167,4 +168,19 @@ func LookupProfile(name string) (Profile, error) {
 		return Profile{}, Errorf(EInvalid, "no policy profile %q: choose one of %s", name, strings.Join(ProfileNames(), ", "))
 	}
 	return p, nil
+}
+
+// Deadline is the deadline of kind under p for an event at t, counted on
+// cal, with the article it comes from.
+func (p Profile) Deadline(cal *Calendar, kind DeadlineKind, t time.Time) (Deadline, error) {
+	r, ok := p.Rules[kind]
+	if !ok {
+		return Deadline{}, Errorf(EInternal, "profile %s has no rule for %s", p.Name, kind)
+	}
+	d, err := cal.DeadlineAfter(t, r.Days)
+	if err != nil {
+		return Deadline{}, err
+	}
+	d.Kind, d.Citation = kind, r.Citation
+	return d, nil
 }

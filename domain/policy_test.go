@@ -3,6 +3,7 @@ package domain
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // Each city's numbers with their articles (DOMAIN.md's table); a dash
@@ -56,5 +57,62 @@ func TestProfiles(t *testing.T) {
 	}
 	if _, err := LookupProfile("shenzhen"); ErrorCode(err) != EInvalid || !strings.Contains(err.Error(), "meizhou") {
 		t.Errorf("unknown profile: %v", err)
+	}
+}
+
+// Review and update deadlines for every profile across National Day 2025
+// and Spring Festival 2026: a submission on 2025-09-30 (the eve of the
+// holiday) and one on 2026-02-13 (the Friday before it).
+func TestProfileDeadlinesAcrossHolidays(t *testing.T) {
+	cal := seededCalendar(t)
+	at := func(s string) time.Time {
+		d := date(t, s)
+		return time.Date(d.Year, d.Month, d.Day, 23, 30, 0, 0, ChinaTime) // late: the day still does not count
+	}
+	for _, tt := range []struct {
+		profile string
+		kind    DeadlineKind
+		from    string
+		due     string
+	}{
+		// 5 working days after 2025-09-30: 10-09, 10-10, 10-11 (Sat, make-up), 10-13, 10-14.
+		{"meizhou", DeadlineCatalogueReview, "2025-09-30", "2025-10-14"},
+		{"nanyang", DeadlineCatalogueReview, "2025-09-30", "2025-10-14"},
+		{"default", DeadlineCatalogueReview, "2025-09-30", "2025-10-14"},
+		{"qingyang", DeadlineCatalogueReview, "2025-09-30", "2025-10-14"},
+		{"wenzhou", DeadlineCatalogueReview, "2025-09-30", "2025-10-14"},
+		{"jiangmen", DeadlineCatalogueReview, "2025-09-30", "2025-10-14"},
+		// 15 working days: 10-09, 10-10, 10-11 (make-up), then 12 weekdays to 10-28.
+		{"meizhou", DeadlineCatalogueUpdate, "2025-09-30", "2025-10-28"},
+		{"qingyang", DeadlineCatalogueUpdate, "2025-09-30", "2025-10-28"},
+		{"nanyang", DeadlineCatalogueUpdate, "2025-09-30", "2025-10-14"},
+		{"wenzhou", DeadlineCatalogueUpdate, "2025-09-30", "2025-10-14"},
+		// Spring Festival 2026: 02-14 and 02-28 (Saturdays) work, 02-15..02-23 off:
+		// 02-14, 02-24, 02-25, 02-26, 02-27 | 02-28, 03-02 | 03-03, 03-04, 03-05.
+		{"meizhou", DeadlineCatalogueReview, "2026-02-13", "2026-02-27"},
+		{"meizhou", DeadlineShareAnswer, "2026-02-13", "2026-02-27"},
+		{"qingyang", DeadlineShareAnswer, "2026-02-13", "2026-03-02"},
+		{"wenzhou", DeadlineShareAnswer, "2026-02-13", "2026-03-02"},
+		{"nanyang", DeadlineOpenAnswer, "2026-02-13", "2026-03-05"},
+	} {
+		p, err := LookupProfile(tt.profile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := p.Deadline(cal, tt.kind, at(tt.from))
+		if err != nil {
+			t.Fatalf("%s %s: %v", tt.profile, tt.kind, err)
+		}
+		if d.Due.String() != tt.due || d.Citation != p.Rule(tt.kind).Citation || d.Days != p.Rule(tt.kind).Days || d.Revision != cal.Revision {
+			t.Errorf("%s %s from %s: due %s (%+v), want %s", tt.profile, tt.kind, tt.from, d.Due, d, tt.due)
+		}
+		if !d.DueAt.Equal(time.Date(d.Due.Year, d.Due.Month, d.Due.Day, 23, 59, 59, 999999000, ChinaTime)) {
+			t.Errorf("due at %s, want the end of %s in China time", d.DueAt, d.Due)
+		}
+	}
+	// A deadline reaching into a year without a schedule is refused.
+	p, _ := LookupProfile("nanyang")
+	if _, err := p.Deadline(cal, DeadlineCatalogueUpdate, at("2026-12-28")); ErrorCode(err) != EPrecondition || !strings.Contains(err.Error(), "2027") {
+		t.Errorf("deadline into 2027: %v", err)
 	}
 }

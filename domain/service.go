@@ -1,6 +1,9 @@
 package domain
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Catalogue reads the catalogue. Every resource read takes the viewer's
 // ResourceScope so that rows the viewer may not see are filtered where the
@@ -44,6 +47,45 @@ type Catalogue interface {
 	// DepartmentIDByCreditCode resolves a token's department claim.
 	DepartmentIDByCreditCode(ctx context.Context, code string) (int64, bool, error)
 
+	// CreateEntry makes a DRAFT entry of v's department (MZ 7). A repeated
+	// idempotency key with the same input answers with the entry it made.
+	CreateEntry(ctx context.Context, v Viewer, e Entry, idempotencyKey string) (*Resource, error)
+	// ActOnEntry applies one workflow event to an entry, in one
+	// transaction: visibility, MayAct, the version check, Transition,
+	// validation, the review deadline, and a new version.
+	ActOnEntry(ctx context.Context, v Viewer, cmd EntryCommand) (*Resource, error)
+	// ResourceVersionsOf lists each resource's versions, oldest first.
+	ResourceVersionsOf(ctx context.Context, resourceIDs []int64) (map[int64][]*ResourceVersion, error)
+
+	// Calendar is the working-day calendar from the stored schedules.
+	Calendar(ctx context.Context) (*Calendar, error)
+	// AddHolidaySchedule stores a year's schedule (replace: over a stored
+	// one) and returns the new calendar.
+	AddHolidaySchedule(ctx context.Context, v Viewer, s HolidaySchedule, raw []byte, replace bool, reason string) (*Calendar, error)
+	// PolicyFor is the profile in force in a region: its override, else
+	// deployment. overridden says which.
+	PolicyFor(ctx context.Context, regionCode string, deployment Profile) (p Profile, overridden bool, err error)
+	// SetRegionPolicy makes a region follow profile; "" removes the override.
+	SetRegionPolicy(ctx context.Context, v Viewer, regionCode, profile string) error
+
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
+}
+
+// EntryCommand is one workflow event on an entry.
+type EntryCommand struct {
+	ResourceID int64
+	Event      Event
+	// Entry is the new content, for EventUpdate.
+	Entry *Entry
+	// ExpectedVersion, when set, must be the entry's current version.
+	ExpectedVersion *int
+	// Comment is the reason or review comment, kept in the version.
+	Comment string
+	// IdempotencyKey makes a retry answer with the first attempt's result.
+	IdempotencyKey string
+	// Policy is the deployment's profile; a region's override wins.
+	Policy Profile
+	// Now is when the event happens; zero means now.
+	Now time.Time
 }

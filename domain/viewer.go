@@ -1,6 +1,9 @@
 package domain
 
-import "context"
+import (
+	"context"
+	"strings"
+)
 
 // Role is what a viewer is to the catalogue.
 type Role string
@@ -92,6 +95,45 @@ func MayMutate(v Viewer) error {
 	// SECURITY: checked once per operation, before any resolver runs.
 	if v.Role == RoleAuditor {
 		return Errorf(EForbidden, "auditors read everything and change nothing: an AUDITOR token cannot call mutations")
+	}
+	return nil
+}
+
+// Contains reports whether r is among the rows s lets its viewer see: the
+// same rule the store applies in SQL, for a row already loaded (a
+// mutation's target, locked for update).
+func (s ResourceScope) Contains(r *Resource) bool {
+	if s.All {
+		return true
+	}
+	if s.ExcludeOpenNone && r.OpenType == OpenNone {
+		return false
+	}
+	if s.PublishedOnly && r.Status != StatusPublished {
+		return s.OwnDepartmentID != 0 && r.SourceDepartmentID == s.OwnDepartmentID
+	}
+	return true
+}
+
+// MayConfigure decides who sets the catalogue's settings: the working-day
+// calendar and the regions' policy profiles belong to the data authority,
+// which coordinates the catalogue (MZ 5, WZ 4).
+func MayConfigure(v Viewer) error {
+	// SECURITY: settings change every deadline computed after them.
+	if err := MayMutate(v); err != nil {
+		return err
+	}
+	if v.Role != RoleAuthority {
+		return Errorf(EForbidden, "only the data authority changes the calendar and the policy profiles")
+	}
+	return nil
+}
+
+// ValidateRegionCode checks an administrative division code (GB/T 2260):
+// six digits.
+func ValidateRegionCode(code string) error {
+	if len(code) != 6 || strings.Trim(code, "0123456789") != "" {
+		return Errorf(EInvalid, "region code %q is not a six-digit administrative division code (GB/T 2260), e.g. 441402", code)
 	}
 	return nil
 }

@@ -26,6 +26,7 @@ var migrations embed.FS
 // DB is the catalogue's PostgreSQL database.
 type DB struct {
 	pool *pgxpool.Pool
+	cals calendarCache
 }
 
 var _ domain.Catalogue = (*DB)(nil)
@@ -76,7 +77,10 @@ func (db *DB) Ping(ctx context.Context) error { return db.pool.Ping(ctx) }
 func (db *DB) Migrate(ctx context.Context, log *slog.Logger) error {
 	sqldb := stdlib.OpenDBFromPool(db.pool)
 	defer sqldb.Close()
-	return migrate(ctx, sqldb, log)
+	if err := migrate(ctx, sqldb, log); err != nil {
+		return err
+	}
+	return seedCalendar(ctx, db, log)
 }
 
 func migrate(ctx context.Context, sqldb *sql.DB, log *slog.Logger) error {

@@ -151,3 +151,12 @@ func (db *DB) DepartmentIDByCreditCode(ctx context.Context, code string) (int64,
 	}
 	return id, true, nil
 }
+
+// deref returns *p, or T's zero value for nil.
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}

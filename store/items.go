@@ -19,7 +19,7 @@ func scanItem(row pgx.CollectableRow) (*domain.DataItem, error) {
 
 // DataItemsOf lists each resource's data items in catalogue order.
 func (db *DB) DataItemsOf(ctx context.Context, resourceIDs []int64) (map[int64][]*domain.DataItem, error) {
-	rows, err := db.pool.Query(ctx, "SELECT "+itemColumns+" FROM data_items i WHERE i.resource_id = ANY($1) ORDER BY i.resource_id, i.position", resourceIDs)
+	rows, err := db.pool.Query(ctx, "SELECT "+itemColumns+" FROM data_items i WHERE i.resource_id = ANY($1) AND i.removed_at IS NULL ORDER BY i.resource_id, i.position", resourceIDs)
 	if err != nil {
 		return nil, fmt.Errorf("data items: %w", err)
 	}
@@ -39,6 +39,7 @@ func (db *DB) DataItemsOf(ctx context.Context, resourceIDs []int64) (map[int64][
 func (db *DB) DataItemsByID(ctx context.Context, scope domain.ResourceScope, ids []int64) (map[int64]*domain.DataItem, error) {
 	q := &query{}
 	q.and("i.id = ANY(" + q.arg(ids) + ")")
+	q.and("i.removed_at IS NULL")
 	q.scope(scope)
 	rows, err := db.pool.Query(ctx, "SELECT "+itemColumns+" FROM data_items i JOIN resources r ON r.id = i.resource_id"+q.whereSQL(), q.args...)
 	if err != nil {

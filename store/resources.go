@@ -20,6 +20,8 @@ const resourceColumns = `r.id, r.code, r.name, r.summary, r.classification, r.fo
 	r.providing_department_id, r.status::text, r.published_at, r.created_at, r.updated_at,
 	r.contact_person, r.contact_phone, r.review_notes, r.none_share_filing, r.sample,
 	r.share_endpoint, r.open_download_url, r.open_api_url,
+	r.version, coalesce(r.revision_status::text, ''), r.revision, r.submitted_at, r.review_due_date,
+	r.review_due_at, r.review_days, r.review_citation, r.review_calendar_revision,
 	` + departmentColumns
 
 const resourceFrom = ` FROM resources r JOIN departments d ON d.id = r.source_department_id`
@@ -27,9 +29,15 @@ const resourceFrom = ` FROM resources r JOIN departments d ON d.id = r.source_de
 // scanResource scans resourceColumns, after any leading columns into lead.
 func scanResource(row pgx.Row, lead ...any) (*domain.Resource, error) {
 	var (
-		r     domain.Resource
-		d     domain.Department
-		modes []string
+		r          domain.Resource
+		d          domain.Department
+		modes      []string
+		dueDate    *time.Time
+		dueAt      *time.Time
+		submitted  *time.Time
+		reviewDays *int
+		citation   *string
+		calRev     *int64
 	)
 	err := row.Scan(append(lead, &r.ID, &r.Code, &r.Name, &r.Summary, &r.Classification, &r.Format,
 		&r.UpdateFrequency, &r.ShareType, &r.ShareConditions, &r.ShareScope,
@@ -38,6 +46,8 @@ func scanResource(row pgx.Row, lead ...any) (*domain.Resource, error) {
 		&r.ProvidingDepartmentID, &r.Status, &r.PublishedAt, &r.CreatedAt, &r.UpdatedAt,
 		&r.ContactPerson, &r.ContactPhone, &r.ReviewNotes, &r.NoneShareFiling, &r.Sample,
 		&r.ShareEndpoint, &r.OpenDownloadURL, &r.OpenAPIURL,
+		&r.Version, &r.RevisionStatus, &r.Revision, &submitted, &dueDate,
+		&dueAt, &reviewDays, &citation, &calRev,
 		&d.ID, &d.CreditCode, &d.Name, &d.Level, &d.RegionCode, &d.ParentID)...)
 	if err != nil {
 		return nil, err
@@ -45,6 +55,13 @@ func scanResource(row pgx.Row, lead ...any) (*domain.Resource, error) {
 	r.ShareModes = make([]domain.ShareMode, len(modes))
 	for i, m := range modes {
 		r.ShareModes[i] = domain.ShareMode(m)
+	}
+	if dueAt != nil && dueDate != nil && calRev != nil {
+		r.Review = &domain.Deadline{
+			Due: domain.Date{Year: dueDate.Year(), Month: dueDate.Month(), Day: dueDate.Day()}, DueAt: dueAt.In(domain.ChinaTime),
+			Revision: *calRev, Kind: domain.DeadlineCatalogueReview, Start: deref(submitted),
+			Days: deref(reviewDays), Citation: deref(citation),
+		}
 	}
 	r.SourceDepartment = &d
 	return &r, nil

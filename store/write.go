@@ -24,7 +24,8 @@ func (tx *Tx) CreateDataElement(ctx context.Context, e *domain.DataElement) erro
 }
 
 // CreateResource inserts r with its data items (in order) and the data
-// elements it carries, and sets the IDs. A data element of another source
+// elements it carries, sets the IDs, and records version 1 as IMPORTED:
+// it bypasses the workflow, for loading a catalogue in bulk. A data element of another source
 // department is EConflict (MZ 11).
 func (tx *Tx) CreateResource(ctx context.Context, r *domain.Resource, items []*domain.DataItem, elementIDs []int64) error {
 	modes := make([]string, len(r.ShareModes))
@@ -71,8 +72,14 @@ func (tx *Tx) CreateResource(ctx context.Context, r *domain.Resource, items []*d
 			return mapError(err)
 		}
 	}
-	return nil
+	r.Version = 1
+	return tx.addVersion(ctx, r.ID, 1, domain.ActionImported, importer, "imported into the catalogue",
+		domain.WorkflowState{Status: r.Status}, nil, domain.EntryOf(r, items, elementIDs))
 }
+
+// importer is the actor of entries loaded in bulk (the demo catalogue, an
+// import), not through the workflow.
+var importer = domain.Actor{Subject: "catalogue-import", Role: domain.RoleAuthority}
 
 // CreateThemeDatabase inserts t with the resources it draws on.
 func (tx *Tx) CreateThemeDatabase(ctx context.Context, t *domain.ThemeDatabase, resourceIDs []int64) error {

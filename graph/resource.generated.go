@@ -33,6 +33,10 @@ type ResourceResolver interface {
 	OpenAccess(ctx context.Context, obj *domain.Resource) (*model.OpenAccess, error)
 	Sample(ctx context.Context, obj *domain.Resource) ([]*model.SampleRecord, error)
 	ViewerAccess(ctx context.Context, obj *domain.Resource) (*domain.Access, error)
+
+	Revision(ctx context.Context, obj *domain.Resource) (*model.ResourceRevision, error)
+
+	Versions(ctx context.Context, obj *domain.Resource) ([]*domain.ResourceVersion, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1317,6 +1321,179 @@ func (ec *executionContext) fieldContext_Resource_viewerAccess(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Resource_version(ctx context.Context, field graphql.CollectedField, obj *domain.Resource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Resource_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Resource_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Resource", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Resource_revision(ctx context.Context, field graphql.CollectedField, obj *domain.Resource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Resource_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Resource().Revision(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				gate, err := ec.unmarshalNAccessGate2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐGate(ctx, "INTERNAL")
+				if err != nil {
+					var zeroVal *model.ResourceRevision
+					return zeroVal, err
+				}
+				if ec.Directives.Access == nil {
+					var zeroVal *model.ResourceRevision
+					return zeroVal, errors.New("directive access is not implemented")
+				}
+				return ec.Directives.Access(ctx, obj, directive0, gate)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ResourceRevision) graphql.Marshaler {
+			return ec.marshalOResourceRevision2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐResourceRevision(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Resource_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Resource",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ResourceRevision(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Resource_reviewDeadline(ctx context.Context, field graphql.CollectedField, obj *domain.Resource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Resource_reviewDeadline(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Review, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				gate, err := ec.unmarshalNAccessGate2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐGate(ctx, "INTERNAL")
+				if err != nil {
+					var zeroVal *domain.Deadline
+					return zeroVal, err
+				}
+				if ec.Directives.Access == nil {
+					var zeroVal *domain.Deadline
+					return zeroVal, errors.New("directive access is not implemented")
+				}
+				return ec.Directives.Access(ctx, obj, directive0, gate)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Deadline) graphql.Marshaler {
+			return ec.marshalODeadline2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDeadline(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Resource_reviewDeadline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Resource",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Deadline(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Resource_versions(ctx context.Context, field graphql.CollectedField, obj *domain.Resource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Resource_versions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Resource().Versions(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				gate, err := ec.unmarshalNAccessGate2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐGate(ctx, "INTERNAL")
+				if err != nil {
+					var zeroVal []*domain.ResourceVersion
+					return zeroVal, err
+				}
+				if ec.Directives.Access == nil {
+					var zeroVal []*domain.ResourceVersion
+					return zeroVal, errors.New("directive access is not implemented")
+				}
+				return ec.Directives.Access(ctx, obj, directive0, gate)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.ResourceVersion) graphql.Marshaler {
+			return ec.marshalOResourceVersion2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐResourceVersionᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Resource_versions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Resource",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ResourceVersion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ResourceConnection_edges(ctx context.Context, field graphql.CollectedField, obj *domain.Page[*domain.Resource]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2338,6 +2515,28 @@ func (ec *executionContext) _Resource(ctx context.Context, sel ast.SelectionSet,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Resource_viewerAccess(ctx, field, obj)
+				})
+		case "version":
+			out.Values[i] = ec._Resource_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "revision":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Resource_revision(ctx, field, obj)
+				})
+		case "reviewDeadline":
+			out.Values[i] = ec._Resource_reviewDeadline(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "versions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Resource_versions(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

@@ -23,12 +23,17 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Actor() ActorResolver
 	DataElement() DataElementResolver
+	Deadline() DeadlineResolver
 	Department() DepartmentResolver
 	Entity() EntityResolver
+	Mutation() MutationResolver
 	Query() QueryResolver
 	Resource() ResourceResolver
+	ResourceVersion() ResourceVersionResolver
 	ThemeDatabase() ThemeDatabaseResolver
+	WorkingCalendar() WorkingCalendarResolver
 }
 
 type DirectiveRoot struct {
@@ -36,6 +41,12 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	Actor struct {
+		Department func(childComplexity int) int
+		Role       func(childComplexity int) int
+		Subject    func(childComplexity int) int
+	}
+
 	DataElement struct {
 		Code             func(childComplexity int) int
 		Description      func(childComplexity int) int
@@ -50,6 +61,26 @@ type ComplexityRoot struct {
 		Name        func(childComplexity int) int
 		NodeID      func(childComplexity int) int
 		Personal    func(childComplexity int) int
+	}
+
+	Deadline struct {
+		Citation        func(childComplexity int) int
+		Days            func(childComplexity int) int
+		Due             func(childComplexity int) int
+		DueAt           func(childComplexity int) int
+		Kind            func(childComplexity int) int
+		Overdue         func(childComplexity int) int
+		Revision        func(childComplexity int) int
+		Start           func(childComplexity int) int
+		WorkingDaysLeft func(childComplexity int) int
+	}
+
+	DeadlineRule struct {
+		Citation  func(childComplexity int) int
+		Days      func(childComplexity int) int
+		Defaulted func(childComplexity int) int
+		Extension func(childComplexity int) int
+		Kind      func(childComplexity int) int
 	}
 
 	Department struct {
@@ -81,6 +112,22 @@ type ComplexityRoot struct {
 		FindManyThemeDatabaseByIDs func(childComplexity int, reps []*model.ThemeDatabaseByIDsInput) int
 	}
 
+	FieldChange struct {
+		After  func(childComplexity int) int
+		Before func(childComplexity int) int
+		Field  func(childComplexity int) int
+	}
+
+	Mutation struct {
+		AddHolidaySchedule func(childComplexity int, schedule string, replace bool, reason *string) int
+		CreateResource     func(childComplexity int, input model.ResourceInput, idempotencyKey *string) int
+		RetireResource     func(childComplexity int, id string, reason string, expectedVersion *int, idempotencyKey *string) int
+		ReviewResource     func(childComplexity int, id string, decision model.ReviewDecision, comment *string, expectedVersion *int, idempotencyKey *string) int
+		SetRegionPolicy    func(childComplexity int, regionCode string, profile *string) int
+		SubmitResource     func(childComplexity int, id string, expectedVersion *int, comment *string, idempotencyKey *string) int
+		UpdateResource     func(childComplexity int, id string, input model.ResourceInput, expectedVersion int, reason *string, idempotencyKey *string) int
+	}
+
 	OpenAccess struct {
 		APIURL      func(childComplexity int) int
 		Conditions  func(childComplexity int) int
@@ -94,14 +141,26 @@ type ComplexityRoot struct {
 		StartCursor     func(childComplexity int) int
 	}
 
+	PolicyProfile struct {
+		Name           func(childComplexity int) int
+		RegionOverride func(childComplexity int) int
+		Regulation     func(childComplexity int) int
+		Rules          func(childComplexity int) int
+		Title          func(childComplexity int) int
+		YearlyCheck    func(childComplexity int) int
+	}
+
 	Query struct {
 		Department         func(childComplexity int, id *string, creditCode *string) int
 		Departments        func(childComplexity int, first *int, after *string, filter *model.DepartmentFilter, orderBy *model.DepartmentOrder) int
 		Node               func(childComplexity int, id string) int
+		PolicyProfile      func(childComplexity int, regionCode *string) int
+		PolicyProfiles     func(childComplexity int) int
 		Resource           func(childComplexity int, id *string, code *string) int
 		Resources          func(childComplexity int, first *int, after *string, filter *model.ResourceFilter, orderBy *model.ResourceOrder) int
 		ThemeDatabase      func(childComplexity int, id string) int
 		ThemeDatabases     func(childComplexity int, first *int, after *string, filter *model.ThemeDatabaseFilter) int
+		WorkingCalendar    func(childComplexity int) int
 		__resolve__service func(childComplexity int) int
 		__resolve_entities func(childComplexity int, representations []map[string]any) int
 	}
@@ -126,7 +185,9 @@ type ComplexityRoot struct {
 		OpenType             func(childComplexity int) int
 		ProvidingDepartment  func(childComplexity int) int
 		PublishedAt          func(childComplexity int) int
+		Review               func(childComplexity int) int
 		ReviewNotes          func(childComplexity int) int
+		Revision             func(childComplexity int) int
 		Sample               func(childComplexity int) int
 		ShareAccess          func(childComplexity int) int
 		ShareConditions      func(childComplexity int) int
@@ -139,6 +200,8 @@ type ComplexityRoot struct {
 		ThemeDatabases       func(childComplexity int) int
 		UpdateFrequency      func(childComplexity int) int
 		UpdatedAt            func(childComplexity int) int
+		Version              func(childComplexity int) int
+		Versions             func(childComplexity int) int
 		ViewerAccess         func(childComplexity int) int
 	}
 
@@ -152,6 +215,22 @@ type ComplexityRoot struct {
 	ResourceEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ResourceRevision struct {
+		Changes func(childComplexity int) int
+		Status  func(childComplexity int) int
+	}
+
+	ResourceVersion struct {
+		Action         func(childComplexity int) int
+		Actor          func(childComplexity int) int
+		At             func(childComplexity int) int
+		Changes        func(childComplexity int) int
+		Comment        func(childComplexity int) int
+		RevisionStatus func(childComplexity int) int
+		Status         func(childComplexity int) int
+		Version        func(childComplexity int) int
 	}
 
 	SampleField struct {
@@ -204,6 +283,13 @@ type ComplexityRoot struct {
 		Share      func(childComplexity int) int
 	}
 
+	WorkingCalendar struct {
+		AddWorkingDays func(childComplexity int, date domain.Date, workingDays int) int
+		IsWorkingDay   func(childComplexity int, date domain.Date) int
+		Revision       func(childComplexity int) int
+		Years          func(childComplexity int) int
+	}
+
 	_Service struct {
 		SDL func(childComplexity int) int
 	}
@@ -222,6 +308,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "Actor.department":
+		if e.ComplexityRoot.Actor.Department == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Actor.Department(childComplexity), true
+	case "Actor.role":
+		if e.ComplexityRoot.Actor.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Actor.Role(childComplexity), true
+	case "Actor.subject":
+		if e.ComplexityRoot.Actor.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Actor.Subject(childComplexity), true
 
 	case "DataElement.code":
 		if e.ComplexityRoot.DataElement.Code == nil {
@@ -284,6 +389,92 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DataItem.Personal(childComplexity), true
+
+	case "Deadline.citation":
+		if e.ComplexityRoot.Deadline.Citation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Deadline.Citation(childComplexity), true
+	case "Deadline.workingDays":
+		if e.ComplexityRoot.Deadline.Days == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Deadline.Days(childComplexity), true
+	case "Deadline.dueDate":
+		if e.ComplexityRoot.Deadline.Due == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Deadline.Due(childComplexity), true
+	case "Deadline.dueAt":
+		if e.ComplexityRoot.Deadline.DueAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Deadline.DueAt(childComplexity), true
+	case "Deadline.kind":
+		if e.ComplexityRoot.Deadline.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Deadline.Kind(childComplexity), true
+	case "Deadline.overdue":
+		if e.ComplexityRoot.Deadline.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Deadline.Overdue(childComplexity), true
+	case "Deadline.calendarRevision":
+		if e.ComplexityRoot.Deadline.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Deadline.Revision(childComplexity), true
+	case "Deadline.startedAt":
+		if e.ComplexityRoot.Deadline.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Deadline.Start(childComplexity), true
+	case "Deadline.workingDaysLeft":
+		if e.ComplexityRoot.Deadline.WorkingDaysLeft == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Deadline.WorkingDaysLeft(childComplexity), true
+
+	case "DeadlineRule.citation":
+		if e.ComplexityRoot.DeadlineRule.Citation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeadlineRule.Citation(childComplexity), true
+	case "DeadlineRule.workingDays":
+		if e.ComplexityRoot.DeadlineRule.Days == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeadlineRule.Days(childComplexity), true
+	case "DeadlineRule.defaulted":
+		if e.ComplexityRoot.DeadlineRule.Defaulted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeadlineRule.Defaulted(childComplexity), true
+	case "DeadlineRule.extensionDays":
+		if e.ComplexityRoot.DeadlineRule.Extension == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeadlineRule.Extension(childComplexity), true
+	case "DeadlineRule.kind":
+		if e.ComplexityRoot.DeadlineRule.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeadlineRule.Kind(childComplexity), true
 
 	case "Department.creditCode":
 		if e.ComplexityRoot.Department.CreditCode == nil {
@@ -416,6 +607,103 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Entity.FindManyThemeDatabaseByIDs(childComplexity, args["reps"].([]*model.ThemeDatabaseByIDsInput)), true
 
+	case "FieldChange.after":
+		if e.ComplexityRoot.FieldChange.After == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FieldChange.After(childComplexity), true
+	case "FieldChange.before":
+		if e.ComplexityRoot.FieldChange.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FieldChange.Before(childComplexity), true
+	case "FieldChange.field":
+		if e.ComplexityRoot.FieldChange.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FieldChange.Field(childComplexity), true
+
+	case "Mutation.addHolidaySchedule":
+		if e.ComplexityRoot.Mutation.AddHolidaySchedule == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addHolidaySchedule_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddHolidaySchedule(childComplexity, args["schedule"].(string), args["replace"].(bool), args["reason"].(*string)), true
+	case "Mutation.createResource":
+		if e.ComplexityRoot.Mutation.CreateResource == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createResource_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateResource(childComplexity, args["input"].(model.ResourceInput), args["idempotencyKey"].(*string)), true
+	case "Mutation.retireResource":
+		if e.ComplexityRoot.Mutation.RetireResource == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_retireResource_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RetireResource(childComplexity, args["id"].(string), args["reason"].(string), args["expectedVersion"].(*int), args["idempotencyKey"].(*string)), true
+	case "Mutation.reviewResource":
+		if e.ComplexityRoot.Mutation.ReviewResource == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reviewResource_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReviewResource(childComplexity, args["id"].(string), args["decision"].(model.ReviewDecision), args["comment"].(*string), args["expectedVersion"].(*int), args["idempotencyKey"].(*string)), true
+	case "Mutation.setRegionPolicy":
+		if e.ComplexityRoot.Mutation.SetRegionPolicy == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setRegionPolicy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetRegionPolicy(childComplexity, args["regionCode"].(string), args["profile"].(*string)), true
+	case "Mutation.submitResource":
+		if e.ComplexityRoot.Mutation.SubmitResource == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitResource_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitResource(childComplexity, args["id"].(string), args["expectedVersion"].(*int), args["comment"].(*string), args["idempotencyKey"].(*string)), true
+	case "Mutation.updateResource":
+		if e.ComplexityRoot.Mutation.UpdateResource == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateResource_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateResource(childComplexity, args["id"].(string), args["input"].(model.ResourceInput), args["expectedVersion"].(int), args["reason"].(*string), args["idempotencyKey"].(*string)), true
+
 	case "OpenAccess.apiUrl":
 		if e.ComplexityRoot.OpenAccess.APIURL == nil {
 			break
@@ -460,6 +748,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "PolicyProfile.name":
+		if e.ComplexityRoot.PolicyProfile.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyProfile.Name(childComplexity), true
+	case "PolicyProfile.regionOverride":
+		if e.ComplexityRoot.PolicyProfile.RegionOverride == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyProfile.RegionOverride(childComplexity), true
+	case "PolicyProfile.regulation":
+		if e.ComplexityRoot.PolicyProfile.Regulation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyProfile.Regulation(childComplexity), true
+	case "PolicyProfile.rules":
+		if e.ComplexityRoot.PolicyProfile.Rules == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyProfile.Rules(childComplexity), true
+	case "PolicyProfile.title":
+		if e.ComplexityRoot.PolicyProfile.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyProfile.Title(childComplexity), true
+	case "PolicyProfile.yearlyCheck":
+		if e.ComplexityRoot.PolicyProfile.YearlyCheck == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyProfile.YearlyCheck(childComplexity), true
+
 	case "Query.department":
 		if e.ComplexityRoot.Query.Department == nil {
 			break
@@ -494,6 +819,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Node(childComplexity, args["id"].(string)), true
+	case "Query.policyProfile":
+		if e.ComplexityRoot.Query.PolicyProfile == nil {
+			break
+		}
+
+		args, err := ec.field_Query_policyProfile_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PolicyProfile(childComplexity, args["regionCode"].(*string)), true
+	case "Query.policyProfiles":
+		if e.ComplexityRoot.Query.PolicyProfiles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.PolicyProfiles(childComplexity), true
 	case "Query.resource":
 		if e.ComplexityRoot.Query.Resource == nil {
 			break
@@ -538,6 +880,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ThemeDatabases(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.ThemeDatabaseFilter)), true
+	case "Query.workingCalendar":
+		if e.ComplexityRoot.Query.WorkingCalendar == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.WorkingCalendar(childComplexity), true
 	case "Query._service":
 		if e.ComplexityRoot.Query.__resolve__service == nil {
 			break
@@ -670,12 +1018,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Resource.PublishedAt(childComplexity), true
+	case "Resource.reviewDeadline":
+		if e.ComplexityRoot.Resource.Review == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Resource.Review(childComplexity), true
 	case "Resource.reviewNotes":
 		if e.ComplexityRoot.Resource.ReviewNotes == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Resource.ReviewNotes(childComplexity), true
+	case "Resource.revision":
+		if e.ComplexityRoot.Resource.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Resource.Revision(childComplexity), true
 	case "Resource.sample":
 		if e.ComplexityRoot.Resource.Sample == nil {
 			break
@@ -748,6 +1108,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Resource.UpdatedAt(childComplexity), true
+	case "Resource.version":
+		if e.ComplexityRoot.Resource.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Resource.Version(childComplexity), true
+	case "Resource.versions":
+		if e.ComplexityRoot.Resource.Versions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Resource.Versions(childComplexity), true
 	case "Resource.viewerAccess":
 		if e.ComplexityRoot.Resource.ViewerAccess == nil {
 			break
@@ -792,6 +1164,68 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ResourceEdge.Node(childComplexity), true
+
+	case "ResourceRevision.changes":
+		if e.ComplexityRoot.ResourceRevision.Changes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResourceRevision.Changes(childComplexity), true
+	case "ResourceRevision.status":
+		if e.ComplexityRoot.ResourceRevision.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResourceRevision.Status(childComplexity), true
+
+	case "ResourceVersion.action":
+		if e.ComplexityRoot.ResourceVersion.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResourceVersion.Action(childComplexity), true
+	case "ResourceVersion.actor":
+		if e.ComplexityRoot.ResourceVersion.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResourceVersion.Actor(childComplexity), true
+	case "ResourceVersion.at":
+		if e.ComplexityRoot.ResourceVersion.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResourceVersion.At(childComplexity), true
+	case "ResourceVersion.changes":
+		if e.ComplexityRoot.ResourceVersion.Changes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResourceVersion.Changes(childComplexity), true
+	case "ResourceVersion.comment":
+		if e.ComplexityRoot.ResourceVersion.Comment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResourceVersion.Comment(childComplexity), true
+	case "ResourceVersion.revisionStatus":
+		if e.ComplexityRoot.ResourceVersion.RevisionStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResourceVersion.RevisionStatus(childComplexity), true
+	case "ResourceVersion.status":
+		if e.ComplexityRoot.ResourceVersion.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResourceVersion.Status(childComplexity), true
+	case "ResourceVersion.version":
+		if e.ComplexityRoot.ResourceVersion.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResourceVersion.Version(childComplexity), true
 
 	case "SampleField.item":
 		if e.ComplexityRoot.SampleField.Item == nil {
@@ -979,6 +1413,41 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ViewerAccess.Share(childComplexity), true
 
+	case "WorkingCalendar.addWorkingDays":
+		if e.ComplexityRoot.WorkingCalendar.AddWorkingDays == nil {
+			break
+		}
+
+		args, err := ec.field_WorkingCalendar_addWorkingDays_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.WorkingCalendar.AddWorkingDays(childComplexity, args["date"].(domain.Date), args["workingDays"].(int)), true
+	case "WorkingCalendar.isWorkingDay":
+		if e.ComplexityRoot.WorkingCalendar.IsWorkingDay == nil {
+			break
+		}
+
+		args, err := ec.field_WorkingCalendar_isWorkingDay_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.WorkingCalendar.IsWorkingDay(childComplexity, args["date"].(domain.Date)), true
+	case "WorkingCalendar.revision":
+		if e.ComplexityRoot.WorkingCalendar.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkingCalendar.Revision(childComplexity), true
+	case "WorkingCalendar.years":
+		if e.ComplexityRoot.WorkingCalendar.Years == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkingCalendar.Years(childComplexity), true
+
 	case "_Service.sdl":
 		if e.ComplexityRoot._Service.SDL == nil {
 			break
@@ -995,12 +1464,14 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("DataItemInput", ec.unmarshalInputDataItemInput),
 			graphql.NewInputUnmarshaler("DepartmentByIDsInput", ec.unmarshalInputDepartmentByIDsInput),
 			graphql.NewInputUnmarshaler("DepartmentFilter", ec.unmarshalInputDepartmentFilter),
 			graphql.NewInputUnmarshaler("DepartmentOrder", ec.unmarshalInputDepartmentOrder),
 			graphql.NewInputUnmarshaler("ResourceByCodesInput", ec.unmarshalInputResourceByCodesInput),
 			graphql.NewInputUnmarshaler("ResourceByIDsInput", ec.unmarshalInputResourceByIDsInput),
 			graphql.NewInputUnmarshaler("ResourceFilter", ec.unmarshalInputResourceFilter),
+			graphql.NewInputUnmarshaler("ResourceInput", ec.unmarshalInputResourceInput),
 			graphql.NewInputUnmarshaler("ResourceOrder", ec.unmarshalInputResourceOrder),
 			graphql.NewInputUnmarshaler("ThemeDatabaseByIDsInput", ec.unmarshalInputThemeDatabaseByIDsInput),
 			graphql.NewInputUnmarshaler("ThemeDatabaseFilter", ec.unmarshalInputThemeDatabaseFilter),
@@ -1038,6 +1509,21 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			}
 
 			return &response
+		}
+	case ast.Mutation:
+		return func(ctx context.Context) *graphql.Response {
+			if !first {
+				return nil
+			}
+			first = false
+			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
+			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
+			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
 		}
 
 	default:
@@ -1285,6 +1771,17 @@ type Resource implements Node @key(fields: "id") @key(fields: "code") {
   sample: [SampleRecord!] @access(gate: SAMPLE)
   "What the viewer may see of this entry and whether it could request more."
   viewerAccess: ViewerAccess! @public
+  "Counts the entry's changes; pass it as expectedVersion when updating, so a stale edit is refused."
+  version: Int! @public
+  """
+  The pending change of a published entry, reviewed while the published content stays
+  visible (WZ 35). Internal.
+  """
+  revision: ResourceRevision @access(gate: INTERNAL)
+  "The deadline of the pending review (MZ 7), while the entry or its revision is SUBMITTED. Internal."
+  reviewDeadline: Deadline @access(gate: INTERNAL)
+  "Every change of the entry, oldest first: who, when, why and what changed (WZ 35). Internal."
+  versions: [ResourceVersion!] @access(gate: INTERNAL)
 }
 
 """
@@ -1549,6 +2046,261 @@ extend type Query {
   themeDatabase(id: ID!): ThemeDatabase
 }
 `, BuiltIn: false},
+	{Name: "../schema/workflow.graphqls", Input: `"""
+The content of a catalogue entry as its source department writes it. A draft may be
+incomplete; submitting checks the required elements (MZ 7) and the share and open
+rules (MZ 10, WZ 15, NY 37, NY 44), each refusal naming its article.
+"""
+input ResourceInput {
+  "Catalogue code (资源代码), 3 to 64 letters, digits and hyphens, e.g. 441400-GA-010. Fixed once published."
+  code: String!
+  name: String!
+  summary: String! = ""
+  "Classification (资源分类), e.g. 基础信息资源/人口."
+  classification: String! = ""
+  "Data form / format (数据格式), e.g. 数据库."
+  format: String! = ""
+  updateFrequency: UpdateFrequency!
+  shareType: ShareType!
+  "Required for CONDITIONAL share (MZ 10)."
+  shareConditions: String! = ""
+  shareScope: String! = ""
+  "At least one unless NONE; a NONE share type allows only VERIFY (MZ 21)."
+  shareModes: [ShareMode!]! = []
+  openType: OpenType!
+  "Required for CONDITIONAL open (NY 46)."
+  openConditions: String! = ""
+  "Required for a CONDITIONAL or NONE share type and a NONE open type (MZ 10, NY 44)."
+  legalBasis: String! = ""
+  "Credit code of the collecting department (采集部门); default: the source department."
+  collectingDepartment: String
+  "Credit code of the approving department (审批部门); default: the source department."
+  approvingDepartment: String
+  "Credit code of the providing department (提供部门); default: the source department."
+  providingDepartment: String
+  "The responsible person (责任人)."
+  contactPerson: String! = ""
+  "The responsible person's phone (internal)."
+  contactPhone: String! = ""
+  "The sharing platform's interface (shown through shareAccess)."
+  shareEndpoint: String! = ""
+  "The open platform's download (shown through openAccess)."
+  openDownloadUrl: String! = ""
+  "The open platform's API (shown through openAccess)."
+  openApiUrl: String! = ""
+  "Information items (信息项) in catalogue order; an item keeps its ID across updates by its name."
+  dataItems: [DataItemInput!]! = []
+  "Global IDs of the data elements the entry carries; each must have this department as its source (MZ 11)."
+  dataElementIds: [ID!]! = []
+}
+
+"""
+One information item (信息项) of a ResourceInput.
+"""
+input DataItemInput {
+  name: String!
+  dataType: DataType!
+  "Required at submission (MZ 7)."
+  description: String! = ""
+  "Personal data: masked in samples for most viewers."
+  personal: Boolean! = false
+}
+
+"""
+The data authority's decision on a submitted entry or revision (MZ 7).
+"""
+enum ReviewDecision {
+  "Publish it; a revision replaces the published content."
+  APPROVE
+  "Send it back to the department with a comment saying what to change."
+  RETURN
+}
+
+"""
+The state of a pending change to a published entry.
+"""
+enum RevisionStatus {
+  DRAFT
+  SUBMITTED
+  RETURNED
+}
+
+"""
+A pending change to a published entry: what it would change.
+"""
+type ResourceRevision {
+  status: RevisionStatus!
+  "Each field the revision changes, against the published content."
+  changes: [FieldChange!]!
+}
+
+"""
+One field a change altered. Data items are named dataItems.<name>.
+"""
+type FieldChange {
+  field: String!
+  before: String!
+  after: String!
+}
+
+"""
+One change of an entry (WZ 35: every change is kept).
+"""
+type ResourceVersion {
+  version: Int!
+  "CREATED, IMPORTED, UPDATED, REVISED, SUBMITTED, APPROVED, RETURNED or RETIRED."
+  action: String!
+  actor: Actor!
+  at: Time!
+  "The reason, or the authority's review comment."
+  comment: String!
+  "The entry's status after the change."
+  status: ResourceStatus!
+  "The pending revision's status after the change, if any."
+  revisionStatus: RevisionStatus
+  changes: [FieldChange!]!
+}
+
+"""
+Who made a change.
+"""
+type Actor {
+  "The token's subject (the user)."
+  subject: String!
+  role: Role!
+  department: Department
+}
+
+"""
+A viewer's role.
+"""
+enum Role {
+  PUBLIC
+  PERSON
+  DEPARTMENT
+  AUTHORITY
+  AUDITOR
+}
+
+"""
+What a deadline in working days is for (DOMAIN.md, "Deadlines differ by city").
+"""
+enum DeadlineKind {
+  "The authority reviews a submitted entry (MZ 7, NY 22)."
+  CATALOGUE_REVIEW
+  "A department updates its catalogue after its basis or duties change (MZ 8, QY 8, NY 22, WZ 11)."
+  CATALOGUE_UPDATE
+  "The source answers a conditional share request (MZ 21, QY 16, WZ 20)."
+  SHARE_ANSWER
+  "The source verifies a reported data error (MZ 23, QY 18, NY 65, WZ 23)."
+  ERROR_VERIFY
+  "The source corrects a confirmed error (MZ 23, NY 65)."
+  ERROR_CORRECT
+  "The source answers an open request (QY 24, NY 46)."
+  OPEN_ANSWER
+  "The source answers an objection to the open catalogue (NY 45)."
+  OPEN_OBJECTION
+}
+
+"""
+A due date counted in working days: the Nth working day after the day of the event (that
+day never counts), due at the end of that day, China time.
+"""
+type Deadline {
+  kind: DeadlineKind!
+  "The event the deadline counts from."
+  startedAt: Time!
+  workingDays: Int!
+  dueDate: Date!
+  dueAt: Time!
+  "The article the number comes from (or the default's note)."
+  citation: String!
+  "The calendar revision the due date was counted on."
+  calendarRevision: Int!
+  "Working days from today to the due date: 0 on the day, negative once overdue."
+  workingDaysLeft: Int
+  overdue: Boolean!
+}
+
+"""
+A city's deadline numbers with their articles (CATALOGUE_POLICY; a region may override it).
+"""
+type PolicyProfile {
+  "meizhou, qingyang, nanyang, wenzhou, jiangmen or default."
+  name: String!
+  title: String!
+  regulation: String!
+  "The yearly full review of the catalogue, where the regulation requires one."
+  yearlyCheck: String
+  "Whether a region's override chose this profile rather than the deployment."
+  regionOverride: Boolean!
+  rules: [DeadlineRule!]!
+}
+
+"""
+One number of a profile.
+"""
+type DeadlineRule {
+  kind: DeadlineKind!
+  workingDays: Int!
+  "How many working days one extension may add; 0: none."
+  extensionDays: Int!
+  citation: String!
+  "The regulation sets no number: the documented default applies."
+  defaulted: Boolean!
+}
+
+"""
+The working-day calendar: the State Council's holiday schedules by year. A deadline
+reaching into a year without a schedule is refused, never guessed from weekends.
+"""
+type WorkingCalendar {
+  "Changes whenever a schedule is added or replaced; deadlines record it."
+  revision: Int!
+  years: [Int!]!
+  isWorkingDay(date: Date!): Boolean!
+  "The Nth working day after the given date."
+  addWorkingDays(date: Date!, workingDays: Int!): Date!
+}
+
+extend type Query {
+  "The profile in force: a region's override, else the deployment's."
+  policyProfile(regionCode: String): PolicyProfile!
+  "Every profile, for comparison."
+  policyProfiles: [PolicyProfile!]!
+  workingCalendar: WorkingCalendar!
+}
+
+"""
+Changes. Each runs in one transaction and answers with the entry as it now is; an error
+has extensions.code (BAD_USER_INPUT, FORBIDDEN, NOT_FOUND, CONFLICT, FAILED_PRECONDITION).
+An idempotencyKey makes a retry answer as the first attempt did instead of acting twice.
+Auditors may call none of them.
+"""
+type Mutation {
+  "A department drafts an entry of its own (DRAFT)."
+  createResource(input: ResourceInput!, idempotencyKey: String): Resource
+  """
+  The source department edits a draft or returned entry, or proposes a revision of a published
+  one. expectedVersion must be the entry's current version (else CONFLICT).
+  """
+  updateResource(id: ID!, input: ResourceInput!, expectedVersion: Int!, reason: String, idempotencyKey: String): Resource
+  "The source department submits the entry (or its revision) for review, due within the profile's working days (MZ 7)."
+  submitResource(id: ID!, expectedVersion: Int, comment: String, idempotencyKey: String): Resource
+  "The data authority approves (publishes) or returns a submitted entry or revision (MZ 7)."
+  reviewResource(id: ID!, decision: ReviewDecision!, comment: String, expectedVersion: Int, idempotencyKey: String): Resource
+  "The source department retires an entry; it is kept, with its history (WZ 35)."
+  retireResource(id: ID!, reason: String!, expectedVersion: Int, idempotencyKey: String): Resource
+  """
+  The data authority adds a year's State Council holiday schedule, in the holiday-cn JSON
+  format ({"year": 2027, "papers": [...], "days": [{"name", "date", "isOffDay"}]}).
+  replace: true with a reason replaces a stored year.
+  """
+  addHolidaySchedule(schedule: String!, replace: Boolean! = false, reason: String): WorkingCalendar
+  "The data authority makes a region follow a profile; profile null removes the override."
+  setRegionPolicy(regionCode: String!, profile: String): PolicyProfile
+}
+`, BuiltIn: false},
 	{Name: "../federation/directives.graphql", Input: `
 	directive @authenticated on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM
 	directive @composeDirective(name: String!) repeatable on SCHEMA
@@ -1645,6 +2397,18 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
 
+func (ec *executionContext) childFields_Actor(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "subject":
+		return ec.fieldContext_Actor_subject(ctx, field)
+	case "role":
+		return ec.fieldContext_Actor_role(ctx, field)
+	case "department":
+		return ec.fieldContext_Actor_department(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Actor", field.Name)
+}
+
 func (ec *executionContext) childFields_DataElement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -1675,6 +2439,46 @@ func (ec *executionContext) childFields_DataItem(ctx context.Context, field grap
 		return ec.fieldContext_DataItem_personal(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DataItem", field.Name)
+}
+
+func (ec *executionContext) childFields_Deadline(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_Deadline_kind(ctx, field)
+	case "startedAt":
+		return ec.fieldContext_Deadline_startedAt(ctx, field)
+	case "workingDays":
+		return ec.fieldContext_Deadline_workingDays(ctx, field)
+	case "dueDate":
+		return ec.fieldContext_Deadline_dueDate(ctx, field)
+	case "dueAt":
+		return ec.fieldContext_Deadline_dueAt(ctx, field)
+	case "citation":
+		return ec.fieldContext_Deadline_citation(ctx, field)
+	case "calendarRevision":
+		return ec.fieldContext_Deadline_calendarRevision(ctx, field)
+	case "workingDaysLeft":
+		return ec.fieldContext_Deadline_workingDaysLeft(ctx, field)
+	case "overdue":
+		return ec.fieldContext_Deadline_overdue(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Deadline", field.Name)
+}
+
+func (ec *executionContext) childFields_DeadlineRule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_DeadlineRule_kind(ctx, field)
+	case "workingDays":
+		return ec.fieldContext_DeadlineRule_workingDays(ctx, field)
+	case "extensionDays":
+		return ec.fieldContext_DeadlineRule_extensionDays(ctx, field)
+	case "citation":
+		return ec.fieldContext_DeadlineRule_citation(ctx, field)
+	case "defaulted":
+		return ec.fieldContext_DeadlineRule_defaulted(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeadlineRule", field.Name)
 }
 
 func (ec *executionContext) childFields_Department(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1721,6 +2525,18 @@ func (ec *executionContext) childFields_DepartmentEdge(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type DepartmentEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_FieldChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "field":
+		return ec.fieldContext_FieldChange_field(ctx, field)
+	case "before":
+		return ec.fieldContext_FieldChange_before(ctx, field)
+	case "after":
+		return ec.fieldContext_FieldChange_after(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FieldChange", field.Name)
+}
+
 func (ec *executionContext) childFields_OpenAccess(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "downloadUrl":
@@ -1745,6 +2561,24 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_PolicyProfile(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_PolicyProfile_name(ctx, field)
+	case "title":
+		return ec.fieldContext_PolicyProfile_title(ctx, field)
+	case "regulation":
+		return ec.fieldContext_PolicyProfile_regulation(ctx, field)
+	case "yearlyCheck":
+		return ec.fieldContext_PolicyProfile_yearlyCheck(ctx, field)
+	case "regionOverride":
+		return ec.fieldContext_PolicyProfile_regionOverride(ctx, field)
+	case "rules":
+		return ec.fieldContext_PolicyProfile_rules(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PolicyProfile", field.Name)
 }
 
 func (ec *executionContext) childFields_Resource(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1815,6 +2649,14 @@ func (ec *executionContext) childFields_Resource(ctx context.Context, field grap
 		return ec.fieldContext_Resource_sample(ctx, field)
 	case "viewerAccess":
 		return ec.fieldContext_Resource_viewerAccess(ctx, field)
+	case "version":
+		return ec.fieldContext_Resource_version(ctx, field)
+	case "revision":
+		return ec.fieldContext_Resource_revision(ctx, field)
+	case "reviewDeadline":
+		return ec.fieldContext_Resource_reviewDeadline(ctx, field)
+	case "versions":
+		return ec.fieldContext_Resource_versions(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Resource", field.Name)
 }
@@ -1841,6 +2683,38 @@ func (ec *executionContext) childFields_ResourceEdge(ctx context.Context, field 
 		return ec.fieldContext_ResourceEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ResourceEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ResourceRevision(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "status":
+		return ec.fieldContext_ResourceRevision_status(ctx, field)
+	case "changes":
+		return ec.fieldContext_ResourceRevision_changes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ResourceRevision", field.Name)
+}
+
+func (ec *executionContext) childFields_ResourceVersion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "version":
+		return ec.fieldContext_ResourceVersion_version(ctx, field)
+	case "action":
+		return ec.fieldContext_ResourceVersion_action(ctx, field)
+	case "actor":
+		return ec.fieldContext_ResourceVersion_actor(ctx, field)
+	case "at":
+		return ec.fieldContext_ResourceVersion_at(ctx, field)
+	case "comment":
+		return ec.fieldContext_ResourceVersion_comment(ctx, field)
+	case "status":
+		return ec.fieldContext_ResourceVersion_status(ctx, field)
+	case "revisionStatus":
+		return ec.fieldContext_ResourceVersion_revisionStatus(ctx, field)
+	case "changes":
+		return ec.fieldContext_ResourceVersion_changes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ResourceVersion", field.Name)
 }
 
 func (ec *executionContext) childFields_SampleField(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1941,6 +2815,20 @@ func (ec *executionContext) childFields_ViewerAccess(ctx context.Context, field 
 		return ec.fieldContext_ViewerAccess_reason(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ViewerAccess", field.Name)
+}
+
+func (ec *executionContext) childFields_WorkingCalendar(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "revision":
+		return ec.fieldContext_WorkingCalendar_revision(ctx, field)
+	case "years":
+		return ec.fieldContext_WorkingCalendar_years(ctx, field)
+	case "isWorkingDay":
+		return ec.fieldContext_WorkingCalendar_isWorkingDay(ctx, field)
+	case "addWorkingDays":
+		return ec.fieldContext_WorkingCalendar_addWorkingDays(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WorkingCalendar", field.Name)
 }
 
 func (ec *executionContext) childFields__Service(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -36,6 +36,10 @@ type Loaders struct {
 	rights     domain.Rights
 	rightsErr  error
 
+	calendarOnce sync.Once
+	calendar     *domain.Calendar
+	calendarErr  error
+
 	Department          *dataloader.Loader[int64, *domain.Department]
 	DataItems           *dataloader.Loader[int64, []*domain.DataItem]
 	DataElements        *dataloader.Loader[int64, []*domain.DataElement]
@@ -45,6 +49,7 @@ type Loaders struct {
 	ThemeResources      *dataloader.Loader[pageKey, *domain.Page[*domain.Resource]]
 	DepartmentCount     *dataloader.Loader[int64, int]
 	ThemeCount          *dataloader.Loader[int64, int]
+	Versions            *dataloader.Loader[int64, []*domain.ResourceVersion]
 }
 
 func newLoaders(c domain.Catalogue, v domain.Viewer) *Loaders {
@@ -57,6 +62,7 @@ func newLoaders(c domain.Catalogue, v domain.Viewer) *Loaders {
 		DataItems:      mapLoader(c.DataItemsOf),
 		DataElements:   mapLoader(c.DataElementsOf),
 		ThemeDatabases: mapLoader(c.ThemeDatabasesOf),
+		Versions:       mapLoader(c.ResourceVersionsOf),
 		ThemeDepartments: mapLoader(func(ctx context.Context, ids []int64) (map[int64][]*domain.Department, error) {
 			return c.DepartmentsOfThemeDatabases(ctx, scope, ids)
 		}),
@@ -295,4 +301,10 @@ func For(ctx context.Context) *Loaders {
 // viewer; the HTTP middleware calls it once per request.
 func WithLoaders(ctx context.Context, c domain.Catalogue) context.Context {
 	return context.WithValue(ctx, loadersKey{}, newLoaders(c, domain.ViewerFrom(ctx)))
+}
+
+// Calendar is the working-day calendar, read once per request.
+func (l *Loaders) Calendar(ctx context.Context) (*domain.Calendar, error) {
+	l.calendarOnce.Do(func() { l.calendar, l.calendarErr = l.c.Calendar(ctx) })
+	return l.calendar, l.calendarErr
 }

@@ -13,6 +13,9 @@ import (
 // Resolver is the root of the resolvers.
 type Resolver struct {
 	Catalogue domain.Catalogue
+	// Policy is the deployment's policy profile; a region's override wins
+	// (Catalogue.PolicyFor).
+	Policy domain.Profile
 }
 
 var _ graph.ResolverRoot = &Resolver{}

@@ -40,6 +40,9 @@ type Config struct {
 	// the GatewaySecretHeader header introspect (_service { sdl },
 	// __schema) whoever its end user is.
 	GatewaySecret string
+	// Policy is the deployment's policy profile (CATALOGUE_POLICY); the
+	// zero value means the documented default profile.
+	Policy domain.Profile
 }
 
 // GatewaySecretHeader carries Config.GatewaySecret from the federation
@@ -65,7 +68,11 @@ func New(cfg Config) http.Handler {
 	if limits == (Limits{}) {
 		limits = DefaultLimits()
 	}
-	srv := GraphQL(cfg.Catalogue, log)
+	policy := cfg.Policy
+	if policy.Name == "" {
+		policy, _ = domain.LookupProfile("default")
+	}
+	srv := GraphQL(&resolvers.Resolver{Catalogue: cfg.Catalogue, Policy: policy}, log)
 	Harden(srv, limits, cfg.Dev, mayIntrospect)
 	var gql http.Handler = GraphQLOverHTTP(srv)
 	gql = withLoaders(cfg.Catalogue, gql)
@@ -94,9 +101,9 @@ func New(cfg Config) http.Handler {
 
 // GraphQL returns the gqlgen server for the schema, with explicit
 // transports, a query cache, the error presenter and the recover function.
-func GraphQL(c domain.Catalogue, log *slog.Logger) *handler.Server {
+func GraphQL(root *resolvers.Resolver, log *slog.Logger) *handler.Server {
 	srv := handler.New(graph.NewExecutableSchema(graph.Config{
-		Resolvers:  &resolvers.Resolver{Catalogue: c},
+		Resolvers:  root,
 		Directives: graph.DirectiveRoot{Access: resolvers.AccessDirective},
 	}))
 	srv.AddTransport(transport.Options{})

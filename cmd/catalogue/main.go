@@ -19,10 +19,12 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/citydata/catalogue/demo"
+	"github.com/citydata/catalogue/domain"
 	"github.com/citydata/catalogue/server"
 	"github.com/citydata/catalogue/store"
 )
@@ -30,7 +32,7 @@ import (
 const usage = `catalogue: the city public data catalogue (GraphQL)
 
 Usage:
-  catalogue serve   [--addr HOST:PORT] [--data-dir DIR] [--demo] [--dev]
+  catalogue serve   [--addr HOST:PORT] [--data-dir DIR] [--demo] [--dev] [--policy PROFILE]
   catalogue migrate [--data-dir DIR]
   catalogue token   --role ROLE [--department CREDIT_CODE] [--subject ID] [--sub NAME] [--ttl DURATION] [--data-dir DIR]
 
@@ -44,6 +46,8 @@ Environment:
   CATALOGUE_JWKS_URL        an identity provider's JWKS: tokens are then verified with its keys
   CATALOGUE_GATEWAY_SECRET  a federation gateway sending it in X-Catalogue-Gateway-Secret may introspect
   CATALOGUE_DEV             1: development mode, as --dev (introspection and field suggestions for all)
+  CATALOGUE_POLICY          the deadlines' policy profile, as --policy: meizhou, qingyang, nanyang,
+                            wenzhou, jiangmen or default (the default)
 `
 
 func main() {
@@ -88,12 +92,19 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 	dataDir := fs.String("data-dir", envOr("CATALOGUE_DATA_DIR", ".data"), "data directory for the private PostgreSQL cluster")
 	loadDemo := fs.Bool("demo", false, "load the demo catalogue into an empty database")
 	dev := fs.Bool("dev", os.Getenv("CATALOGUE_DEV") == "1", "development mode: introspection for everyone, field suggestions in errors")
+	policyName := fs.String("policy", envOr("CATALOGUE_POLICY", "default"), "policy profile: "+strings.Join(domain.ProfileNames(), ", "))
 	_ = fs.Parse(args)
+
+	policy, err := domain.LookupProfile(*policyName)
+	if err != nil {
+		return fmt.Errorf("--policy / CATALOGUE_POLICY: %s", domain.ErrorMessage(err))
+	}
 
 	verifier, err := verifierFromEnv(ctx, log, *dataDir)
 	if err != nil {
 		return err
 	}
+	log.Info("policy profile", "name", policy.Name, "regulation", policy.Regulation)
 
 	db, closeDB, err := openDatabase(ctx, log, *dataDir)
 	if err != nil {
@@ -113,7 +124,7 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 	srv := &http.Server{
 		Handler: server.New(server.Config{
 			Catalogue: db, Verifier: verifier, Log: log, Dev: *dev,
-			GatewaySecret: os.Getenv("CATALOGUE_GATEWAY_SECRET"),
+			GatewaySecret: os.Getenv("CATALOGUE_GATEWAY_SECRET"), Policy: policy,
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,

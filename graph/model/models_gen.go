@@ -12,6 +12,16 @@ import (
 	"github.com/citydata/catalogue/domain"
 )
 
+// One information item (信息项) of a ResourceInput.
+type DataItemInput struct {
+	Name     string          `json:"name"`
+	DataType domain.DataType `json:"dataType"`
+	// Required at submission (MZ 7).
+	Description string `json:"description"`
+	// Personal data: masked in samples for most viewers.
+	Personal bool `json:"personal"`
+}
+
 type DepartmentByIDsInput struct {
 	ID string `json:"ID"`
 }
@@ -30,6 +40,13 @@ type DepartmentOrder struct {
 	Direction OrderDirection              `json:"direction"`
 }
 
+// Changes. Each runs in one transaction and answers with the entry as it now is; an error
+// has extensions.code (BAD_USER_INPUT, FORBIDDEN, NOT_FOUND, CONFLICT, FAILED_PRECONDITION).
+// An idempotencyKey makes a retry answer as the first attempt did instead of acting twice.
+// Auditors may call none of them.
+type Mutation struct {
+}
+
 // Where the public obtains an open resource (NY 46).
 type OpenAccess struct {
 	// Bulk download on the open platform.
@@ -38,6 +55,19 @@ type OpenAccess struct {
 	APIURL string `json:"apiUrl"`
 	// Open conditions (开放条件) that apply.
 	Conditions string `json:"conditions"`
+}
+
+// A city's deadline numbers with their articles (CATALOGUE_POLICY; a region may override it).
+type PolicyProfile struct {
+	// meizhou, qingyang, nanyang, wenzhou, jiangmen or default.
+	Name       string `json:"name"`
+	Title      string `json:"title"`
+	Regulation string `json:"regulation"`
+	// The yearly full review of the catalogue, where the regulation requires one.
+	YearlyCheck *string `json:"yearlyCheck,omitempty"`
+	// Whether a region's override chose this profile rather than the deployment.
+	RegionOverride bool           `json:"regionOverride"`
+	Rules          []*domain.Rule `json:"rules"`
 }
 
 type Query struct {
@@ -64,9 +94,62 @@ type ResourceFilter struct {
 	UpdateFrequency *domain.UpdateFrequency `json:"updateFrequency,omitempty"`
 }
 
+// The content of a catalogue entry as its source department writes it. A draft may be
+// incomplete; submitting checks the required elements (MZ 7) and the share and open
+// rules (MZ 10, WZ 15, NY 37, NY 44), each refusal naming its article.
+type ResourceInput struct {
+	// Catalogue code (资源代码), 3 to 64 letters, digits and hyphens, e.g. 441400-GA-010. Fixed once published.
+	Code    string `json:"code"`
+	Name    string `json:"name"`
+	Summary string `json:"summary"`
+	// Classification (资源分类), e.g. 基础信息资源/人口.
+	Classification string `json:"classification"`
+	// Data form / format (数据格式), e.g. 数据库.
+	Format          string                 `json:"format"`
+	UpdateFrequency domain.UpdateFrequency `json:"updateFrequency"`
+	ShareType       domain.ShareType       `json:"shareType"`
+	// Required for CONDITIONAL share (MZ 10).
+	ShareConditions string `json:"shareConditions"`
+	ShareScope      string `json:"shareScope"`
+	// At least one unless NONE; a NONE share type allows only VERIFY (MZ 21).
+	ShareModes []domain.ShareMode `json:"shareModes"`
+	OpenType   domain.OpenType    `json:"openType"`
+	// Required for CONDITIONAL open (NY 46).
+	OpenConditions string `json:"openConditions"`
+	// Required for a CONDITIONAL or NONE share type and a NONE open type (MZ 10, NY 44).
+	LegalBasis string `json:"legalBasis"`
+	// Credit code of the collecting department (采集部门); default: the source department.
+	CollectingDepartment *string `json:"collectingDepartment,omitempty"`
+	// Credit code of the approving department (审批部门); default: the source department.
+	ApprovingDepartment *string `json:"approvingDepartment,omitempty"`
+	// Credit code of the providing department (提供部门); default: the source department.
+	ProvidingDepartment *string `json:"providingDepartment,omitempty"`
+	// The responsible person (责任人).
+	ContactPerson string `json:"contactPerson"`
+	// The responsible person's phone (internal).
+	ContactPhone string `json:"contactPhone"`
+	// The sharing platform's interface (shown through shareAccess).
+	ShareEndpoint string `json:"shareEndpoint"`
+	// The open platform's download (shown through openAccess).
+	OpenDownloadURL string `json:"openDownloadUrl"`
+	// The open platform's API (shown through openAccess).
+	OpenAPIURL string `json:"openApiUrl"`
+	// Information items (信息项) in catalogue order; an item keeps its ID across updates by its name.
+	DataItems []*DataItemInput `json:"dataItems"`
+	// Global IDs of the data elements the entry carries; each must have this department as its source (MZ 11).
+	DataElementIds []string `json:"dataElementIds"`
+}
+
 type ResourceOrder struct {
 	Field     domain.ResourceOrderField `json:"field"`
 	Direction OrderDirection            `json:"direction"`
+}
+
+// A pending change to a published entry: what it would change.
+type ResourceRevision struct {
+	Status domain.RevisionStatus `json:"status"`
+	// Each field the revision changes, against the published content.
+	Changes []*domain.FieldChange `json:"changes"`
 }
 
 // One value of an example record.
@@ -160,6 +243,64 @@ func (e *OrderDirection) UnmarshalJSON(b []byte) error {
 }
 
 func (e OrderDirection) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The data authority's decision on a submitted entry or revision (MZ 7).
+type ReviewDecision string
+
+const (
+	// Publish it; a revision replaces the published content.
+	ReviewDecisionApprove ReviewDecision = "APPROVE"
+	// Send it back to the department with a comment saying what to change.
+	ReviewDecisionReturn ReviewDecision = "RETURN"
+)
+
+var AllReviewDecision = []ReviewDecision{
+	ReviewDecisionApprove,
+	ReviewDecisionReturn,
+}
+
+func (e ReviewDecision) IsValid() bool {
+	switch e {
+	case ReviewDecisionApprove, ReviewDecisionReturn:
+		return true
+	}
+	return false
+}
+
+func (e ReviewDecision) String() string {
+	return string(e)
+}
+
+func (e *ReviewDecision) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ReviewDecision(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ReviewDecision", str)
+	}
+	return nil
+}
+
+func (e ReviewDecision) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ReviewDecision) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ReviewDecision) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

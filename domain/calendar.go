@@ -36,6 +36,18 @@ func ParseDate(s string) (Date, error) {
 
 func (d Date) time() time.Time { return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, ChinaTime) }
 
+// StartOfDay is the first instant of d in China time.
+func (d Date) StartOfDay() time.Time { return d.time() }
+
+// AddMonths returns the day n months after d, on the last day of the
+// month where d's day does not exist in it (2024-02-29 + 12 months =
+// 2025-02-28), as PostgreSQL's date + interval does.
+func (d Date) AddMonths(n int) Date {
+	first := time.Date(d.Year, d.Month, 1, 12, 0, 0, 0, ChinaTime).AddDate(0, n, 0)
+	last := first.AddDate(0, 1, -1).Day()
+	return Date{first.Year(), first.Month(), min(d.Day, last)}
+}
+
 // AddDays returns the day n days after d (before, for negative n).
 func (d Date) AddDays(n int) Date { return DateOf(d.time().AddDate(0, 0, n).Add(12 * time.Hour)) }
 

@@ -134,3 +134,21 @@ func TestParseHolidayScheduleRefusesBadInput(t *testing.T) {
 		}
 	}
 }
+
+func TestAddMonths(t *testing.T) {
+	for _, tt := range []struct {
+		from string
+		n    int
+		want string
+	}{
+		{"2025-10-01", 12, "2026-10-01"},
+		{"2024-02-29", 12, "2025-02-28"},
+		{"2025-01-31", 1, "2025-02-28"},
+		{"2025-12-31", 2, "2026-02-28"},
+		{"2025-03-31", -1, "2025-02-28"},
+	} {
+		if got := date(t, tt.from).AddMonths(tt.n); got.String() != tt.want {
+			t.Errorf("%s + %d months = %s, want %s", tt.from, tt.n, got, tt.want)
+		}
+	}
+}

@@ -1,5 +1,7 @@
 package domain
 
+import "time"
+
 // ResourceCriteria narrows a list of resources. Zero fields match anything.
 type ResourceCriteria struct {
 	// Search is a substring of the name or summary.
@@ -10,6 +12,9 @@ type ResourceCriteria struct {
 	ThemeDatabaseID    int64
 	Status             ResourceStatus
 	UpdateFrequency    UpdateFrequency
+	// ReviewOverdueAt, when set, keeps entries whose pending review (MZ 7)
+	// was due before it.
+	ReviewOverdueAt time.Time
 }
 
 // ResourceOrderField is what a resource list is sorted by (then by ID).
@@ -34,6 +39,11 @@ type DepartmentCriteria struct {
 	Level      DepartmentLevel
 	RegionCode string
 	ParentID   int64
+	// FullReviewOverdueOn, when set, keeps departments whose full review
+	// (QY 8) was due before that day, each under its region's profile
+	// (Policy, the deployment's, unless a region overrides it).
+	FullReviewOverdueOn *Date
+	Policy              Profile
 }
 
 // DepartmentOrderField is what a department list is sorted by (then by ID).
@@ -49,6 +59,17 @@ const (
 type DepartmentSort struct {
 	Field DepartmentOrderField
 	Desc  bool
+}
+
+// ChangeObligationCriteria narrows a list of catalogue change
+// obligations. Zero fields match anything.
+type ChangeObligationCriteria struct {
+	DepartmentID int64
+	// Met: true only met ones, false only open ones, nil both.
+	Met *bool
+	// OverdueAt, when set, keeps obligations still open after their
+	// deadline at that instant.
+	OverdueAt time.Time
 }
 
 // ThemeDatabaseCriteria narrows a list of theme databases.

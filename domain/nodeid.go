@@ -15,6 +15,8 @@ const (
 	KindThemeDatabase NodeKind = "ThemeDatabase"
 	KindDataItem      NodeKind = "DataItem"
 	KindDataElement   NodeKind = "DataElement"
+	// KindChangeObligation: a catalogue change obligation (MZ 8).
+	KindChangeObligation NodeKind = "CatalogueChangeObligation"
 )
 
 // NodeID returns the opaque global ID (Relay) of the row id of kind.

@@ -53,12 +53,26 @@ type Rule struct {
 
 // Profile is one city's numbers.
 type Profile struct {
-	Name        string
-	Title       string
-	Regulation  string
-	Rules       map[DeadlineKind]Rule
-	YearlyCheck string // the yearly full review of the catalogue, where required
+	Name       string
+	Title      string
+	Regulation string
+	Rules      map[DeadlineKind]Rule
+	// FullReview is how often a department checks its whole catalogue.
+	FullReview FullReviewRule
 }
+
+// FullReviewRule is the period of a department's full check of its own
+// catalogue (QY 8: 每年至少全面核查一次).
+type FullReviewRule struct {
+	Months    int
+	Citation  string
+	Defaulted bool
+}
+
+// defaultFullReview: only Qingyang sets a period (QY 8); the others ask
+// for dynamic maintenance without one (MZ 8, NY 22, WZ 11), so they fall
+// back to Qingyang's year, as the deadlines fall back to the default's.
+var defaultFullReview = FullReviewRule{Months: 12, Citation: "default: every 12 months, as QY 8"}
 
 // Rule returns the profile's rule for kind.
 func (p Profile) Rule(kind DeadlineKind) Rule { return p.Rules[kind] }
@@ -80,10 +94,12 @@ var defaultRules = map[DeadlineKind]Rule{
 // The five cities' numbers, each with its article. A kind a regulation is
 // silent on falls back to the default and says so.
 var cityRules = map[string]struct {
-	title, regulation, yearly string
-	rules                     map[DeadlineKind]Rule
+	title, regulation string
+	// fullReview is the regulation's own period; zero: the default.
+	fullReview FullReviewRule
+	rules      map[DeadlineKind]Rule
 }{
-	"meizhou": {"梅州市", "梅州市公共数据管理办法 (2023)", "", map[DeadlineKind]Rule{
+	"meizhou": {"梅州市", "梅州市公共数据管理办法 (2023)", FullReviewRule{}, map[DeadlineKind]Rule{
 		// MZ 7: 公共数据主管部门在5个工作日内完成审定.
 		DeadlineCatalogueReview: {Days: 5, Citation: "MZ 7"},
 		// MZ 8: 在15个工作日内更新本机构公共数据资源目录.
@@ -94,17 +110,19 @@ var cityRules = map[string]struct {
 		DeadlineErrorVerify:  {Days: 5, Citation: "MZ 23"},
 		DeadlineErrorCorrect: {Days: 10, Citation: "MZ 23"},
 	}},
-	"qingyang": {"庆阳市", "庆阳市公共数据资源管理办法（试行）(2021)", "QY 8: 每年至少全面核查一次", map[DeadlineKind]Rule{
-		// QY 8: 自情形发生之日起十五个工作日内更新相关目录.
-		DeadlineCatalogueUpdate: {Days: 15, Citation: "QY 8"},
-		// QY 16(2): 提供单位应当在七个工作日内予以答复.
-		DeadlineShareAnswer: {Days: 7, Citation: "QY 16(2)"},
-		// QY 18: 在五个工作日内对数据进行核查.
-		DeadlineErrorVerify: {Days: 5, Citation: "QY 18"},
-		// QY 24(2): 应当在十五个工作日内答复.
-		DeadlineOpenAnswer: {Days: 15, Citation: "QY 24(2)"},
-	}},
-	"nanyang": {"南阳市", "南阳市政务数据共享管理暂行办法 (2021)", "", map[DeadlineKind]Rule{
+	"qingyang": {"庆阳市", "庆阳市公共数据资源管理办法（试行）(2021)",
+		// QY 8: 对本单位公共数据资源目录 … 每年至少全面核查一次.
+		FullReviewRule{Months: 12, Citation: "QY 8"}, map[DeadlineKind]Rule{
+			// QY 8: 自情形发生之日起十五个工作日内更新相关目录.
+			DeadlineCatalogueUpdate: {Days: 15, Citation: "QY 8"},
+			// QY 16(2): 提供单位应当在七个工作日内予以答复.
+			DeadlineShareAnswer: {Days: 7, Citation: "QY 16(2)"},
+			// QY 18: 在五个工作日内对数据进行核查.
+			DeadlineErrorVerify: {Days: 5, Citation: "QY 18"},
+			// QY 24(2): 应当在十五个工作日内答复.
+			DeadlineOpenAnswer: {Days: 15, Citation: "QY 24(2)"},
+		}},
+	"nanyang": {"南阳市", "南阳市政务数据共享管理暂行办法 (2021)", FullReviewRule{}, map[DeadlineKind]Rule{
 		// NY 22: 收到更新申请之日起5个工作日内审核; 职能发生变更之日起5个工作日内申请更新.
 		DeadlineCatalogueReview: {Days: 5, Citation: "NY 22"},
 		DeadlineCatalogueUpdate: {Days: 5, Citation: "NY 22"},
@@ -116,7 +134,7 @@ var cityRules = map[string]struct {
 		// NY 45: 10个工作日内予以答复 … 延长不得超过10个工作日.
 		DeadlineOpenObjection: {Days: 10, Extension: 10, Citation: "NY 45"},
 	}},
-	"wenzhou": {"温州市", "温州市公共数据共享开放管理暂行办法 (2020)", "", map[DeadlineKind]Rule{
+	"wenzhou": {"温州市", "温州市公共数据共享开放管理暂行办法 (2020)", FullReviewRule{}, map[DeadlineKind]Rule{
 		// WZ 11: 应在5个工作日内, 对数据资源目录进行更新.
 		DeadlineCatalogueUpdate: {Days: 5, Citation: "WZ 11"},
 		// WZ 20: 数源部门应在7个工作日内予以答复.
@@ -124,15 +142,22 @@ var cityRules = map[string]struct {
 		// WZ 23: 5个工作日内予以校核; 经数源部门负责人同意延长, 最长不得超过15个工作日.
 		DeadlineErrorVerify: {Days: 5, Extension: 10, Citation: "WZ 23 (extension to at most 15 working days in all)"},
 	}},
-	"jiangmen": {"江门市", "江门市公共数据共享和开放利用管理办法 (2023)", "", map[DeadlineKind]Rule{}},
-	"default":  {"Default", "no regulation: the documented defaults", "", map[DeadlineKind]Rule{}},
+	"jiangmen": {"江门市", "江门市公共数据共享和开放利用管理办法 (2023)", FullReviewRule{}, map[DeadlineKind]Rule{}},
+	"default":  {"Default", "no regulation: the documented defaults", FullReviewRule{}, map[DeadlineKind]Rule{}},
 }
 
 // Profiles returns every profile by name, each with all kinds filled in.
 func Profiles() map[string]Profile {
 	out := make(map[string]Profile, len(cityRules))
 	for name, c := range cityRules {
-		p := Profile{Name: name, Title: c.title, Regulation: c.regulation, YearlyCheck: c.yearly, Rules: map[DeadlineKind]Rule{}}
+		p := Profile{Name: name, Title: c.title, Regulation: c.regulation, FullReview: c.fullReview, Rules: map[DeadlineKind]Rule{}}
+		if p.FullReview.Months == 0 {
+			p.FullReview = defaultFullReview
+			p.FullReview.Defaulted = name != "default"
+			if p.FullReview.Defaulted {
+				p.FullReview.Citation = "the regulation sets no period; " + p.FullReview.Citation
+			}
+		}
 		for _, k := range DeadlineKinds {
 			r, ok := c.rules[k]
 			if !ok {

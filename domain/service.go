@@ -68,6 +68,20 @@ type Catalogue interface {
 	// SetRegionPolicy makes a region follow profile; "" removes the override.
 	SetRegionPolicy(ctx context.Context, v Viewer, regionCode, profile string) error
 
+	// RecordCatalogueChange opens a change obligation of in.DepartmentID,
+	// due under its region's profile (deployment unless overridden).
+	RecordCatalogueChange(ctx context.Context, v Viewer, in ChangeObligationInput, deployment Profile, idempotencyKey string, now time.Time) (*ChangeObligation, error)
+	// ChangeObligations lists the obligations in scope, newest first.
+	ChangeObligations(ctx context.Context, scope OversightScope, f ChangeObligationCriteria, p PageArgs) (*Page[*ChangeObligation], error)
+	// ChangeObligationsByID returns the obligations among ids in scope.
+	ChangeObligationsByID(ctx context.Context, scope OversightScope, ids []int64) (map[int64]*ChangeObligation, error)
+	// RecordFullReview records a full review of a department's catalogue
+	// (QY 8).
+	RecordFullReview(ctx context.Context, v Viewer, departmentID int64, reviewedOn Date, note, idempotencyKey string, now time.Time) error
+	// FullReviewsOf is each department's full-review status on today, under
+	// its region's profile.
+	FullReviewsOf(ctx context.Context, departmentIDs []int64, deployment Profile, today Date) (map[int64]*FullReviewStatus, error)
+
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 }

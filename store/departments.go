@@ -62,6 +62,9 @@ func (db *DB) Departments(ctx context.Context, f domain.DepartmentCriteria, o do
 	if f.ParentID != 0 {
 		q.and("d.parent_id = " + q.arg(f.ParentID))
 	}
+	if f.FullReviewOverdueOn != nil {
+		q.fullReviewOverdue(*f.FullReviewOverdueOn, f.Policy)
+	}
 	count := q.clone()
 	orderBy := q.seek(spec, "d", c)
 	rows, err := db.queryDepartments(ctx, "SELECT "+departmentColumns+" FROM departments d"+q.whereSQL()+orderBy+limit(p), q.args...)

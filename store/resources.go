@@ -104,6 +104,9 @@ func (q *query) resourceFilter(f domain.ResourceCriteria) {
 	if f.ThemeDatabaseID != 0 {
 		q.and("EXISTS (SELECT 1 FROM theme_database_resources t WHERE t.resource_id = r.id AND t.theme_database_id = " + q.arg(f.ThemeDatabaseID) + ")")
 	}
+	if !f.ReviewOverdueAt.IsZero() {
+		q.and("r.review_due_at < " + q.arg(f.ReviewOverdueAt))
+	}
 }
 
 // resourceOrder is the sort of a resource list; cursors carry its value.

@@ -212,6 +212,13 @@ func (db *DB) ActOnEntry(ctx context.Context, v domain.Viewer, cmd domain.EntryC
 		if err := tx.addVersion(ctx, r.ID, ch.version, action, domain.ActorOf(v), strings.TrimSpace(cmd.Comment), to, changes, content); err != nil {
 			return err
 		}
+		if cmd.Event == domain.EventSubmit {
+			// MZ 8, QY 8, NY 22, WZ 11: submitting an update meets the
+			// department's open catalogue change obligations.
+			if err := tx.meetObligations(ctx, r.SourceDepartmentID, r.ID, ch.version, now); err != nil {
+				return err
+			}
+		}
 		return tx.settleKey(ctx, v, cmd.IdempotencyKey, r.ID)
 	})
 	if err != nil {
@@ -418,8 +425,8 @@ func (tx *Tx) addVersion(ctx context.Context, id int64, version int, action stri
 }
 
 // claimKey records an idempotency key for this actor and input. A key
-// seen before with the same operation and input returns the resource the
-// first call produced (replayed != 0); with another input it is a
+// seen before with the same operation and input returns the ID of the row
+// the first call produced or changed (replayed != 0); with another input it is a
 // CONFLICT. A concurrent retry waits on the first call's row lock and
 // then replays it. No key: nothing to do.
 func (tx *Tx) claimKey(ctx context.Context, v domain.Viewer, key, operation string, input any) (replayed int64, err error) {
@@ -448,7 +455,7 @@ func (tx *Tx) claimKey(ctx context.Context, v domain.Viewer, key, operation stri
 		hash []byte
 		rid  *int64
 	)
-	if err := tx.tx.QueryRow(ctx, `SELECT operation, input_hash, resource_id FROM idempotency_keys WHERE actor = $1 AND key = $2`,
+	if err := tx.tx.QueryRow(ctx, `SELECT operation, input_hash, result_id FROM idempotency_keys WHERE actor = $1 AND key = $2`,
 		actor, key).Scan(&op, &hash, &rid); err != nil {
 		return 0, fmt.Errorf("idempotency key: %w", err)
 	}
@@ -458,13 +465,13 @@ func (tx *Tx) claimKey(ctx context.Context, v domain.Viewer, key, operation stri
 	return *rid, nil
 }
 
-// settleKey records the resource a keyed call produced.
-func (tx *Tx) settleKey(ctx context.Context, v domain.Viewer, key string, resourceID int64) error {
+// settleKey records the ID of the row a keyed call produced or changed.
+func (tx *Tx) settleKey(ctx context.Context, v domain.Viewer, key string, resultID int64) error {
 	if key == "" {
 		return nil
 	}
-	_, err := tx.tx.Exec(ctx, `UPDATE idempotency_keys SET resource_id = $3 WHERE actor = $1 AND key = $2`,
-		domain.ActorOf(v).Key(), key, resourceID)
+	_, err := tx.tx.Exec(ctx, `UPDATE idempotency_keys SET result_id = $3 WHERE actor = $1 AND key = $2`,
+		domain.ActorOf(v).Key(), key, resultID)
 	return mapError(err)
 }
 

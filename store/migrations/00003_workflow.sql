@@ -80,14 +80,15 @@ CREATE TABLE region_policies (
 );
 
 -- A client-supplied key makes a mutation safe to retry: the same key with
--- the same input answers with the entry it made; with other input it is a
--- CONFLICT. Keys belong to the actor who sent them.
+-- the same input answers with the row it made or changed (result_id, of
+-- the kind the operation names); with other input it is a CONFLICT. Keys
+-- belong to the actor who sent them.
 CREATE TABLE idempotency_keys (
   actor       text NOT NULL,
   key         text NOT NULL CHECK (char_length(key) BETWEEN 1 AND 200),
   operation   text NOT NULL,
   input_hash  bytea NOT NULL,
-  resource_id bigint REFERENCES resources (id),
+  result_id   bigint,
   created_at  timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (actor, key)
 );

@@ -4,6 +4,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"math"
 	"strconv"
 	"sync/atomic"
@@ -19,6 +20,7 @@ import (
 type DepartmentResolver interface {
 	Parent(ctx context.Context, obj *domain.Department) (*domain.Department, error)
 	Resources(ctx context.Context, obj *domain.Department, first *int, after *string) (*domain.Page[*domain.Resource], error)
+	FullReview(ctx context.Context, obj *domain.Department) (*domain.FullReviewStatus, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -242,6 +244,56 @@ func (ec *executionContext) fieldContext_Department_resources(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Department_fullReview(ctx context.Context, field graphql.CollectedField, obj *domain.Department) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Department_fullReview(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Department().FullReview(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				gate, err := ec.unmarshalNAccessGate2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐGate(ctx, "INTERNAL")
+				if err != nil {
+					var zeroVal *domain.FullReviewStatus
+					return zeroVal, err
+				}
+				if ec.Directives.Access == nil {
+					var zeroVal *domain.FullReviewStatus
+					return zeroVal, errors.New("directive access is not implemented")
+				}
+				return ec.Directives.Access(ctx, obj, directive0, gate)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.FullReviewStatus) graphql.Marshaler {
+			return ec.marshalOFullReviewStatus2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐFullReviewStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Department_fullReview(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Department",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FullReviewStatus(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _DepartmentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *domain.Page[*domain.Department]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -431,7 +483,7 @@ func (ec *executionContext) unmarshalInputDepartmentFilter(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"search", "level", "regionCode", "parentId"}
+	fieldsInOrder := [...]string{"search", "level", "regionCode", "parentId", "fullReviewOverdue"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -466,6 +518,13 @@ func (ec *executionContext) unmarshalInputDepartmentFilter(ctx context.Context, 
 				return it, err
 			}
 			it.ParentID = data
+		case "fullReviewOverdue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fullReviewOverdue"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FullReviewOverdue = data
 		}
 	}
 	return it, nil
@@ -591,6 +650,12 @@ func (ec *executionContext) _Department(ctx context.Context, sel ast.SelectionSe
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Department_resources(ctx, field, obj)
+				})
+		case "fullReview":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Department_fullReview(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

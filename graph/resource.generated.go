@@ -2046,7 +2046,7 @@ func (ec *executionContext) unmarshalInputResourceFilter(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"search", "sourceDepartmentId", "shareType", "openType", "themeDatabaseId", "status", "updateFrequency"}
+	fieldsInOrder := [...]string{"search", "sourceDepartmentId", "shareType", "openType", "themeDatabaseId", "status", "updateFrequency", "reviewOverdue"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -2102,6 +2102,13 @@ func (ec *executionContext) unmarshalInputResourceFilter(ctx context.Context, ob
 				return it, err
 			}
 			it.UpdateFrequency = data
+		case "reviewOverdue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewOverdue"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewOverdue = data
 		}
 	}
 	return it, nil

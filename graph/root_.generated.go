@@ -24,6 +24,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Actor() ActorResolver
+	CatalogueChangeObligation() CatalogueChangeObligationResolver
 	DataElement() DataElementResolver
 	Deadline() DeadlineResolver
 	Department() DepartmentResolver
@@ -45,6 +46,35 @@ type ComplexityRoot struct {
 		Department func(childComplexity int) int
 		Role       func(childComplexity int) int
 		Subject    func(childComplexity int) int
+	}
+
+	CatalogueChangeObligation struct {
+		Deadline     func(childComplexity int) int
+		Department   func(childComplexity int) int
+		Description  func(childComplexity int) int
+		Met          func(childComplexity int) int
+		MetAt        func(childComplexity int) int
+		MetBy        func(childComplexity int) int
+		MetByVersion func(childComplexity int) int
+		MetOnTime    func(childComplexity int) int
+		NodeID       func(childComplexity int) int
+		OccurredOn   func(childComplexity int) int
+		Overdue      func(childComplexity int) int
+		Reason       func(childComplexity int) int
+		RecordedAt   func(childComplexity int) int
+		RecordedBy   func(childComplexity int) int
+	}
+
+	CatalogueChangeObligationConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CatalogueChangeObligationEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	DataElement struct {
@@ -85,6 +115,7 @@ type ComplexityRoot struct {
 
 	Department struct {
 		CreditCode func(childComplexity int) int
+		FullReview func(childComplexity int) int
 		Level      func(childComplexity int) int
 		Name       func(childComplexity int) int
 		NodeID     func(childComplexity int) int
@@ -118,14 +149,36 @@ type ComplexityRoot struct {
 		Field  func(childComplexity int) int
 	}
 
+	FullCatalogueReview struct {
+		Note       func(childComplexity int) int
+		RecordedAt func(childComplexity int) int
+		RecordedBy func(childComplexity int) int
+		ReviewedOn func(childComplexity int) int
+	}
+
+	FullReviewRule struct {
+		Citation  func(childComplexity int) int
+		Defaulted func(childComplexity int) int
+		Months    func(childComplexity int) int
+	}
+
+	FullReviewStatus struct {
+		Due     func(childComplexity int) int
+		Last    func(childComplexity int) int
+		Overdue func(childComplexity int) int
+		Rule    func(childComplexity int) int
+	}
+
 	Mutation struct {
-		AddHolidaySchedule func(childComplexity int, schedule string, replace bool, reason *string) int
-		CreateResource     func(childComplexity int, input model.ResourceInput, idempotencyKey *string) int
-		RetireResource     func(childComplexity int, id string, reason string, expectedVersion *int, idempotencyKey *string) int
-		ReviewResource     func(childComplexity int, id string, decision model.ReviewDecision, comment *string, expectedVersion *int, idempotencyKey *string) int
-		SetRegionPolicy    func(childComplexity int, regionCode string, profile *string) int
-		SubmitResource     func(childComplexity int, id string, expectedVersion *int, comment *string, idempotencyKey *string) int
-		UpdateResource     func(childComplexity int, id string, input model.ResourceInput, expectedVersion int, reason *string, idempotencyKey *string) int
+		AddHolidaySchedule        func(childComplexity int, schedule string, replace bool, reason *string) int
+		CreateResource            func(childComplexity int, input model.ResourceInput, idempotencyKey *string) int
+		RecordCatalogueChange     func(childComplexity int, departmentID string, reason domain.ChangeReason, description string, occurredOn domain.Date, idempotencyKey *string) int
+		RecordFullCatalogueReview func(childComplexity int, departmentID string, reviewedOn domain.Date, note string, idempotencyKey *string) int
+		RetireResource            func(childComplexity int, id string, reason string, expectedVersion *int, idempotencyKey *string) int
+		ReviewResource            func(childComplexity int, id string, decision model.ReviewDecision, comment *string, expectedVersion *int, idempotencyKey *string) int
+		SetRegionPolicy           func(childComplexity int, regionCode string, profile *string) int
+		SubmitResource            func(childComplexity int, id string, expectedVersion *int, comment *string, idempotencyKey *string) int
+		UpdateResource            func(childComplexity int, id string, input model.ResourceInput, expectedVersion int, reason *string, idempotencyKey *string) int
 	}
 
 	OpenAccess struct {
@@ -142,27 +195,28 @@ type ComplexityRoot struct {
 	}
 
 	PolicyProfile struct {
+		FullReview     func(childComplexity int) int
 		Name           func(childComplexity int) int
 		RegionOverride func(childComplexity int) int
 		Regulation     func(childComplexity int) int
 		Rules          func(childComplexity int) int
 		Title          func(childComplexity int) int
-		YearlyCheck    func(childComplexity int) int
 	}
 
 	Query struct {
-		Department         func(childComplexity int, id *string, creditCode *string) int
-		Departments        func(childComplexity int, first *int, after *string, filter *model.DepartmentFilter, orderBy *model.DepartmentOrder) int
-		Node               func(childComplexity int, id string) int
-		PolicyProfile      func(childComplexity int, regionCode *string) int
-		PolicyProfiles     func(childComplexity int) int
-		Resource           func(childComplexity int, id *string, code *string) int
-		Resources          func(childComplexity int, first *int, after *string, filter *model.ResourceFilter, orderBy *model.ResourceOrder) int
-		ThemeDatabase      func(childComplexity int, id string) int
-		ThemeDatabases     func(childComplexity int, first *int, after *string, filter *model.ThemeDatabaseFilter) int
-		WorkingCalendar    func(childComplexity int) int
-		__resolve__service func(childComplexity int) int
-		__resolve_entities func(childComplexity int, representations []map[string]any) int
+		CatalogueChangeObligations func(childComplexity int, first *int, after *string, filter *model.CatalogueChangeObligationFilter) int
+		Department                 func(childComplexity int, id *string, creditCode *string) int
+		Departments                func(childComplexity int, first *int, after *string, filter *model.DepartmentFilter, orderBy *model.DepartmentOrder) int
+		Node                       func(childComplexity int, id string) int
+		PolicyProfile              func(childComplexity int, regionCode *string) int
+		PolicyProfiles             func(childComplexity int) int
+		Resource                   func(childComplexity int, id *string, code *string) int
+		Resources                  func(childComplexity int, first *int, after *string, filter *model.ResourceFilter, orderBy *model.ResourceOrder) int
+		ThemeDatabase              func(childComplexity int, id string) int
+		ThemeDatabases             func(childComplexity int, first *int, after *string, filter *model.ThemeDatabaseFilter) int
+		WorkingCalendar            func(childComplexity int) int
+		__resolve__service         func(childComplexity int) int
+		__resolve_entities         func(childComplexity int, representations []map[string]any) int
 	}
 
 	Resource struct {
@@ -328,6 +382,129 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Actor.Subject(childComplexity), true
 
+	case "CatalogueChangeObligation.deadline":
+		if e.ComplexityRoot.CatalogueChangeObligation.Deadline == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueChangeObligation.Deadline(childComplexity), true
+	case "CatalogueChangeObligation.department":
+		if e.ComplexityRoot.CatalogueChangeObligation.Department == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueChangeObligation.Department(childComplexity), true
+	case "CatalogueChangeObligation.description":
+		if e.ComplexityRoot.CatalogueChangeObligation.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueChangeObligation.Description(childComplexity), true
+	case "CatalogueChangeObligation.met":
+		if e.ComplexityRoot.CatalogueChangeObligation.Met == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueChangeObligation.Met(childComplexity), true
+	case "CatalogueChangeObligation.metAt":
+		if e.ComplexityRoot.CatalogueChangeObligation.MetAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueChangeObligation.MetAt(childComplexity), true
+	case "CatalogueChangeObligation.metBy":
+		if e.ComplexityRoot.CatalogueChangeObligation.MetBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueChangeObligation.MetBy(childComplexity), true
+	case "CatalogueChangeObligation.metByVersion":
+		if e.ComplexityRoot.CatalogueChangeObligation.MetByVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueChangeObligation.MetByVersion(childComplexity), true
+	case "CatalogueChangeObligation.metOnTime":
+		if e.ComplexityRoot.CatalogueChangeObligation.MetOnTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueChangeObligation.MetOnTime(childComplexity), true
+	case "CatalogueChangeObligation.id":
+		if e.ComplexityRoot.CatalogueChangeObligation.NodeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueChangeObligation.NodeID(childComplexity), true
+	case "CatalogueChangeObligation.occurredOn":
+		if e.ComplexityRoot.CatalogueChangeObligation.OccurredOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueChangeObligation.OccurredOn(childComplexity), true
+	case "CatalogueChangeObligation.overdue":
+		if e.ComplexityRoot.CatalogueChangeObligation.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueChangeObligation.Overdue(childComplexity), true
+	case "CatalogueChangeObligation.reason":
+		if e.ComplexityRoot.CatalogueChangeObligation.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueChangeObligation.Reason(childComplexity), true
+	case "CatalogueChangeObligation.recordedAt":
+		if e.ComplexityRoot.CatalogueChangeObligation.RecordedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueChangeObligation.RecordedAt(childComplexity), true
+	case "CatalogueChangeObligation.recordedBy":
+		if e.ComplexityRoot.CatalogueChangeObligation.RecordedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueChangeObligation.RecordedBy(childComplexity), true
+
+	case "CatalogueChangeObligationConnection.edges":
+		if e.ComplexityRoot.CatalogueChangeObligationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueChangeObligationConnection.Edges(childComplexity), true
+	case "CatalogueChangeObligationConnection.nodes":
+		if e.ComplexityRoot.CatalogueChangeObligationConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueChangeObligationConnection.Nodes(childComplexity), true
+	case "CatalogueChangeObligationConnection.pageInfo":
+		if e.ComplexityRoot.CatalogueChangeObligationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueChangeObligationConnection.PageInfo(childComplexity), true
+	case "CatalogueChangeObligationConnection.totalCount":
+		if e.ComplexityRoot.CatalogueChangeObligationConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueChangeObligationConnection.TotalCount(childComplexity), true
+
+	case "CatalogueChangeObligationEdge.cursor":
+		if e.ComplexityRoot.CatalogueChangeObligationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueChangeObligationEdge.Cursor(childComplexity), true
+	case "CatalogueChangeObligationEdge.node":
+		if e.ComplexityRoot.CatalogueChangeObligationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueChangeObligationEdge.Node(childComplexity), true
+
 	case "DataElement.code":
 		if e.ComplexityRoot.DataElement.Code == nil {
 			break
@@ -482,6 +659,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Department.CreditCode(childComplexity), true
+	case "Department.fullReview":
+		if e.ComplexityRoot.Department.FullReview == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Department.FullReview(childComplexity), true
 	case "Department.level":
 		if e.ComplexityRoot.Department.Level == nil {
 			break
@@ -626,6 +809,75 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.FieldChange.Field(childComplexity), true
 
+	case "FullCatalogueReview.note":
+		if e.ComplexityRoot.FullCatalogueReview.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FullCatalogueReview.Note(childComplexity), true
+	case "FullCatalogueReview.recordedAt":
+		if e.ComplexityRoot.FullCatalogueReview.RecordedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FullCatalogueReview.RecordedAt(childComplexity), true
+	case "FullCatalogueReview.recordedBy":
+		if e.ComplexityRoot.FullCatalogueReview.RecordedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FullCatalogueReview.RecordedBy(childComplexity), true
+	case "FullCatalogueReview.reviewedOn":
+		if e.ComplexityRoot.FullCatalogueReview.ReviewedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FullCatalogueReview.ReviewedOn(childComplexity), true
+
+	case "FullReviewRule.citation":
+		if e.ComplexityRoot.FullReviewRule.Citation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FullReviewRule.Citation(childComplexity), true
+	case "FullReviewRule.defaulted":
+		if e.ComplexityRoot.FullReviewRule.Defaulted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FullReviewRule.Defaulted(childComplexity), true
+	case "FullReviewRule.everyMonths":
+		if e.ComplexityRoot.FullReviewRule.Months == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FullReviewRule.Months(childComplexity), true
+
+	case "FullReviewStatus.dueDate":
+		if e.ComplexityRoot.FullReviewStatus.Due == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FullReviewStatus.Due(childComplexity), true
+	case "FullReviewStatus.lastReview":
+		if e.ComplexityRoot.FullReviewStatus.Last == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FullReviewStatus.Last(childComplexity), true
+	case "FullReviewStatus.overdue":
+		if e.ComplexityRoot.FullReviewStatus.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FullReviewStatus.Overdue(childComplexity), true
+	case "FullReviewStatus.rule":
+		if e.ComplexityRoot.FullReviewStatus.Rule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FullReviewStatus.Rule(childComplexity), true
+
 	case "Mutation.addHolidaySchedule":
 		if e.ComplexityRoot.Mutation.AddHolidaySchedule == nil {
 			break
@@ -648,6 +900,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateResource(childComplexity, args["input"].(model.ResourceInput), args["idempotencyKey"].(*string)), true
+	case "Mutation.recordCatalogueChange":
+		if e.ComplexityRoot.Mutation.RecordCatalogueChange == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordCatalogueChange_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordCatalogueChange(childComplexity, args["departmentId"].(string), args["reason"].(domain.ChangeReason), args["description"].(string), args["occurredOn"].(domain.Date), args["idempotencyKey"].(*string)), true
+	case "Mutation.recordFullCatalogueReview":
+		if e.ComplexityRoot.Mutation.RecordFullCatalogueReview == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordFullCatalogueReview_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordFullCatalogueReview(childComplexity, args["departmentId"].(string), args["reviewedOn"].(domain.Date), args["note"].(string), args["idempotencyKey"].(*string)), true
 	case "Mutation.retireResource":
 		if e.ComplexityRoot.Mutation.RetireResource == nil {
 			break
@@ -748,6 +1022,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "PolicyProfile.fullReview":
+		if e.ComplexityRoot.PolicyProfile.FullReview == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyProfile.FullReview(childComplexity), true
 	case "PolicyProfile.name":
 		if e.ComplexityRoot.PolicyProfile.Name == nil {
 			break
@@ -778,13 +1058,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PolicyProfile.Title(childComplexity), true
-	case "PolicyProfile.yearlyCheck":
-		if e.ComplexityRoot.PolicyProfile.YearlyCheck == nil {
+
+	case "Query.catalogueChangeObligations":
+		if e.ComplexityRoot.Query.CatalogueChangeObligations == nil {
 			break
 		}
 
-		return e.ComplexityRoot.PolicyProfile.YearlyCheck(childComplexity), true
+		args, err := ec.field_Query_catalogueChangeObligations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
 
+		return e.ComplexityRoot.Query.CatalogueChangeObligations(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.CatalogueChangeObligationFilter)), true
 	case "Query.department":
 		if e.ComplexityRoot.Query.Department == nil {
 			break
@@ -1464,6 +1749,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("CatalogueChangeObligationFilter", ec.unmarshalInputCatalogueChangeObligationFilter),
 			graphql.NewInputUnmarshaler("DataItemInput", ec.unmarshalInputDataItemInput),
 			graphql.NewInputUnmarshaler("DepartmentByIDsInput", ec.unmarshalInputDepartmentByIDsInput),
 			graphql.NewInputUnmarshaler("DepartmentFilter", ec.unmarshalInputDepartmentFilter),
@@ -1577,6 +1863,11 @@ type Department implements Node @key(fields: "id") {
   parent: Department @public
   "Catalogue entries this department is the source department of, ordered by code."
   resources(first: Int = 20, after: String): ResourceConnection! @public
+  """
+  The department's full reviews of its own catalogue (QY 8): the last one and when the next
+  is due. Only the department itself, the data authority and auditors.
+  """
+  fullReview: FullReviewStatus @access(gate: INTERNAL)
 }
 
 type DepartmentEdge {
@@ -1598,6 +1889,8 @@ input DepartmentFilter {
   regionCode: String
   "Global ID of the parent department."
   parentId: ID
+  "true: only departments whose full review (QY 8) is overdue today. For the data authority and auditors."
+  fullReviewOverdue: Boolean
 }
 
 enum DepartmentOrderField {
@@ -1620,6 +1913,114 @@ extend type Query {
   One department by global ID or by credit code (exactly one of them).
   """
   department(id: ID, creditCode: String): Department
+}
+`, BuiltIn: false},
+	{Name: "../schema/obligations.graphqls", Input: `"""
+Why a department's catalogue must be updated (MZ 8, QY 8, NY 22, WZ 11).
+"""
+enum CatalogueChangeReason {
+  "法律、法规、规章依据发生变化 (MZ 8, QY 8(1))."
+  LEGAL_BASIS
+  "法定职能发生变化 (MZ 8, QY 8(2), NY 22)."
+  DUTIES
+  "信息系统更新完成 (QY 8(3))."
+  INFORMATION_SYSTEM
+  "数据资源的要素内容发生变化 (WZ 11)."
+  ELEMENTS
+  "其他涉及公共数据资源变化的情形 (QY 8(4))."
+  OTHER
+}
+
+"""
+A department's duty to update its catalogue after a change, due within the profile's
+CATALOGUE_UPDATE working days of the day the change occurred. Submitting an entry or a
+revision for review on or after that day meets it. Seen by the department itself, the data
+authority and auditors.
+"""
+type CatalogueChangeObligation implements Node {
+  id: ID!
+  department: Department!
+  reason: CatalogueChangeReason!
+  description: String!
+  occurredOn: Date!
+  recordedBy: Actor!
+  recordedAt: Time!
+  deadline: Deadline!
+  met: Boolean!
+  "When a submission met it."
+  metAt: Time
+  "The entry whose submission met it."
+  metBy: Resource
+  "The version of that entry the submission made."
+  metByVersion: Int
+  "Whether it was met by its deadline; null while open."
+  metOnTime: Boolean
+  "Still open after its deadline."
+  overdue: Boolean!
+}
+
+type CatalogueChangeObligationEdge {
+  cursor: String!
+  node: CatalogueChangeObligation!
+}
+
+type CatalogueChangeObligationConnection {
+  edges: [CatalogueChangeObligationEdge!]!
+  nodes: [CatalogueChangeObligation!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+input CatalogueChangeObligationFilter {
+  "Global ID of the department."
+  departmentId: ID
+  "true: only met ones; false: only open ones."
+  met: Boolean
+  "true: only those still open after their deadline."
+  overdue: Boolean
+}
+
+"""
+A department's full check of its own catalogue (QY 8).
+"""
+type FullCatalogueReview {
+  reviewedOn: Date!
+  "What the review found."
+  note: String!
+  recordedBy: Actor!
+  recordedAt: Time!
+}
+
+"""
+Where a department stands with its full reviews (QY 8).
+"""
+type FullReviewStatus {
+  "The latest review; null if it has had none."
+  lastReview: FullCatalogueReview
+  "When the next is due: the profile's months after the last review, or after the department entered the catalogue."
+  dueDate: Date!
+  "The due date has passed without a review."
+  overdue: Boolean!
+  rule: FullReviewRule!
+}
+
+extend type Query {
+  """
+  Catalogue change obligations, newest first: a department's own, or every department's for
+  the data authority and auditors (FORBIDDEN for the public).
+  """
+  catalogueChangeObligations(first: Int = 20, after: String, filter: CatalogueChangeObligationFilter): CatalogueChangeObligationConnection!
+}
+
+extend type Mutation {
+  """
+  Records that a department's legal basis, duties or systems changed on occurredOn, which
+  obliges it to update its catalogue within the profile's working days (MZ 8, QY 8, NY 22,
+  WZ 11). By the department itself or the data authority.
+  """
+  recordCatalogueChange(departmentId: ID!, reason: CatalogueChangeReason!, description: String!, occurredOn: Date!, idempotencyKey: String): CatalogueChangeObligation
+  "A department records its full review of its own catalogue (QY 8)."
+  recordFullCatalogueReview(departmentId: ID!, reviewedOn: Date!, note: String!, idempotencyKey: String): Department
 }
 `, BuiltIn: false},
 	{Name: "../schema/resource.graphqls", Input: `"""
@@ -1894,6 +2295,12 @@ input ResourceFilter {
   themeDatabaseId: ID
   status: ResourceStatus
   updateFrequency: UpdateFrequency
+  """
+  true: only entries whose pending review (MZ 7) is past its deadline. For the data authority
+  and auditors; a department sees its own entries only (FORBIDDEN with another's
+  sourceDepartmentId), the public none.
+  """
+  reviewOverdue: Boolean
 }
 
 enum ResourceOrderField {
@@ -2230,11 +2637,21 @@ type PolicyProfile {
   name: String!
   title: String!
   regulation: String!
-  "The yearly full review of the catalogue, where the regulation requires one."
-  yearlyCheck: String
+  "How often each department checks its whole catalogue (QY 8; the others default to it)."
+  fullReview: FullReviewRule!
   "Whether a region's override chose this profile rather than the deployment."
   regionOverride: Boolean!
   rules: [DeadlineRule!]!
+}
+
+"""
+The period of a department's full check of its own catalogue (QY 8: 每年至少全面核查一次).
+"""
+type FullReviewRule {
+  everyMonths: Int!
+  citation: String!
+  "The regulation sets no period: the documented default applies."
+  defaulted: Boolean!
 }
 
 """
@@ -2409,6 +2826,64 @@ func (ec *executionContext) childFields_Actor(ctx context.Context, field graphql
 	return nil, fmt.Errorf("no field named %q was found under type Actor", field.Name)
 }
 
+func (ec *executionContext) childFields_CatalogueChangeObligation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_CatalogueChangeObligation_id(ctx, field)
+	case "department":
+		return ec.fieldContext_CatalogueChangeObligation_department(ctx, field)
+	case "reason":
+		return ec.fieldContext_CatalogueChangeObligation_reason(ctx, field)
+	case "description":
+		return ec.fieldContext_CatalogueChangeObligation_description(ctx, field)
+	case "occurredOn":
+		return ec.fieldContext_CatalogueChangeObligation_occurredOn(ctx, field)
+	case "recordedBy":
+		return ec.fieldContext_CatalogueChangeObligation_recordedBy(ctx, field)
+	case "recordedAt":
+		return ec.fieldContext_CatalogueChangeObligation_recordedAt(ctx, field)
+	case "deadline":
+		return ec.fieldContext_CatalogueChangeObligation_deadline(ctx, field)
+	case "met":
+		return ec.fieldContext_CatalogueChangeObligation_met(ctx, field)
+	case "metAt":
+		return ec.fieldContext_CatalogueChangeObligation_metAt(ctx, field)
+	case "metBy":
+		return ec.fieldContext_CatalogueChangeObligation_metBy(ctx, field)
+	case "metByVersion":
+		return ec.fieldContext_CatalogueChangeObligation_metByVersion(ctx, field)
+	case "metOnTime":
+		return ec.fieldContext_CatalogueChangeObligation_metOnTime(ctx, field)
+	case "overdue":
+		return ec.fieldContext_CatalogueChangeObligation_overdue(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CatalogueChangeObligation", field.Name)
+}
+
+func (ec *executionContext) childFields_CatalogueChangeObligationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CatalogueChangeObligationConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_CatalogueChangeObligationConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CatalogueChangeObligationConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CatalogueChangeObligationConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CatalogueChangeObligationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CatalogueChangeObligationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_CatalogueChangeObligationEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_CatalogueChangeObligationEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CatalogueChangeObligationEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_DataElement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2497,6 +2972,8 @@ func (ec *executionContext) childFields_Department(ctx context.Context, field gr
 		return ec.fieldContext_Department_parent(ctx, field)
 	case "resources":
 		return ec.fieldContext_Department_resources(ctx, field)
+	case "fullReview":
+		return ec.fieldContext_Department_fullReview(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Department", field.Name)
 }
@@ -2537,6 +3014,46 @@ func (ec *executionContext) childFields_FieldChange(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type FieldChange", field.Name)
 }
 
+func (ec *executionContext) childFields_FullCatalogueReview(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "reviewedOn":
+		return ec.fieldContext_FullCatalogueReview_reviewedOn(ctx, field)
+	case "note":
+		return ec.fieldContext_FullCatalogueReview_note(ctx, field)
+	case "recordedBy":
+		return ec.fieldContext_FullCatalogueReview_recordedBy(ctx, field)
+	case "recordedAt":
+		return ec.fieldContext_FullCatalogueReview_recordedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FullCatalogueReview", field.Name)
+}
+
+func (ec *executionContext) childFields_FullReviewRule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "everyMonths":
+		return ec.fieldContext_FullReviewRule_everyMonths(ctx, field)
+	case "citation":
+		return ec.fieldContext_FullReviewRule_citation(ctx, field)
+	case "defaulted":
+		return ec.fieldContext_FullReviewRule_defaulted(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FullReviewRule", field.Name)
+}
+
+func (ec *executionContext) childFields_FullReviewStatus(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "lastReview":
+		return ec.fieldContext_FullReviewStatus_lastReview(ctx, field)
+	case "dueDate":
+		return ec.fieldContext_FullReviewStatus_dueDate(ctx, field)
+	case "overdue":
+		return ec.fieldContext_FullReviewStatus_overdue(ctx, field)
+	case "rule":
+		return ec.fieldContext_FullReviewStatus_rule(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FullReviewStatus", field.Name)
+}
+
 func (ec *executionContext) childFields_OpenAccess(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "downloadUrl":
@@ -2571,8 +3088,8 @@ func (ec *executionContext) childFields_PolicyProfile(ctx context.Context, field
 		return ec.fieldContext_PolicyProfile_title(ctx, field)
 	case "regulation":
 		return ec.fieldContext_PolicyProfile_regulation(ctx, field)
-	case "yearlyCheck":
-		return ec.fieldContext_PolicyProfile_yearlyCheck(ctx, field)
+	case "fullReview":
+		return ec.fieldContext_PolicyProfile_fullReview(ctx, field)
 	case "regionOverride":
 		return ec.fieldContext_PolicyProfile_regionOverride(ctx, field)
 	case "rules":

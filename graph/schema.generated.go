@@ -25,6 +25,7 @@ type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
 	Departments(ctx context.Context, first *int, after *string, filter *model.DepartmentFilter, orderBy *model.DepartmentOrder) (*domain.Page[*domain.Department], error)
 	Department(ctx context.Context, id *string, creditCode *string) (*domain.Department, error)
+	CatalogueChangeObligations(ctx context.Context, first *int, after *string, filter *model.CatalogueChangeObligationFilter) (*domain.Page[*domain.ChangeObligation], error)
 	Resources(ctx context.Context, first *int, after *string, filter *model.ResourceFilter, orderBy *model.ResourceOrder) (*domain.Page[*domain.Resource], error)
 	Resource(ctx context.Context, id *string, code *string) (*domain.Resource, error)
 	ThemeDatabases(ctx context.Context, first *int, after *string, filter *model.ThemeDatabaseFilter) (*domain.Page[*domain.ThemeDatabase], error)
@@ -77,6 +78,36 @@ func (ec *executionContext) field_Query__entities_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["representations"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_catalogueChangeObligations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.CatalogueChangeObligationFilter, error) {
+			return ec.unmarshalOCatalogueChangeObligationFilter2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐCatalogueChangeObligationFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg2
 	return args, nil
 }
 
@@ -494,6 +525,50 @@ func (ec *executionContext) fieldContext_Query_department(ctx context.Context, f
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_department_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_catalogueChangeObligations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_catalogueChangeObligations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CatalogueChangeObligations(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.CatalogueChangeObligationFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Page[*domain.ChangeObligation]) graphql.Marshaler {
+			return ec.marshalNCatalogueChangeObligationConnection2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐPage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_catalogueChangeObligations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CatalogueChangeObligationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_catalogueChangeObligations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -973,6 +1048,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._DataElement(ctx, sel, obj)
+	case *domain.ChangeObligation:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CatalogueChangeObligation(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj
@@ -1070,6 +1150,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_department(ctx, field)
+				})
+		case "catalogueChangeObligations":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_catalogueChangeObligations(ctx, field)
 				})
 		case "resources":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,

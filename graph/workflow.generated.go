@@ -33,6 +33,8 @@ type MutationResolver interface {
 	RetireResource(ctx context.Context, id string, reason string, expectedVersion *int, idempotencyKey *string) (*domain.Resource, error)
 	AddHolidaySchedule(ctx context.Context, schedule string, replace bool, reason *string) (*domain.Calendar, error)
 	SetRegionPolicy(ctx context.Context, regionCode string, profile *string) (*model.PolicyProfile, error)
+	RecordCatalogueChange(ctx context.Context, departmentID string, reason domain.ChangeReason, description string, occurredOn domain.Date, idempotencyKey *string) (*domain.ChangeObligation, error)
+	RecordFullCatalogueReview(ctx context.Context, departmentID string, reviewedOn domain.Date, note string, idempotencyKey *string) (*domain.Department, error)
 }
 type ResourceVersionResolver interface {
 	Status(ctx context.Context, obj *domain.ResourceVersion) (domain.ResourceStatus, error)
@@ -97,6 +99,90 @@ func (ec *executionContext) field_Mutation_createResource_args(ctx context.Conte
 		return nil, err
 	}
 	args["idempotencyKey"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordCatalogueChange_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "departmentId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["departmentId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (domain.ChangeReason, error) {
+			return ec.unmarshalNCatalogueChangeReason2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐChangeReason(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "description",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["description"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "occurredOn",
+		func(ctx context.Context, v any) (domain.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["occurredOn"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordFullCatalogueReview_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "departmentId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["departmentId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reviewedOn",
+		func(ctx context.Context, v any) (domain.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reviewedOn"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "note",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["note"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg3
 	return args, nil
 }
 
@@ -799,6 +885,75 @@ func (ec *executionContext) fieldContext_FieldChange_after(_ context.Context, fi
 	return graphql.NewScalarFieldContext("FieldChange", field, false, false, "String")
 }
 
+func (ec *executionContext) _FullReviewRule_everyMonths(ctx context.Context, field graphql.CollectedField, obj *domain.FullReviewRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FullReviewRule_everyMonths(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Months, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FullReviewRule_everyMonths(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FullReviewRule", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FullReviewRule_citation(ctx context.Context, field graphql.CollectedField, obj *domain.FullReviewRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FullReviewRule_citation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Citation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FullReviewRule_citation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FullReviewRule", field, false, false, "String")
+}
+
+func (ec *executionContext) _FullReviewRule_defaulted(ctx context.Context, field graphql.CollectedField, obj *domain.FullReviewRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FullReviewRule_defaulted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Defaulted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FullReviewRule_defaulted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FullReviewRule", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Mutation_createResource(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1107,6 +1262,94 @@ func (ec *executionContext) fieldContext_Mutation_setRegionPolicy(ctx context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_recordCatalogueChange(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordCatalogueChange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordCatalogueChange(ctx, fc.Args["departmentId"].(string), fc.Args["reason"].(domain.ChangeReason), fc.Args["description"].(string), fc.Args["occurredOn"].(domain.Date), fc.Args["idempotencyKey"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.ChangeObligation) graphql.Marshaler {
+			return ec.marshalOCatalogueChangeObligation2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐChangeObligation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordCatalogueChange(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CatalogueChangeObligation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordCatalogueChange_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordFullCatalogueReview(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordFullCatalogueReview(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordFullCatalogueReview(ctx, fc.Args["departmentId"].(string), fc.Args["reviewedOn"].(domain.Date), fc.Args["note"].(string), fc.Args["idempotencyKey"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Department) graphql.Marshaler {
+			return ec.marshalODepartment2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDepartment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordFullCatalogueReview(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Department(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordFullCatalogueReview_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PolicyProfile_name(ctx context.Context, field graphql.CollectedField, obj *model.PolicyProfile) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1176,27 +1419,36 @@ func (ec *executionContext) fieldContext_PolicyProfile_regulation(_ context.Cont
 	return graphql.NewScalarFieldContext("PolicyProfile", field, false, false, "String")
 }
 
-func (ec *executionContext) _PolicyProfile_yearlyCheck(ctx context.Context, field graphql.CollectedField, obj *model.PolicyProfile) (ret graphql.Marshaler) {
+func (ec *executionContext) _PolicyProfile_fullReview(ctx context.Context, field graphql.CollectedField, obj *model.PolicyProfile) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PolicyProfile_yearlyCheck(ctx, field)
+			return ec.fieldContext_PolicyProfile_fullReview(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.YearlyCheck, nil
+			return obj.FullReview, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.FullReviewRule) graphql.Marshaler {
+			return ec.marshalNFullReviewRule2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐFullReviewRule(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
-func (ec *executionContext) fieldContext_PolicyProfile_yearlyCheck(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PolicyProfile", field, false, false, "String")
+func (ec *executionContext) fieldContext_PolicyProfile_fullReview(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PolicyProfile",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FullReviewRule(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _PolicyProfile_regionOverride(ctx context.Context, field graphql.CollectedField, obj *model.PolicyProfile) (ret graphql.Marshaler) {
@@ -2184,6 +2436,49 @@ func (ec *executionContext) _FieldChange(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var fullReviewRuleImplementors = []string{"FullReviewRule"}
+
+func (ec *executionContext) _FullReviewRule(ctx context.Context, sel ast.SelectionSet, obj *domain.FullReviewRule) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, fullReviewRuleImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FullReviewRule")
+		case "everyMonths":
+			out.Values[i] = ec._FullReviewRule_everyMonths(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "citation":
+			out.Values[i] = ec._FullReviewRule_citation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "defaulted":
+			out.Values[i] = ec._FullReviewRule_defaulted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -2252,6 +2547,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "recordCatalogueChange":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordCatalogueChange(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "recordFullCatalogueReview":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordFullCatalogueReview(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -2295,9 +2604,9 @@ func (ec *executionContext) _PolicyProfile(ctx context.Context, sel ast.Selectio
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "yearlyCheck":
-			out.Values[i] = ec._PolicyProfile_yearlyCheck(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+		case "fullReview":
+			out.Values[i] = ec._PolicyProfile_fullReview(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "regionOverride":
@@ -2513,6 +2822,10 @@ func (ec *executionContext) unmarshalNDataItemInput2ᚖgithubᚗcomᚋcitydata�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNDeadline2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDeadline(ctx context.Context, sel ast.SelectionSet, v domain.Deadline) graphql.Marshaler {
+	return ec._Deadline(ctx, sel, &v)
+}
+
 func (ec *executionContext) unmarshalNDeadlineKind2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDeadlineKind(ctx context.Context, v any) (domain.DeadlineKind, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := domain.DeadlineKind(tmp)
@@ -2594,6 +2907,18 @@ func (ec *executionContext) marshalNFieldChange2ᚖgithubᚗcomᚋcitydataᚋcat
 		return graphql.Null
 	}
 	return ec._FieldChange(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFullReviewRule2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐFullReviewRule(ctx context.Context, sel ast.SelectionSet, v domain.FullReviewRule) graphql.Marshaler {
+	return ec._FullReviewRule(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNFullReviewRule2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐFullReviewRule(ctx context.Context, sel ast.SelectionSet, v *domain.FullReviewRule) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FullReviewRule!")
+		return graphql.Null
+	}
+	return ec._FullReviewRule(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPolicyProfile2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐPolicyProfileᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PolicyProfile) graphql.Marshaler {

@@ -3,7 +3,6 @@ package resolvers
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -31,17 +30,26 @@ func (l *Loaders) Access(ctx context.Context, r *domain.Resource) (domain.Access
 	if err != nil {
 		return domain.Access{}, err
 	}
-	return domain.AccessTo(l.viewer, r, rights, time.Now()), nil
+	return domain.AccessTo(l.viewer, r, rights, l.Now), nil
 }
 
 // AccessDirective implements @access(gate:): the field resolves only when
 // the viewer passes the gate for the resource it belongs to; otherwise it
 // is null with a FORBIDDEN error whose path names the field.
 func AccessDirective(ctx context.Context, obj any, next graphql.Resolver, gate domain.Gate) (any, error) {
+	if d, ok := obj.(*domain.Department); ok && gate == domain.GateInternal {
+		// SECURITY: a department's internal records are for itself and
+		// its overseers (domain.OversightScopeFor).
+		if s, err := domain.OversightScopeFor(For(ctx).viewer); err != nil || !s.Contains(d.ID) {
+			field := graphql.GetFieldContext(ctx).Field.Name
+			return nil, domain.Errorf(domain.EForbidden, "%s of %s is not visible to you: %s", field, d.Name, s.Why())
+		}
+		return next(ctx)
+	}
 	r, ok := obj.(*domain.Resource)
 	if !ok {
 		// A schema mistake: @access on a field of another type.
-		return nil, fmt.Errorf("@access(gate: %s) on a field of %T, not of Resource", gate, obj)
+		return nil, fmt.Errorf("@access(gate: %s) on a field of %T, not of Resource (or INTERNAL of Department)", gate, obj)
 	}
 	a, err := For(ctx).Access(ctx, r)
 	if err != nil {

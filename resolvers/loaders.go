@@ -31,6 +31,9 @@ type Loaders struct {
 	c      domain.Catalogue
 	viewer domain.Viewer
 	scope  domain.ResourceScope
+	// Now is the request's clock: every deadline and overdue answer of one
+	// request is judged at the same instant.
+	Now time.Time
 
 	rightsOnce sync.Once
 	rights     domain.Rights
@@ -50,14 +53,23 @@ type Loaders struct {
 	DepartmentCount     *dataloader.Loader[int64, int]
 	ThemeCount          *dataloader.Loader[int64, int]
 	Versions            *dataloader.Loader[int64, []*domain.ResourceVersion]
+	Resource            *dataloader.Loader[int64, *domain.Resource]
+	FullReviews         *dataloader.Loader[int64, *domain.FullReviewStatus]
 }
 
-func newLoaders(c domain.Catalogue, v domain.Viewer) *Loaders {
+func newLoaders(c domain.Catalogue, v domain.Viewer, policy domain.Profile, now time.Time) *Loaders {
 	scope := domain.ResourceScopeFor(v)
 	l := &Loaders{
 		c:              c,
 		viewer:         v,
 		scope:          scope,
+		Now:            now,
+		Resource: mapLoader(func(ctx context.Context, ids []int64) (map[int64]*domain.Resource, error) {
+			return c.ResourcesByID(ctx, scope, ids)
+		}),
+		FullReviews: mapLoader(func(ctx context.Context, ids []int64) (map[int64]*domain.FullReviewStatus, error) {
+			return c.FullReviewsOf(ctx, ids, policy, domain.DateOf(now))
+		}),
 		Department:     mapLoader(c.DepartmentsByID),
 		DataItems:      mapLoader(c.DataItemsOf),
 		DataElements:   mapLoader(c.DataElementsOf),
@@ -298,9 +310,10 @@ func For(ctx context.Context) *Loaders {
 }
 
 // WithLoaders returns a context carrying fresh loaders for the context's
-// viewer; the HTTP middleware calls it once per request.
-func WithLoaders(ctx context.Context, c domain.Catalogue) context.Context {
-	return context.WithValue(ctx, loadersKey{}, newLoaders(c, domain.ViewerFrom(ctx)))
+// viewer, the deployment's policy profile and the request's clock; the
+// HTTP middleware calls it once per request.
+func WithLoaders(ctx context.Context, c domain.Catalogue, policy domain.Profile, now time.Time) context.Context {
+	return context.WithValue(ctx, loadersKey{}, newLoaders(c, domain.ViewerFrom(ctx), policy, now))
 }
 
 // Calendar is the working-day calendar, read once per request.

@@ -48,6 +48,17 @@ func (r *queryResolver) Node(ctx context.Context, gid string) (model.Node, error
 		if i := m[id]; i != nil {
 			node = i
 		}
+	case domain.KindChangeObligation:
+		// SECURITY: outside the viewer's oversight scope it does not exist.
+		if s, err := domain.OversightScopeFor(domain.ViewerFrom(ctx)); err == nil {
+			m, err := r.Catalogue.ChangeObligationsByID(ctx, s, []int64{id})
+			if err != nil {
+				return nil, err
+			}
+			if o := m[id]; o != nil {
+				node = o
+			}
+		}
 	case domain.KindDataElement:
 		m, err := r.Catalogue.DataElementsByID(ctx, []int64{id})
 		if err != nil {
@@ -71,6 +82,11 @@ func (r *queryResolver) Resources(ctx context.Context, first *int, after *string
 	var o domain.ResourceSort
 	if orderBy != nil {
 		o = domain.ResourceSort{Field: domain.ResourceOrderField(orderBy.Field), Desc: orderBy.Direction == model.OrderDirectionDesc}
+	}
+	if filter != nil && filter.ReviewOverdue != nil {
+		if err := reviewOverdueFilter(ctx, *filter.ReviewOverdue, &f); err != nil {
+			return nil, err
+		}
 	}
 	pg, err := r.Catalogue.Resources(ctx, scope(ctx), f, o, pageArgs(first, after))
 	if err != nil {
@@ -136,6 +152,11 @@ func (r *queryResolver) Departments(ctx context.Context, first *int, after *stri
 		var err error
 		if f.ParentID, err = optionalID(domain.KindDepartment, filter.ParentID); err != nil {
 			return nil, err
+		}
+		if filter.FullReviewOverdue != nil {
+			if err := r.fullReviewOverdueFilter(ctx, *filter.FullReviewOverdue, &f); err != nil {
+				return nil, err
+			}
 		}
 	}
 	var o domain.DepartmentSort
@@ -209,4 +230,42 @@ func (r *queryResolver) ThemeDatabase(ctx context.Context, id string) (*domain.T
 		return nil, notFound(domain.KindThemeDatabase, "with id "+strconv.Quote(id))
 	}
 	return t, For(ctx).prefetchThemes(ctx, []*domain.ThemeDatabase{t}, selected(ctx))
+}
+
+// reviewOverdueFilter applies ResourceFilter.reviewOverdue: review
+// deadlines are internal, so a department filters its own entries only
+// and the public not at all.
+func reviewOverdueFilter(ctx context.Context, overdue bool, f *domain.ResourceCriteria) error {
+	if !overdue {
+		return domain.Errorf(domain.EInvalid, "reviewOverdue: false is not a filter; leave it out")
+	}
+	// SECURITY: review deadlines are the source's and the overseers'.
+	s, err := domain.OversightScopeFor(domain.ViewerFrom(ctx))
+	if err != nil {
+		return err
+	}
+	if !s.All {
+		if f.SourceDepartmentID != 0 && f.SourceDepartmentID != s.DepartmentID {
+			return domain.Errorf(domain.EForbidden, "reviewOverdue: a department sees the review deadlines of its own entries only; drop sourceDepartmentId or use your own")
+		}
+		f.SourceDepartmentID = s.DepartmentID
+	}
+	f.ReviewOverdueAt = For(ctx).Now
+	return nil
+}
+
+// fullReviewOverdueFilter applies DepartmentFilter.fullReviewOverdue,
+// which only the overseers may use: the department list is public, its
+// review record is not.
+func (r *queryResolver) fullReviewOverdueFilter(ctx context.Context, overdue bool, f *domain.DepartmentCriteria) error {
+	if !overdue {
+		return domain.Errorf(domain.EInvalid, "fullReviewOverdue: false is not a filter; leave it out")
+	}
+	// SECURITY: filtering by an internal record would reveal it.
+	if s, err := domain.OversightScopeFor(domain.ViewerFrom(ctx)); err != nil || !s.All {
+		return domain.Errorf(domain.EForbidden, "fullReviewOverdue is for the data authority and auditors; a department reads its own Department.fullReview")
+	}
+	today := domain.DateOf(For(ctx).Now)
+	f.FullReviewOverdueOn, f.Policy = &today, r.Policy
+	return nil
 }

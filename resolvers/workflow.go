@@ -3,7 +3,6 @@ package resolvers
 import (
 	"context"
 	"strings"
-	"time"
 
 	"github.com/citydata/catalogue/domain"
 	"github.com/citydata/catalogue/graph"
@@ -101,7 +100,7 @@ func (r *mutationResolver) act(ctx context.Context, gid string, cmd domain.Entry
 	if err != nil {
 		return nil, err
 	}
-	cmd.ResourceID, cmd.IdempotencyKey, cmd.Policy = id, deref(key), r.Policy
+	cmd.ResourceID, cmd.IdempotencyKey, cmd.Policy, cmd.Now = id, deref(key), r.Policy, For(ctx).Now
 	return r.Catalogue.ActOnEntry(ctx, domain.ViewerFrom(ctx), cmd)
 }
 
@@ -177,10 +176,7 @@ func (r *queryResolver) PolicyProfiles(ctx context.Context) ([]*model.PolicyProf
 }
 
 func profileModel(p domain.Profile, overridden bool) *model.PolicyProfile {
-	m := &model.PolicyProfile{Name: p.Name, Title: p.Title, Regulation: p.Regulation, RegionOverride: overridden}
-	if p.YearlyCheck != "" {
-		m.YearlyCheck = &p.YearlyCheck
-	}
+	m := &model.PolicyProfile{Name: p.Name, Title: p.Title, Regulation: p.Regulation, RegionOverride: overridden, FullReview: &p.FullReview}
 	for _, k := range domain.DeadlineKinds {
 		rule := p.Rule(k)
 		m.Rules = append(m.Rules, &rule)
@@ -269,7 +265,7 @@ func (r *deadlineResolver) WorkingDaysLeft(ctx context.Context, obj *domain.Dead
 	if err != nil {
 		return nil, err
 	}
-	n, err := cal.WorkingDaysLeft(domain.DateOf(time.Now()), obj.Due)
+	n, err := cal.WorkingDaysLeft(domain.DateOf(For(ctx).Now), obj.Due)
 	if err != nil {
 		return nil, err
 	}
@@ -277,5 +273,5 @@ func (r *deadlineResolver) WorkingDaysLeft(ctx context.Context, obj *domain.Dead
 }
 
 func (r *deadlineResolver) Overdue(ctx context.Context, obj *domain.Deadline) (bool, error) {
-	return time.Now().After(obj.DueAt), nil
+	return For(ctx).Now.After(obj.DueAt), nil
 }

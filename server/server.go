@@ -43,6 +43,9 @@ type Config struct {
 	// Policy is the deployment's policy profile (CATALOGUE_POLICY); the
 	// zero value means the documented default profile.
 	Policy domain.Profile
+	// Clock is the time each request is judged at (deadlines, overdue
+	// lists, the time of a change); nil means time.Now. Tests fix it.
+	Clock func() time.Time
 }
 
 // GatewaySecretHeader carries Config.GatewaySecret from the federation
@@ -75,7 +78,11 @@ func New(cfg Config) http.Handler {
 	srv := GraphQL(&resolvers.Resolver{Catalogue: cfg.Catalogue, Policy: policy}, log)
 	Harden(srv, limits, cfg.Dev, mayIntrospect)
 	var gql http.Handler = GraphQLOverHTTP(srv)
-	gql = withLoaders(cfg.Catalogue, gql)
+	clock := cfg.Clock
+	if clock == nil {
+		clock = time.Now
+	}
+	gql = withLoaders(cfg.Catalogue, policy, clock, gql)
 	gql = withGateway(cfg.GatewaySecret, gql)
 	gql = auth.Middleware(cfg.Verifier, cfg.Catalogue.DepartmentIDByCreditCode, log)(gql)
 	gql = LimitBody(limits.MaxBodyBytes, gql)
@@ -118,10 +125,10 @@ func GraphQL(root *resolvers.Resolver, log *slog.Logger) *handler.Server {
 }
 
 // withLoaders gives each request its own dataloaders, made for the
-// request's viewer.
-func withLoaders(c domain.Catalogue, next http.Handler) http.Handler {
+// request's viewer, and its clock.
+func withLoaders(c domain.Catalogue, policy domain.Profile, clock func() time.Time, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(resolvers.WithLoaders(r.Context(), c)))
+		next.ServeHTTP(w, r.WithContext(resolvers.WithLoaders(r.Context(), c, policy, clock())))
 	})
 }
 

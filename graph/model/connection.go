@@ -12,6 +12,9 @@ type (
 	DepartmentEdge          = domain.Edge[*domain.Department]
 	ThemeDatabaseConnection = domain.Page[*domain.ThemeDatabase]
 	ThemeDatabaseEdge       = domain.Edge[*domain.ThemeDatabase]
+
+	CatalogueChangeObligationConnection = domain.Page[*domain.ChangeObligation]
+	CatalogueChangeObligationEdge       = domain.Edge[*domain.ChangeObligation]
 )
 
 // Node is anything with a global ID (the GraphQL Node interface).

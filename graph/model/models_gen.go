@@ -12,6 +12,15 @@ import (
 	"github.com/citydata/catalogue/domain"
 )
 
+type CatalogueChangeObligationFilter struct {
+	// Global ID of the department.
+	DepartmentID *string `json:"departmentId,omitempty"`
+	// true: only met ones; false: only open ones.
+	Met *bool `json:"met,omitempty"`
+	// true: only those still open after their deadline.
+	Overdue *bool `json:"overdue,omitempty"`
+}
+
 // One information item (信息项) of a ResourceInput.
 type DataItemInput struct {
 	Name     string          `json:"name"`
@@ -33,6 +42,8 @@ type DepartmentFilter struct {
 	RegionCode *string                 `json:"regionCode,omitempty"`
 	// Global ID of the parent department.
 	ParentID *string `json:"parentId,omitempty"`
+	// true: only departments whose full review (QY 8) is overdue today. For the data authority and auditors.
+	FullReviewOverdue *bool `json:"fullReviewOverdue,omitempty"`
 }
 
 type DepartmentOrder struct {
@@ -63,8 +74,8 @@ type PolicyProfile struct {
 	Name       string `json:"name"`
 	Title      string `json:"title"`
 	Regulation string `json:"regulation"`
-	// The yearly full review of the catalogue, where the regulation requires one.
-	YearlyCheck *string `json:"yearlyCheck,omitempty"`
+	// How often each department checks its whole catalogue (QY 8; the others default to it).
+	FullReview *domain.FullReviewRule `json:"fullReview"`
 	// Whether a region's override chose this profile rather than the deployment.
 	RegionOverride bool           `json:"regionOverride"`
 	Rules          []*domain.Rule `json:"rules"`
@@ -92,6 +103,10 @@ type ResourceFilter struct {
 	ThemeDatabaseID *string                 `json:"themeDatabaseId,omitempty"`
 	Status          *domain.ResourceStatus  `json:"status,omitempty"`
 	UpdateFrequency *domain.UpdateFrequency `json:"updateFrequency,omitempty"`
+	// true: only entries whose pending review (MZ 7) is past its deadline. For the data authority
+	// and auditors; a department sees its own entries only (FORBIDDEN with another's
+	// sourceDepartmentId), the public none.
+	ReviewOverdue *bool `json:"reviewOverdue,omitempty"`
 }
 
 // The content of a catalogue entry as its source department writes it. A draft may be

@@ -17,6 +17,8 @@ const (
 	KindDataElement   NodeKind = "DataElement"
 	// KindChangeObligation: a catalogue change obligation (MZ 8).
 	KindChangeObligation NodeKind = "CatalogueChangeObligation"
+	KindShareRequest     NodeKind = "ShareRequest"
+	KindGrant            NodeKind = "Grant"
 )
 
 // NodeID returns the opaque global ID (Relay) of the row id of kind.

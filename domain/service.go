@@ -43,7 +43,7 @@ type Catalogue interface {
 
 	// ViewerRights loads what v holds beyond its role (grants, approved
 	// open requests), once per request.
-	ViewerRights(ctx context.Context, v Viewer) (Rights, error)
+	ViewerRights(ctx context.Context, v Viewer, now time.Time) (Rights, error)
 	// DepartmentIDByCreditCode resolves a token's department claim.
 	DepartmentIDByCreditCode(ctx context.Context, code string) (int64, bool, error)
 
@@ -81,6 +81,23 @@ type Catalogue interface {
 	// FullReviewsOf is each department's full-review status on today, under
 	// its region's profile.
 	FullReviewsOf(ctx context.Context, departmentIDs []int64, deployment Profile, today Date) (map[int64]*FullReviewStatus, error)
+
+	// SubmitShareRequest files a share request of v's department (MZ 21),
+	// granted at once or due for the source's answer under its region's
+	// profile.
+	SubmitShareRequest(ctx context.Context, v Viewer, in ShareRequestInput, deployment Profile, idempotencyKey string, now time.Time) (*ShareRequest, error)
+	// DecideShareRequest applies a decision, making the grant on approval.
+	DecideShareRequest(ctx context.Context, v Viewer, cmd RequestCommand, now time.Time) (*ShareRequest, error)
+	// ShareRequests lists the requests in scope (filed or to be decided by
+	// the scope's department), newest first.
+	ShareRequests(ctx context.Context, scope OversightScope, f ShareRequestCriteria, p PageArgs) (*Page[*ShareRequest], error)
+	ShareRequestsByID(ctx context.Context, scope OversightScope, ids []int64) (map[int64]*ShareRequest, error)
+	// ChangeGrant suspends, reinstates or revokes a grant (NY 41, WZ 22).
+	ChangeGrant(ctx context.Context, v Viewer, grantID int64, e GrantEvent, reason string, now time.Time) (*ShareGrant, error)
+	// Grants lists the grants in scope (held or given by the scope's
+	// department), newest first.
+	Grants(ctx context.Context, scope OversightScope, f GrantCriteria, p PageArgs) (*Page[*ShareGrant], error)
+	GrantsByID(ctx context.Context, scope OversightScope, ids []int64) (map[int64]*ShareGrant, error)
 
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error

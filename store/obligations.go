@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -126,14 +125,6 @@ func (q *query) oversight(s domain.OversightScope, column string) {
 
 // ChangeObligations lists the obligations in scope, newest first.
 func (db *DB) ChangeObligations(ctx context.Context, scope domain.OversightScope, f domain.ChangeObligationCriteria, p domain.PageArgs) (*domain.Page[*domain.ChangeObligation], error) {
-	if err := p.Validate(); err != nil {
-		return nil, err
-	}
-	spec := orderSpec{name: "NEWEST", expr: "o.id", cast: "bigint", desc: true}
-	c, err := decodeCursor(p.After, spec.key())
-	if err != nil {
-		return nil, err
-	}
 	q := &query{}
 	q.oversight(scope, "o.department_id")
 	if f.DepartmentID != 0 {
@@ -149,25 +140,8 @@ func (db *DB) ChangeObligations(ctx context.Context, scope domain.OversightScope
 	if !f.OverdueAt.IsZero() {
 		q.and("o.met_at IS NULL AND o.due_at < " + q.arg(f.OverdueAt))
 	}
-	count := q.clone()
-	orderBy := q.seek(spec, "o", c)
-	rows, err := db.pool.Query(ctx, "SELECT "+obligationColumns+" FROM catalogue_change_obligations o"+q.whereSQL()+orderBy+limit(p), q.args...)
-	if err != nil {
-		return nil, fmt.Errorf("list change obligations: %w", err)
-	}
-	list, err := pgx.CollectRows(rows, scanObligation)
-	if err != nil {
-		return nil, fmt.Errorf("list change obligations: %w", err)
-	}
-	pg := page(list, p, func(o *domain.ChangeObligation) string {
-		return encodeCursor(spec.key(), strconv.FormatInt(o.ID, 10), o.ID)
-	})
-	pg.Count = func(ctx context.Context) (int, error) {
-		var n int
-		err := db.pool.QueryRow(ctx, "SELECT count(*) FROM catalogue_change_obligations o"+count.whereSQL(), count.args...).Scan(&n)
-		return n, err
-	}
-	return pg, nil
+	return newestFirst(ctx, db, q, p, "catalogue_change_obligations o", "o", obligationColumns, scanObligation,
+		func(o *domain.ChangeObligation) int64 { return o.ID })
 }
 
 // ChangeObligationsByID returns the obligations among ids in scope.

@@ -3,24 +3,25 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/citydata/catalogue/domain"
 )
 
-// ViewerRights loads what v holds beyond its role: its department's active,
-// unexpired share grants, or a person's approved open requests. One
+// ViewerRights loads what v holds beyond its role: its department's active
+// share grants unexpired at now, or a person's approved open requests. One
 // statement, once per request.
-func (db *DB) ViewerRights(ctx context.Context, v domain.Viewer) (domain.Rights, error) {
+func (db *DB) ViewerRights(ctx context.Context, v domain.Viewer, now time.Time) (domain.Rights, error) {
 	rights := domain.Rights{Grants: map[int64]*domain.Grant{}, OpenApproved: map[int64]bool{}}
 	switch {
 	case v.Role == domain.RoleDepartment && v.DepartmentID != 0:
 		// Several grants for one resource (different scenarios): the one
 		// that allows the most items is the one the field gates use.
 		rows, err := db.pool.Query(ctx, `SELECT id, resource_id, item_ids, mode::text, scenario, valid_until
-			FROM grants WHERE department_id = $1 AND status = 'ACTIVE' AND (valid_until IS NULL OR valid_until > now())
-			ORDER BY resource_id, cardinality(item_ids) DESC, id`, v.DepartmentID)
+			FROM grants WHERE department_id = $1 AND status = 'ACTIVE' AND (valid_until IS NULL OR valid_until > $2)
+			ORDER BY resource_id, cardinality(item_ids) DESC, id`, v.DepartmentID, now)
 		if err != nil {
 			return rights, fmt.Errorf("viewer grants: %w", err)
 		}

@@ -3222,6 +3222,25 @@ func (ec *executionContext) marshalOShareAccess2ᚖgithubᚗcomᚋcitydataᚋcat
 	return ec._ShareAccess(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOShareMode2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐShareMode(ctx context.Context, v any) (*domain.ShareMode, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.ShareMode(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOShareMode2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐShareMode(ctx context.Context, sel ast.SelectionSet, v *domain.ShareMode) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
 func (ec *executionContext) unmarshalOShareType2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐShareType(ctx context.Context, v any) (*domain.ShareType, error) {
 	if v == nil {
 		return nil, nil

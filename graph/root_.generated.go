@@ -29,10 +29,13 @@ type ResolverRoot interface {
 	Deadline() DeadlineResolver
 	Department() DepartmentResolver
 	Entity() EntityResolver
+	Grant() GrantResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
 	Resource() ResourceResolver
 	ResourceVersion() ResourceVersionResolver
+	ShareRequest() ShareRequestResolver
+	ShareTerms() ShareTermsResolver
 	ThemeDatabase() ThemeDatabaseResolver
 	WorkingCalendar() WorkingCalendarResolver
 }
@@ -169,16 +172,48 @@ type ComplexityRoot struct {
 		Rule    func(childComplexity int) int
 	}
 
+	Grant struct {
+		CreatedAt    func(childComplexity int) int
+		Department   func(childComplexity int) int
+		Items        func(childComplexity int) int
+		Mode         func(childComplexity int) int
+		NodeID       func(childComplexity int) int
+		Request      func(childComplexity int) int
+		Resource     func(childComplexity int) int
+		Scenario     func(childComplexity int) int
+		Status       func(childComplexity int) int
+		StatusReason func(childComplexity int) int
+		ValidUntil   func(childComplexity int) int
+	}
+
+	GrantConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	GrantEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Mutation struct {
 		AddHolidaySchedule        func(childComplexity int, schedule string, replace bool, reason *string) int
 		CreateResource            func(childComplexity int, input model.ResourceInput, idempotencyKey *string) int
+		DecideShareRequest        func(childComplexity int, id string, decision domain.Decision, itemIds []string, mode *domain.ShareMode, until *domain.Date, reason *string, basis *string, idempotencyKey *string) int
 		RecordCatalogueChange     func(childComplexity int, departmentID string, reason domain.ChangeReason, description string, occurredOn domain.Date, idempotencyKey *string) int
 		RecordFullCatalogueReview func(childComplexity int, departmentID string, reviewedOn domain.Date, note string, idempotencyKey *string) int
+		ReinstateGrant            func(childComplexity int, id string, reason string) int
 		RetireResource            func(childComplexity int, id string, reason string, expectedVersion *int, idempotencyKey *string) int
 		ReviewResource            func(childComplexity int, id string, decision model.ReviewDecision, comment *string, expectedVersion *int, idempotencyKey *string) int
+		RevokeGrant               func(childComplexity int, id string, reason string) int
 		SetRegionPolicy           func(childComplexity int, regionCode string, profile *string) int
 		SubmitResource            func(childComplexity int, id string, expectedVersion *int, comment *string, idempotencyKey *string) int
+		SubmitShareRequest        func(childComplexity int, input model.SubmitShareRequestInput) int
+		SuspendGrant              func(childComplexity int, id string, reason string) int
 		UpdateResource            func(childComplexity int, id string, input model.ResourceInput, expectedVersion int, reason *string, idempotencyKey *string) int
+		WithdrawShareRequest      func(childComplexity int, id string, idempotencyKey *string) int
 	}
 
 	OpenAccess struct {
@@ -207,11 +242,13 @@ type ComplexityRoot struct {
 		CatalogueChangeObligations func(childComplexity int, first *int, after *string, filter *model.CatalogueChangeObligationFilter) int
 		Department                 func(childComplexity int, id *string, creditCode *string) int
 		Departments                func(childComplexity int, first *int, after *string, filter *model.DepartmentFilter, orderBy *model.DepartmentOrder) int
+		Grants                     func(childComplexity int, first *int, after *string, filter *model.GrantFilter) int
 		Node                       func(childComplexity int, id string) int
 		PolicyProfile              func(childComplexity int, regionCode *string) int
 		PolicyProfiles             func(childComplexity int) int
 		Resource                   func(childComplexity int, id *string, code *string) int
 		Resources                  func(childComplexity int, first *int, after *string, filter *model.ResourceFilter, orderBy *model.ResourceOrder) int
+		ShareRequests              func(childComplexity int, first *int, after *string, filter *model.ShareRequestFilter) int
 		ThemeDatabase              func(childComplexity int, id string) int
 		ThemeDatabases             func(childComplexity int, first *int, after *string, filter *model.ThemeDatabaseFilter) int
 		WorkingCalendar            func(childComplexity int) int
@@ -303,6 +340,47 @@ type ComplexityRoot struct {
 		GrantScenario  func(childComplexity int) int
 		Items          func(childComplexity int) int
 		Modes          func(childComplexity int) int
+	}
+
+	ShareRequest struct {
+		Approved           func(childComplexity int) int
+		AuthorityDecidedAt func(childComplexity int) int
+		Basis              func(childComplexity int) int
+		Deadline           func(childComplexity int) int
+		Grant              func(childComplexity int) int
+		Items              func(childComplexity int) int
+		Mode               func(childComplexity int) int
+		NodeID             func(childComplexity int) int
+		Overdue            func(childComplexity int) int
+		Purpose            func(childComplexity int) int
+		Reason             func(childComplexity int) int
+		RequestedBy        func(childComplexity int) int
+		Requester          func(childComplexity int) int
+		Resource           func(childComplexity int) int
+		Scenario           func(childComplexity int) int
+		Source             func(childComplexity int) int
+		SourceDecidedAt    func(childComplexity int) int
+		Status             func(childComplexity int) int
+		SubmittedAt        func(childComplexity int) int
+		Until              func(childComplexity int) int
+	}
+
+	ShareRequestConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ShareRequestEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	ShareTerms struct {
+		Items func(childComplexity int) int
+		Mode  func(childComplexity int) int
+		Until func(childComplexity int) int
 	}
 
 	ThemeDatabase struct {
@@ -878,6 +956,111 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.FullReviewStatus.Rule(childComplexity), true
 
+	case "Grant.createdAt":
+		if e.ComplexityRoot.Grant.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Grant.CreatedAt(childComplexity), true
+	case "Grant.department":
+		if e.ComplexityRoot.Grant.Department == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Grant.Department(childComplexity), true
+	case "Grant.items":
+		if e.ComplexityRoot.Grant.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Grant.Items(childComplexity), true
+	case "Grant.mode":
+		if e.ComplexityRoot.Grant.Mode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Grant.Mode(childComplexity), true
+	case "Grant.id":
+		if e.ComplexityRoot.Grant.NodeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Grant.NodeID(childComplexity), true
+	case "Grant.request":
+		if e.ComplexityRoot.Grant.Request == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Grant.Request(childComplexity), true
+	case "Grant.resource":
+		if e.ComplexityRoot.Grant.Resource == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Grant.Resource(childComplexity), true
+	case "Grant.scenario":
+		if e.ComplexityRoot.Grant.Scenario == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Grant.Scenario(childComplexity), true
+	case "Grant.status":
+		if e.ComplexityRoot.Grant.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Grant.Status(childComplexity), true
+	case "Grant.statusReason":
+		if e.ComplexityRoot.Grant.StatusReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Grant.StatusReason(childComplexity), true
+	case "Grant.validUntil":
+		if e.ComplexityRoot.Grant.ValidUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Grant.ValidUntil(childComplexity), true
+
+	case "GrantConnection.edges":
+		if e.ComplexityRoot.GrantConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GrantConnection.Edges(childComplexity), true
+	case "GrantConnection.nodes":
+		if e.ComplexityRoot.GrantConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GrantConnection.Nodes(childComplexity), true
+	case "GrantConnection.pageInfo":
+		if e.ComplexityRoot.GrantConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GrantConnection.PageInfo(childComplexity), true
+	case "GrantConnection.totalCount":
+		if e.ComplexityRoot.GrantConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GrantConnection.TotalCount(childComplexity), true
+
+	case "GrantEdge.cursor":
+		if e.ComplexityRoot.GrantEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GrantEdge.Cursor(childComplexity), true
+	case "GrantEdge.node":
+		if e.ComplexityRoot.GrantEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GrantEdge.Node(childComplexity), true
+
 	case "Mutation.addHolidaySchedule":
 		if e.ComplexityRoot.Mutation.AddHolidaySchedule == nil {
 			break
@@ -900,6 +1083,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateResource(childComplexity, args["input"].(model.ResourceInput), args["idempotencyKey"].(*string)), true
+	case "Mutation.decideShareRequest":
+		if e.ComplexityRoot.Mutation.DecideShareRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_decideShareRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DecideShareRequest(childComplexity, args["id"].(string), args["decision"].(domain.Decision), args["itemIds"].([]string), args["mode"].(*domain.ShareMode), args["until"].(*domain.Date), args["reason"].(*string), args["basis"].(*string), args["idempotencyKey"].(*string)), true
 	case "Mutation.recordCatalogueChange":
 		if e.ComplexityRoot.Mutation.RecordCatalogueChange == nil {
 			break
@@ -922,6 +1116,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RecordFullCatalogueReview(childComplexity, args["departmentId"].(string), args["reviewedOn"].(domain.Date), args["note"].(string), args["idempotencyKey"].(*string)), true
+	case "Mutation.reinstateGrant":
+		if e.ComplexityRoot.Mutation.ReinstateGrant == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reinstateGrant_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReinstateGrant(childComplexity, args["id"].(string), args["reason"].(string)), true
 	case "Mutation.retireResource":
 		if e.ComplexityRoot.Mutation.RetireResource == nil {
 			break
@@ -944,6 +1149,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ReviewResource(childComplexity, args["id"].(string), args["decision"].(model.ReviewDecision), args["comment"].(*string), args["expectedVersion"].(*int), args["idempotencyKey"].(*string)), true
+	case "Mutation.revokeGrant":
+		if e.ComplexityRoot.Mutation.RevokeGrant == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revokeGrant_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevokeGrant(childComplexity, args["id"].(string), args["reason"].(string)), true
 	case "Mutation.setRegionPolicy":
 		if e.ComplexityRoot.Mutation.SetRegionPolicy == nil {
 			break
@@ -966,6 +1182,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SubmitResource(childComplexity, args["id"].(string), args["expectedVersion"].(*int), args["comment"].(*string), args["idempotencyKey"].(*string)), true
+	case "Mutation.submitShareRequest":
+		if e.ComplexityRoot.Mutation.SubmitShareRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitShareRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitShareRequest(childComplexity, args["input"].(model.SubmitShareRequestInput)), true
+	case "Mutation.suspendGrant":
+		if e.ComplexityRoot.Mutation.SuspendGrant == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_suspendGrant_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SuspendGrant(childComplexity, args["id"].(string), args["reason"].(string)), true
 	case "Mutation.updateResource":
 		if e.ComplexityRoot.Mutation.UpdateResource == nil {
 			break
@@ -977,6 +1215,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateResource(childComplexity, args["id"].(string), args["input"].(model.ResourceInput), args["expectedVersion"].(int), args["reason"].(*string), args["idempotencyKey"].(*string)), true
+	case "Mutation.withdrawShareRequest":
+		if e.ComplexityRoot.Mutation.WithdrawShareRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_withdrawShareRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WithdrawShareRequest(childComplexity, args["id"].(string), args["idempotencyKey"].(*string)), true
 
 	case "OpenAccess.apiUrl":
 		if e.ComplexityRoot.OpenAccess.APIURL == nil {
@@ -1092,6 +1341,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Departments(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.DepartmentFilter), args["orderBy"].(*model.DepartmentOrder)), true
+	case "Query.grants":
+		if e.ComplexityRoot.Query.Grants == nil {
+			break
+		}
+
+		args, err := ec.field_Query_grants_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Grants(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.GrantFilter)), true
 
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
@@ -1143,6 +1403,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Resources(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.ResourceFilter), args["orderBy"].(*model.ResourceOrder)), true
+	case "Query.shareRequests":
+		if e.ComplexityRoot.Query.ShareRequests == nil {
+			break
+		}
+
+		args, err := ec.field_Query_shareRequests_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ShareRequests(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.ShareRequestFilter)), true
 	case "Query.themeDatabase":
 		if e.ComplexityRoot.Query.ThemeDatabase == nil {
 			break
@@ -1569,6 +1840,184 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ShareAccess.Modes(childComplexity), true
 
+	case "ShareRequest.approved":
+		if e.ComplexityRoot.ShareRequest.Approved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShareRequest.Approved(childComplexity), true
+	case "ShareRequest.authorityDecidedAt":
+		if e.ComplexityRoot.ShareRequest.AuthorityDecidedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShareRequest.AuthorityDecidedAt(childComplexity), true
+	case "ShareRequest.basis":
+		if e.ComplexityRoot.ShareRequest.Basis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShareRequest.Basis(childComplexity), true
+	case "ShareRequest.deadline":
+		if e.ComplexityRoot.ShareRequest.Deadline == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShareRequest.Deadline(childComplexity), true
+	case "ShareRequest.grant":
+		if e.ComplexityRoot.ShareRequest.Grant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShareRequest.Grant(childComplexity), true
+	case "ShareRequest.items":
+		if e.ComplexityRoot.ShareRequest.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShareRequest.Items(childComplexity), true
+	case "ShareRequest.mode":
+		if e.ComplexityRoot.ShareRequest.Mode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShareRequest.Mode(childComplexity), true
+	case "ShareRequest.id":
+		if e.ComplexityRoot.ShareRequest.NodeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShareRequest.NodeID(childComplexity), true
+	case "ShareRequest.overdue":
+		if e.ComplexityRoot.ShareRequest.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShareRequest.Overdue(childComplexity), true
+	case "ShareRequest.purpose":
+		if e.ComplexityRoot.ShareRequest.Purpose == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShareRequest.Purpose(childComplexity), true
+	case "ShareRequest.reason":
+		if e.ComplexityRoot.ShareRequest.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShareRequest.Reason(childComplexity), true
+	case "ShareRequest.requestedBy":
+		if e.ComplexityRoot.ShareRequest.RequestedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShareRequest.RequestedBy(childComplexity), true
+	case "ShareRequest.requester":
+		if e.ComplexityRoot.ShareRequest.Requester == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShareRequest.Requester(childComplexity), true
+	case "ShareRequest.resource":
+		if e.ComplexityRoot.ShareRequest.Resource == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShareRequest.Resource(childComplexity), true
+	case "ShareRequest.scenario":
+		if e.ComplexityRoot.ShareRequest.Scenario == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShareRequest.Scenario(childComplexity), true
+	case "ShareRequest.source":
+		if e.ComplexityRoot.ShareRequest.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShareRequest.Source(childComplexity), true
+	case "ShareRequest.sourceDecidedAt":
+		if e.ComplexityRoot.ShareRequest.SourceDecidedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShareRequest.SourceDecidedAt(childComplexity), true
+	case "ShareRequest.status":
+		if e.ComplexityRoot.ShareRequest.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShareRequest.Status(childComplexity), true
+	case "ShareRequest.submittedAt":
+		if e.ComplexityRoot.ShareRequest.SubmittedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShareRequest.SubmittedAt(childComplexity), true
+	case "ShareRequest.until":
+		if e.ComplexityRoot.ShareRequest.Until == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShareRequest.Until(childComplexity), true
+
+	case "ShareRequestConnection.edges":
+		if e.ComplexityRoot.ShareRequestConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShareRequestConnection.Edges(childComplexity), true
+	case "ShareRequestConnection.nodes":
+		if e.ComplexityRoot.ShareRequestConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShareRequestConnection.Nodes(childComplexity), true
+	case "ShareRequestConnection.pageInfo":
+		if e.ComplexityRoot.ShareRequestConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShareRequestConnection.PageInfo(childComplexity), true
+	case "ShareRequestConnection.totalCount":
+		if e.ComplexityRoot.ShareRequestConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShareRequestConnection.TotalCount(childComplexity), true
+
+	case "ShareRequestEdge.cursor":
+		if e.ComplexityRoot.ShareRequestEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShareRequestEdge.Cursor(childComplexity), true
+	case "ShareRequestEdge.node":
+		if e.ComplexityRoot.ShareRequestEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShareRequestEdge.Node(childComplexity), true
+
+	case "ShareTerms.items":
+		if e.ComplexityRoot.ShareTerms.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShareTerms.Items(childComplexity), true
+	case "ShareTerms.mode":
+		if e.ComplexityRoot.ShareTerms.Mode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShareTerms.Mode(childComplexity), true
+	case "ShareTerms.until":
+		if e.ComplexityRoot.ShareTerms.Until == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShareTerms.Until(childComplexity), true
+
 	case "ThemeDatabase.code":
 		if e.ComplexityRoot.ThemeDatabase.Code == nil {
 			break
@@ -1754,11 +2203,14 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("DepartmentByIDsInput", ec.unmarshalInputDepartmentByIDsInput),
 			graphql.NewInputUnmarshaler("DepartmentFilter", ec.unmarshalInputDepartmentFilter),
 			graphql.NewInputUnmarshaler("DepartmentOrder", ec.unmarshalInputDepartmentOrder),
+			graphql.NewInputUnmarshaler("GrantFilter", ec.unmarshalInputGrantFilter),
 			graphql.NewInputUnmarshaler("ResourceByCodesInput", ec.unmarshalInputResourceByCodesInput),
 			graphql.NewInputUnmarshaler("ResourceByIDsInput", ec.unmarshalInputResourceByIDsInput),
 			graphql.NewInputUnmarshaler("ResourceFilter", ec.unmarshalInputResourceFilter),
 			graphql.NewInputUnmarshaler("ResourceInput", ec.unmarshalInputResourceInput),
 			graphql.NewInputUnmarshaler("ResourceOrder", ec.unmarshalInputResourceOrder),
+			graphql.NewInputUnmarshaler("ShareRequestFilter", ec.unmarshalInputShareRequestFilter),
+			graphql.NewInputUnmarshaler("SubmitShareRequestInput", ec.unmarshalInputSubmitShareRequestInput),
 			graphql.NewInputUnmarshaler("ThemeDatabaseByIDsInput", ec.unmarshalInputThemeDatabaseByIDsInput),
 			graphql.NewInputUnmarshaler("ThemeDatabaseFilter", ec.unmarshalInputThemeDatabaseFilter),
 		)
@@ -2021,6 +2473,189 @@ extend type Mutation {
   recordCatalogueChange(departmentId: ID!, reason: CatalogueChangeReason!, description: String!, occurredOn: Date!, idempotencyKey: String): CatalogueChangeObligation
   "A department records its full review of its own catalogue (QY 8)."
   recordFullCatalogueReview(departmentId: ID!, reviewedOn: Date!, note: String!, idempotencyKey: String): Department
+}
+`, BuiltIn: false},
+	{Name: "../schema/requests.graphqls", Input: `"""
+Where a share request (共享申请) stands.
+"""
+enum ShareRequestStatus {
+  "The source department decides, within the profile's SHARE_ANSWER working days (MZ 21-22, QY 16, WZ 20)."
+  PENDING_SOURCE
+  "A BULK request the source approved waits for the data authority (WZ 21)."
+  PENDING_AUTHORITY
+  "A grant was made (unconditional data at once, MZ 21)."
+  GRANTED
+  REJECTED
+  WITHDRAWN
+}
+
+"""
+A decision on a share request.
+"""
+enum ShareDecision {
+  "Grant it, possibly narrowed: fewer items, a narrower mode, an earlier last day (MZ 22)."
+  APPROVE
+  "Refuse it with a reason and a basis (QY 16(2), WZ 20)."
+  REJECT
+}
+
+"""
+A department's request for another department's data. Seen by the requesting and the
+source department, the data authority and auditors.
+"""
+type ShareRequest implements Node {
+  id: ID!
+  "The entry asked for (null if the viewer may no longer see it)."
+  resource: Resource
+  requester: Department!
+  source: Department!
+  "The token subject who filed it."
+  requestedBy: String!
+  purpose: String!
+  scenario: String!
+  "The items asked for."
+  items: [DataItem!]!
+  mode: ShareMode!
+  "The last day the data is needed."
+  until: Date!
+  status: ShareRequestStatus!
+  submittedAt: Time!
+  "The source's deadline; null when unconditional data was granted at once."
+  deadline: Deadline
+  "The source has not answered by its deadline."
+  overdue: Boolean!
+  "What the source approved (least privilege, MZ 22); null before."
+  approved: ShareTerms
+  sourceDecidedAt: Time
+  authorityDecidedAt: Time
+  "The reason of a rejection."
+  reason: String!
+  "The basis of a rejection."
+  basis: String!
+  "The grant it produced."
+  grant: Grant
+}
+
+"""
+What a grant allows.
+"""
+type ShareTerms {
+  items: [DataItem!]!
+  mode: ShareMode!
+  until: Date!
+}
+
+"""
+A grant's standing.
+"""
+enum GrantStatus {
+  ACTIVE
+  "Suspended by the authority, reversibly (NY 41)."
+  SUSPENDED
+  "Revoked by the authority, finally (WZ 22)."
+  REVOKED
+  "Past its last day."
+  EXPIRED
+}
+
+"""
+A department's permission to use items of an entry in a mode for a scenario until a day
+(MZ 22). Seen by the holder, the source department, the authority and auditors.
+"""
+type Grant implements Node {
+  id: ID!
+  resource: Resource
+  department: Department!
+  items: [DataItem!]!
+  mode: ShareMode!
+  scenario: String!
+  "The last instant it allows access."
+  validUntil: Time
+  status: GrantStatus!
+  "Why it was last suspended, reinstated or revoked."
+  statusReason: String!
+  request: ShareRequest
+  createdAt: Time!
+}
+
+type ShareRequestEdge {
+  cursor: String!
+  node: ShareRequest!
+}
+
+type ShareRequestConnection {
+  edges: [ShareRequestEdge!]!
+  nodes: [ShareRequest!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type GrantEdge {
+  cursor: String!
+  node: Grant!
+}
+
+type GrantConnection {
+  edges: [GrantEdge!]!
+  nodes: [Grant!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+input ShareRequestFilter {
+  requesterDepartmentId: ID
+  sourceDepartmentId: ID
+  resourceId: ID
+  status: ShareRequestStatus
+  "true: only those the source has not answered by their deadline."
+  overdue: Boolean
+}
+
+input GrantFilter {
+  "The holding department."
+  departmentId: ID
+  resourceId: ID
+  status: GrantStatus
+}
+
+input SubmitShareRequestInput {
+  resourceId: ID!
+  "Why the data is needed (合理用途, MZ 21)."
+  purpose: String!
+  "The business scenario it serves (应用业务场景, MZ 22)."
+  scenario: String!
+  "The items needed (所需数据); IDs of the entry's dataItems."
+  itemIds: [ID!]!
+  "VERIFY, QUERY or BULK; a NONE entry allows only VERIFY (MZ 21); BULK needs the authority too (WZ 21)."
+  mode: ShareMode!
+  "The last day the data is needed (截止时间)."
+  until: Date!
+  idempotencyKey: String
+}
+
+extend type Query {
+  "Share requests, newest first: those a department filed or must decide, or all for the authority and auditors."
+  shareRequests(first: Int = 20, after: String, filter: ShareRequestFilter): ShareRequestConnection!
+  "Grants, newest first: those a department holds or gave, or all for the authority and auditors."
+  grants(first: Int = 20, after: String, filter: GrantFilter): GrantConnection!
+}
+
+extend type Mutation {
+  "A department asks for another's data (MZ 21); unconditional data (but BULK) is granted at once."
+  submitShareRequest(input: SubmitShareRequestInput!): ShareRequest
+  """
+  The source decides a PENDING_SOURCE request, the authority a PENDING_AUTHORITY one. APPROVE
+  may narrow items, mode and until, never widen them (MZ 22); REJECT needs reason and basis.
+  """
+  decideShareRequest(id: ID!, decision: ShareDecision!, itemIds: [ID!], mode: ShareMode, until: Date,
+    reason: String, basis: String, idempotencyKey: String): ShareRequest
+  "The requesting department withdraws a pending request."
+  withdrawShareRequest(id: ID!, idempotencyKey: String): ShareRequest
+  "The authority suspends a grant for misuse (NY 41); reinstateGrant restores it."
+  suspendGrant(id: ID!, reason: String!): Grant
+  reinstateGrant(id: ID!, reason: String!): Grant
+  "The authority revokes a grant for good (WZ 22)."
+  revokeGrant(id: ID!, reason: String!): Grant
 }
 `, BuiltIn: false},
 	{Name: "../schema/resource.graphqls", Input: `"""
@@ -3054,6 +3689,58 @@ func (ec *executionContext) childFields_FullReviewStatus(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type FullReviewStatus", field.Name)
 }
 
+func (ec *executionContext) childFields_Grant(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Grant_id(ctx, field)
+	case "resource":
+		return ec.fieldContext_Grant_resource(ctx, field)
+	case "department":
+		return ec.fieldContext_Grant_department(ctx, field)
+	case "items":
+		return ec.fieldContext_Grant_items(ctx, field)
+	case "mode":
+		return ec.fieldContext_Grant_mode(ctx, field)
+	case "scenario":
+		return ec.fieldContext_Grant_scenario(ctx, field)
+	case "validUntil":
+		return ec.fieldContext_Grant_validUntil(ctx, field)
+	case "status":
+		return ec.fieldContext_Grant_status(ctx, field)
+	case "statusReason":
+		return ec.fieldContext_Grant_statusReason(ctx, field)
+	case "request":
+		return ec.fieldContext_Grant_request(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Grant_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Grant", field.Name)
+}
+
+func (ec *executionContext) childFields_GrantConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_GrantConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_GrantConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_GrantConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_GrantConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GrantConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_GrantEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_GrantEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_GrantEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GrantEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_OpenAccess(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "downloadUrl":
@@ -3268,6 +3955,88 @@ func (ec *executionContext) childFields_ShareAccess(ctx context.Context, field g
 		return ec.fieldContext_ShareAccess_grantExpiresAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ShareAccess", field.Name)
+}
+
+func (ec *executionContext) childFields_ShareRequest(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ShareRequest_id(ctx, field)
+	case "resource":
+		return ec.fieldContext_ShareRequest_resource(ctx, field)
+	case "requester":
+		return ec.fieldContext_ShareRequest_requester(ctx, field)
+	case "source":
+		return ec.fieldContext_ShareRequest_source(ctx, field)
+	case "requestedBy":
+		return ec.fieldContext_ShareRequest_requestedBy(ctx, field)
+	case "purpose":
+		return ec.fieldContext_ShareRequest_purpose(ctx, field)
+	case "scenario":
+		return ec.fieldContext_ShareRequest_scenario(ctx, field)
+	case "items":
+		return ec.fieldContext_ShareRequest_items(ctx, field)
+	case "mode":
+		return ec.fieldContext_ShareRequest_mode(ctx, field)
+	case "until":
+		return ec.fieldContext_ShareRequest_until(ctx, field)
+	case "status":
+		return ec.fieldContext_ShareRequest_status(ctx, field)
+	case "submittedAt":
+		return ec.fieldContext_ShareRequest_submittedAt(ctx, field)
+	case "deadline":
+		return ec.fieldContext_ShareRequest_deadline(ctx, field)
+	case "overdue":
+		return ec.fieldContext_ShareRequest_overdue(ctx, field)
+	case "approved":
+		return ec.fieldContext_ShareRequest_approved(ctx, field)
+	case "sourceDecidedAt":
+		return ec.fieldContext_ShareRequest_sourceDecidedAt(ctx, field)
+	case "authorityDecidedAt":
+		return ec.fieldContext_ShareRequest_authorityDecidedAt(ctx, field)
+	case "reason":
+		return ec.fieldContext_ShareRequest_reason(ctx, field)
+	case "basis":
+		return ec.fieldContext_ShareRequest_basis(ctx, field)
+	case "grant":
+		return ec.fieldContext_ShareRequest_grant(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ShareRequest", field.Name)
+}
+
+func (ec *executionContext) childFields_ShareRequestConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ShareRequestConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_ShareRequestConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ShareRequestConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ShareRequestConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ShareRequestConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ShareRequestEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ShareRequestEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ShareRequestEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ShareRequestEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ShareTerms(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "items":
+		return ec.fieldContext_ShareTerms_items(ctx, field)
+	case "mode":
+		return ec.fieldContext_ShareTerms_mode(ctx, field)
+	case "until":
+		return ec.fieldContext_ShareTerms_until(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ShareTerms", field.Name)
 }
 
 func (ec *executionContext) childFields_ThemeDatabase(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

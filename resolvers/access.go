@@ -18,7 +18,7 @@ func (l *Loaders) Rights(ctx context.Context) (domain.Rights, error) {
 	l.rightsOnce.Do(func() {
 		switch l.viewer.Role {
 		case domain.RoleDepartment, domain.RolePerson:
-			l.rights, l.rightsErr = l.c.ViewerRights(ctx, l.viewer)
+			l.rights, l.rightsErr = l.c.ViewerRights(ctx, l.viewer, l.Now)
 		}
 	})
 	return l.rights, l.rightsErr

@@ -54,18 +54,40 @@ type Loaders struct {
 	ThemeCount          *dataloader.Loader[int64, int]
 	Versions            *dataloader.Loader[int64, []*domain.ResourceVersion]
 	Resource            *dataloader.Loader[int64, *domain.Resource]
+	DataItem            *dataloader.Loader[int64, *domain.DataItem]
+	ShareRequest        *dataloader.Loader[int64, *domain.ShareRequest]
+	Grant               *dataloader.Loader[int64, *domain.ShareGrant]
 	FullReviews         *dataloader.Loader[int64, *domain.FullReviewStatus]
 }
 
 func newLoaders(c domain.Catalogue, v domain.Viewer, policy domain.Profile, now time.Time) *Loaders {
 	scope := domain.ResourceScopeFor(v)
 	l := &Loaders{
-		c:              c,
-		viewer:         v,
-		scope:          scope,
-		Now:            now,
+		c:      c,
+		viewer: v,
+		scope:  scope,
+		Now:    now,
 		Resource: mapLoader(func(ctx context.Context, ids []int64) (map[int64]*domain.Resource, error) {
 			return c.ResourcesByID(ctx, scope, ids)
+		}),
+		DataItem: mapLoader(func(ctx context.Context, ids []int64) (map[int64]*domain.DataItem, error) {
+			return c.DataItemsByID(ctx, scope, ids)
+		}),
+		// Requests and grants are reached from each other; the scope is the
+		// viewer's (a viewer with none sees neither: empty, never an error).
+		ShareRequest: mapLoader(func(ctx context.Context, ids []int64) (map[int64]*domain.ShareRequest, error) {
+			s, err := domain.RequestScopeFor(v)
+			if err != nil {
+				return nil, nil
+			}
+			return c.ShareRequestsByID(ctx, s, ids)
+		}),
+		Grant: mapLoader(func(ctx context.Context, ids []int64) (map[int64]*domain.ShareGrant, error) {
+			s, err := domain.RequestScopeFor(v)
+			if err != nil {
+				return nil, nil
+			}
+			return c.GrantsByID(ctx, s, ids)
 		}),
 		FullReviews: mapLoader(func(ctx context.Context, ids []int64) (map[int64]*domain.FullReviewStatus, error) {
 			return c.FullReviewsOf(ctx, ids, policy, domain.DateOf(now))

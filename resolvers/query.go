@@ -59,6 +59,19 @@ func (r *queryResolver) Node(ctx context.Context, gid string) (model.Node, error
 				node = o
 			}
 		}
+	case domain.KindShareRequest:
+		// SECURITY: the loaders load within the viewer's request scope.
+		if sr, err := For(ctx).ShareRequest.Load(ctx, id)(); err != nil {
+			return nil, err
+		} else if sr != nil {
+			node = sr
+		}
+	case domain.KindGrant:
+		if g, err := For(ctx).Grant.Load(ctx, id)(); err != nil {
+			return nil, err
+		} else if g != nil {
+			node = g
+		}
 	case domain.KindDataElement:
 		m, err := r.Catalogue.DataElementsByID(ctx, []int64{id})
 		if err != nil {

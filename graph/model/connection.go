@@ -15,6 +15,10 @@ type (
 
 	CatalogueChangeObligationConnection = domain.Page[*domain.ChangeObligation]
 	CatalogueChangeObligationEdge       = domain.Edge[*domain.ChangeObligation]
+	ShareRequestConnection              = domain.Page[*domain.ShareRequest]
+	ShareRequestEdge                    = domain.Edge[*domain.ShareRequest]
+	GrantConnection                     = domain.Page[*domain.ShareGrant]
+	GrantEdge                           = domain.Edge[*domain.ShareGrant]
 )
 
 // Node is anything with a global ID (the GraphQL Node interface).

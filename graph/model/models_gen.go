@@ -51,6 +51,13 @@ type DepartmentOrder struct {
 	Direction OrderDirection              `json:"direction"`
 }
 
+type GrantFilter struct {
+	// The holding department.
+	DepartmentID *string             `json:"departmentId,omitempty"`
+	ResourceID   *string             `json:"resourceId,omitempty"`
+	Status       *domain.GrantStatus `json:"status,omitempty"`
+}
+
 // Changes. Each runs in one transaction and answers with the entry as it now is; an error
 // has extensions.code (BAD_USER_INPUT, FORBIDDEN, NOT_FOUND, CONFLICT, FAILED_PRECONDITION).
 // An idempotencyKey makes a retry answer as the first attempt did instead of acting twice.
@@ -193,6 +200,30 @@ type ShareAccess struct {
 	GrantScenario *string `json:"grantScenario,omitempty"`
 	// When the viewer's grant expires, when a grant opens access and has an expiry.
 	GrantExpiresAt *time.Time `json:"grantExpiresAt,omitempty"`
+}
+
+type ShareRequestFilter struct {
+	RequesterDepartmentID *string                    `json:"requesterDepartmentId,omitempty"`
+	SourceDepartmentID    *string                    `json:"sourceDepartmentId,omitempty"`
+	ResourceID            *string                    `json:"resourceId,omitempty"`
+	Status                *domain.ShareRequestStatus `json:"status,omitempty"`
+	// true: only those the source has not answered by their deadline.
+	Overdue *bool `json:"overdue,omitempty"`
+}
+
+type SubmitShareRequestInput struct {
+	ResourceID string `json:"resourceId"`
+	// Why the data is needed (合理用途, MZ 21).
+	Purpose string `json:"purpose"`
+	// The business scenario it serves (应用业务场景, MZ 22).
+	Scenario string `json:"scenario"`
+	// The items needed (所需数据); IDs of the entry's dataItems.
+	ItemIds []string `json:"itemIds"`
+	// VERIFY, QUERY or BULK; a NONE entry allows only VERIFY (MZ 21); BULK needs the authority too (WZ 21).
+	Mode domain.ShareMode `json:"mode"`
+	// The last day the data is needed (截止时间).
+	Until          domain.Date `json:"until"`
+	IdempotencyKey *string     `json:"idempotencyKey,omitempty"`
 }
 
 type ThemeDatabaseByIDsInput struct {

@@ -1,0 +1,333 @@
+package server_test
+
+import (
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/citydata/catalogue/auth"
+	"github.com/citydata/catalogue/domain"
+	"github.com/citydata/catalogue/server"
+	"github.com/citydata/catalogue/store/storetest"
+)
+
+// demoEntry is a published entry of another department than 公安局.
+type demoEntry struct {
+	ID, Code   string
+	ShareType  string
+	ShareModes []string
+	DataItems  []struct{ ID, Name string }
+	Source     struct{ CreditCode string } `json:"sourceDepartment"`
+}
+
+// findEntry returns a published entry not of 公安局 with share type st
+// offering mode (any mode for "") and at least minItems items.
+func findEntry(t *testing.T, a *api, st, mode string, minItems int) demoEntry {
+	t.Helper()
+	var shareType any
+	if st != "" {
+		shareType = st
+	}
+	var out struct{ Resources struct{ Nodes []demoEntry } }
+	a.as(authority).query(`query($st: ShareType) { resources(first: 100, filter: {shareType: $st, status: PUBLISHED}) {
+		nodes { id code shareType shareModes dataItems { id name } sourceDepartment { creditCode } } } }`, map[string]any{"st": shareType}, &out)
+	for _, e := range out.Resources.Nodes {
+		if e.Source.CreditCode == gajCode || len(e.DataItems) < minItems {
+			continue
+		}
+		for _, m := range append(e.ShareModes, "") {
+			if m == mode {
+				return e
+			}
+		}
+	}
+	t.Fatalf("the demo catalogue has no published %s entry of another department with mode %q and %d items", st, mode, minItems)
+	return demoEntry{}
+}
+
+const (
+	requestFields = `id status mode until purpose scenario overdue reason basis
+		requester { creditCode } source { creditCode } items { id name }
+		deadline { dueDate workingDaysLeft citation }
+		approved { mode until items { id name } }
+		grant { id status mode validUntil items { id } }`
+	submitRequest = `mutation($in: SubmitShareRequestInput!) { r: submitShareRequest(input: $in) { ` + requestFields + ` } }`
+	decideRequest = `mutation($id: ID!, $d: ShareDecision!, $items: [ID!], $mode: ShareMode, $until: Date, $reason: String, $basis: String) {
+		r: decideShareRequest(id: $id, decision: $d, itemIds: $items, mode: $mode, until: $until, reason: $reason, basis: $basis) { ` + requestFields + ` } }`
+	shareAccessQuery = `query($id: ID!) { resource(id: $id) { viewerAccess { share } shareAccess { modes items { id } grantScenario } } }`
+)
+
+type shareRequest struct {
+	ID, Status, Mode, Until, Purpose, Scenario string
+	Overdue                                    bool
+	Reason, Basis                              string
+	Requester, Source                          struct{ CreditCode string }
+	Items                                      []struct{ ID, Name string }
+	Deadline                                   *struct {
+		DueDate         string
+		WorkingDaysLeft int
+		Citation        string
+	}
+	Approved *struct {
+		Mode, Until string
+		Items       []struct{ ID, Name string }
+	}
+	Grant *struct {
+		ID, Status, Mode string
+		ValidUntil       *string
+		Items            []struct{ ID string }
+	}
+}
+
+func (a *api) request(t *testing.T, q string, vars map[string]any) shareRequest {
+	t.Helper()
+	var out struct{ R *shareRequest }
+	a.query(q, vars, &out)
+	if out.R == nil {
+		t.Fatal("answered null")
+	}
+	return *out.R
+}
+
+type shareAccess struct {
+	Resource struct {
+		ViewerAccess struct{ Share bool }
+		ShareAccess  *struct {
+			Modes         []string
+			Items         []struct{ ID string }
+			GrantScenario *string
+		}
+	}
+}
+
+// requestInput asks for items of e in mode until a day half a year after
+// today (on the real clock).
+func requestInput(e demoEntry, mode string, items ...string) map[string]any {
+	return map[string]any{"resourceId": e.ID, "purpose": "办理户籍业务时核验家庭成员信息", "scenario": "户籍迁移审批",
+		"itemIds": items, "mode": mode, "until": domain.DateOf(time.Now()).AddDays(180).String()}
+}
+
+// MZ 21-22: a conditional request approved with fewer items than asked;
+// only those items become visible, in the granted mode; the authority
+// suspends (NY 41) and revokes (WZ 22) the grant.
+func TestShareRequestConditional(t *testing.T) {
+	clock := &testClock{}
+	clock.set("2026-02-13 10:00") // the Friday before Spring Festival 2026
+	a := newAPIWith(t, storetest.Options{Demo: true}, server.Config{Clock: clock.Now})
+	dept, auth := a.as(gaj), a.as(authority)
+	e := findEntry(t, a, "CONDITIONAL", "QUERY", 2)
+	src := a.as(departmentClaims(e.Source.CreditCode))
+
+	// Before: no grant, no shareAccess.
+	var sa shareAccess
+	resp := dept.do(shareAccessQuery, map[string]any{"id": e.ID})
+	if len(resp.Errors) != 1 || resp.Errors[0].code() != "FORBIDDEN" {
+		t.Fatalf("shareAccess before a grant: %s %+v", resp.Data, resp.Errors)
+	}
+
+	asked := []string{e.DataItems[0].ID, e.DataItems[1].ID}
+	in := requestInput(e, "QUERY", asked...)
+	in["idempotencyKey"], in["until"] = "req-1", "2026-06-30"
+	r := dept.request(t, submitRequest, map[string]any{"in": in})
+	// Default profile: 7 working days (as QY 16, WZ 20) across Spring Festival: 03-02.
+	if r.Status != "PENDING_SOURCE" || r.Deadline == nil || r.Deadline.DueDate != "2026-03-02" || !contains(r.Deadline.Citation, "QY 16") ||
+		r.Requester.CreditCode != gajCode || r.Source.CreditCode != e.Source.CreditCode || len(r.Items) != 2 || r.Grant != nil {
+		t.Fatalf("submitted %+v", r)
+	}
+	// The same key again: the same request, not a second one.
+	if again := dept.request(t, submitRequest, map[string]any{"in": in}); again.ID != r.ID {
+		t.Fatalf("a retry made request %s besides %s", again.ID, r.ID)
+	}
+
+	// Only the source decides; never wider than asked; a refusal needs reasons.
+	dept.queryErr(decideRequest, map[string]any{"id": r.ID, "d": "APPROVE"}, "FORBIDDEN")
+	// A department that is neither party does not know the request exists.
+	a.as(bystander(e)).queryErr(decideRequest, map[string]any{"id": r.ID, "d": "APPROVE"}, "NOT_FOUND")
+	src.queryErr(decideRequest, map[string]any{"id": r.ID, "d": "APPROVE", "mode": "BULK"}, "BAD_USER_INPUT")
+	src.queryErr(decideRequest, map[string]any{"id": r.ID, "d": "APPROVE", "until": "2026-12-31"}, "BAD_USER_INPUT")
+	src.queryErr(decideRequest, map[string]any{"id": r.ID, "d": "REJECT", "reason": "超出职责"}, "BAD_USER_INPUT")
+
+	// MZ 22: approve one of the two items, VERIFY only, until 03-31.
+	r = src.request(t, decideRequest, map[string]any{"id": r.ID, "d": "APPROVE", "items": asked[:1], "mode": "VERIFY", "until": "2026-03-31"})
+	if r.Status != "GRANTED" || r.Approved == nil || len(r.Approved.Items) != 1 || r.Approved.Mode != "VERIFY" || r.Grant == nil ||
+		r.Grant.Status != "ACTIVE" || len(r.Grant.Items) != 1 || r.Grant.Items[0].ID != asked[0] || r.Grant.ValidUntil == nil ||
+		*r.Grant.ValidUntil != "2026-03-31T23:59:59.999999+08:00" {
+		t.Fatalf("approved %+v grant %+v", r, r.Grant)
+	}
+	dept.query(shareAccessQuery, map[string]any{"id": e.ID}, &sa)
+	if s := sa.Resource.ShareAccess; s == nil || len(s.Items) != 1 || s.Items[0].ID != asked[0] || len(s.Modes) != 1 || s.Modes[0] != "VERIFY" ||
+		s.GrantScenario == nil || *s.GrantScenario != "户籍迁移审批" {
+		t.Fatalf("shareAccess under the grant: %+v", s)
+	}
+	// Decided: nothing more to decide.
+	src.queryErr(decideRequest, map[string]any{"id": r.ID, "d": "REJECT", "reason": "x", "basis": "y"}, "FAILED_PRECONDITION")
+
+	// NY 41: the authority suspends it (with a reason); access is denied.
+	const change = `mutation($id: ID!, $why: String!) { suspendGrant(id: $id, reason: $why) { status statusReason } }`
+	src.queryErr(change, map[string]any{"id": r.Grant.ID, "why": "滥用"}, "FORBIDDEN")
+	auth.queryErr(change, map[string]any{"id": r.Grant.ID, "why": " "}, "BAD_USER_INPUT")
+	var g struct {
+		SuspendGrant struct{ Status, StatusReason string }
+	}
+	auth.query(change, map[string]any{"id": r.Grant.ID, "why": "超范围使用，暂停待查"}, &g)
+	if g.SuspendGrant.Status != "SUSPENDED" {
+		t.Fatalf("suspended: %+v", g)
+	}
+	resp = dept.do(shareAccessQuery, map[string]any{"id": e.ID})
+	if len(resp.Errors) != 1 || resp.Errors[0].code() != "FORBIDDEN" {
+		t.Fatalf("shareAccess under a suspended grant: %s %+v", resp.Data, resp.Errors)
+	}
+	var back struct{ ReinstateGrant struct{ Status string } }
+	auth.query(`mutation($id: ID!) { reinstateGrant(id: $id, reason: "核查无误") { status } }`, map[string]any{"id": r.Grant.ID}, &back)
+	dept.query(shareAccessQuery, map[string]any{"id": e.ID}, &sa)
+	if back.ReinstateGrant.Status != "ACTIVE" || sa.Resource.ShareAccess == nil {
+		t.Fatalf("reinstated: %+v %+v", back, sa)
+	}
+	// WZ 22: revoked, for good.
+	auth.query(`mutation($id: ID!) { revokeGrant(id: $id, reason: "对外提供共享数据") { status } }`, map[string]any{"id": r.Grant.ID}, &struct{}{})
+	auth.queryErr(`mutation($id: ID!) { reinstateGrant(id: $id, reason: "x") { status } }`, map[string]any{"id": r.Grant.ID}, "FAILED_PRECONDITION")
+	if resp := dept.do(shareAccessQuery, map[string]any{"id": e.ID}); len(resp.Errors) != 1 {
+		t.Fatalf("shareAccess under a revoked grant: %s", resp.Data)
+	}
+	// Past the last day a grant expires on its own.
+	clock.set("2026-04-01 00:00")
+	var grants struct{ Grants struct{ TotalCount int } }
+	auth.query(`{ grants(filter: {status: REVOKED}) { totalCount } }`, nil, &grants)
+	if grants.Grants.TotalCount != 1 {
+		t.Errorf("%d revoked grants", grants.Grants.TotalCount)
+	}
+}
+
+// departmentClaims is a token of a department's staff.
+func departmentClaims(creditCode string) auth.Claims {
+	return auth.Claims{Sub: "staff-" + creditCode[len(creditCode)-4:], Role: domain.RoleDepartment, Department: creditCode}
+}
+
+// bystander is a department that is neither 公安局 nor e's source.
+func bystander(e demoEntry) auth.Claims {
+	for _, code := range []string{mzjCode, "11441400MB2C90995A"} {
+		if code != e.Source.CreditCode {
+			return departmentClaims(code)
+		}
+	}
+	panic("unreachable")
+}
+
+// MZ 21: unconditional data is granted at once; WZ 21: BULK waits for the
+// authority after the source; MZ 21: a NONE entry refuses QUERY.
+func TestShareRequestPaths(t *testing.T) {
+	a := newAPI(t, storetest.Options{})
+	dept, auth := a.as(gaj), a.as(authority)
+
+	u := findEntry(t, a, "UNCONDITIONAL", "QUERY", 1)
+	r := dept.request(t, submitRequest, map[string]any{"in": requestInput(u, "QUERY", u.DataItems[0].ID)})
+	if r.Status != "GRANTED" || r.Deadline != nil || r.Grant == nil || r.Grant.Status != "ACTIVE" {
+		t.Fatalf("unconditional: %+v", r)
+	}
+
+	n := findEntry(t, a, "NONE", "", 1)
+	err := dept.queryErr(submitRequest, map[string]any{"in": requestInput(n, "QUERY", n.DataItems[0].ID)}, "BAD_USER_INPUT")
+	if !contains(err.Message, "MZ 21") || !contains(err.Message, "only VERIFY") {
+		t.Errorf("NONE refusal %q", err.Message)
+	}
+	if r := dept.request(t, submitRequest, map[string]any{"in": requestInput(n, "VERIFY", n.DataItems[0].ID)}); r.Status != "PENDING_SOURCE" {
+		t.Errorf("NONE verification %+v", r)
+	}
+
+	b := findEntry(t, a, "", "BULK", 1)
+	src := a.as(departmentClaims(b.Source.CreditCode))
+	r = dept.request(t, submitRequest, map[string]any{"in": requestInput(b, "BULK", b.DataItems[0].ID)})
+	if r.Status != "PENDING_SOURCE" {
+		t.Fatalf("bulk submitted %+v", r)
+	}
+	r = src.request(t, decideRequest, map[string]any{"id": r.ID, "d": "APPROVE"})
+	if r.Status != "PENDING_AUTHORITY" || r.Grant != nil {
+		t.Fatalf("bulk after the source: %+v", r)
+	}
+	src.queryErr(decideRequest, map[string]any{"id": r.ID, "d": "APPROVE"}, "FORBIDDEN")
+	r = auth.request(t, decideRequest, map[string]any{"id": r.ID, "d": "APPROVE"})
+	if r.Status != "GRANTED" || r.Grant == nil || r.Grant.Mode != "BULK" {
+		t.Fatalf("bulk after the authority: %+v", r)
+	}
+
+	// Withdrawn while pending; the public and persons see no requests.
+	c := findEntry(t, a, "CONDITIONAL", "QUERY", 1)
+	r = dept.request(t, submitRequest, map[string]any{"in": requestInput(c, "QUERY", c.DataItems[0].ID)})
+	a.as(departmentClaims(c.Source.CreditCode)).queryErr(`mutation($id: ID!) { r: withdrawShareRequest(id: $id) { status } }`, map[string]any{"id": r.ID}, "FORBIDDEN")
+	r = dept.request(t, `mutation($id: ID!) { r: withdrawShareRequest(id: $id) { `+requestFields+` } }`, map[string]any{"id": r.ID})
+	if r.Status != "WITHDRAWN" {
+		t.Fatalf("withdrawn %+v", r)
+	}
+	a.public().queryErr(`{ shareRequests { totalCount } }`, nil, "FORBIDDEN")
+	a.public().queryErr(`{ grants { totalCount } }`, nil, "FORBIDDEN")
+	// A third department sees none of 公安局's requests.
+	var list struct{ ShareRequests struct{ TotalCount int } }
+	third := 0
+	for _, e := range []demoEntry{u, n, b, c} {
+		var l struct{ ShareRequests struct{ TotalCount int } }
+		a.as(bystander(e)).query(`query($r: ID) { shareRequests(filter: {resourceId: $r}) { totalCount } }`, map[string]any{"r": e.ID}, &l)
+		third += l.ShareRequests.TotalCount
+	}
+	dept.query(`{ shareRequests { totalCount } }`, nil, &list)
+	if list.ShareRequests.TotalCount != 4 || third != 0 {
+		t.Errorf("公安局 sees %d requests (want its 4), bystanders %d", list.ShareRequests.TotalCount, third)
+	}
+}
+
+// An unanswered request past its deadline is listed as overdue; one key
+// from two concurrent tries files one request.
+func TestShareRequestOverdueAndRetries(t *testing.T) {
+	clock := &testClock{}
+	clock.set("2025-09-30 15:00")
+	a := newAPIWith(t, storetest.Options{Demo: true}, server.Config{Clock: clock.Now})
+	dept, auth := a.as(gaj), a.as(authority)
+	e := findEntry(t, a, "CONDITIONAL", "QUERY", 1)
+	in := requestInput(e, "QUERY", e.DataItems[0].ID)
+	in["idempotencyKey"], in["until"] = "retry-1", "2025-12-31"
+	var wg sync.WaitGroup
+	ids := make([]string, 3)
+	for i := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var out struct{ R *struct{ ID string } }
+			resp := dept.do(submitRequest, map[string]any{"in": in})
+			resp.decode(t, &out)
+			if out.R != nil {
+				ids[i] = out.R.ID
+			}
+		}()
+	}
+	wg.Wait()
+	if ids[0] == "" || ids[0] != ids[1] || ids[1] != ids[2] {
+		t.Fatalf("three tries with one key: %v", ids)
+	}
+	const overdue = `{ shareRequests(filter: {overdue: true}) { totalCount nodes { overdue deadline { dueDate workingDaysLeft } } } }`
+	var list struct {
+		ShareRequests struct {
+			TotalCount int
+			Nodes      []struct {
+				Overdue  bool
+				Deadline struct {
+					DueDate         string
+					WorkingDaysLeft int
+				}
+			}
+		}
+	}
+	auth.query(overdue, nil, &list)
+	if list.ShareRequests.TotalCount != 0 {
+		t.Fatalf("overdue at once: %+v", list)
+	}
+	// 7 working days after 2025-09-30: 10-09, 10-10, 10-11 (make-up), 10-13, 10-14, 10-15, 10-16.
+	clock.set("2025-10-17 09:00")
+	auth.query(overdue, nil, &list)
+	if list.ShareRequests.TotalCount != 1 || !list.ShareRequests.Nodes[0].Overdue || list.ShareRequests.Nodes[0].Deadline.DueDate != "2025-10-16" ||
+		list.ShareRequests.Nodes[0].Deadline.WorkingDaysLeft != -1 {
+		t.Fatalf("overdue on 10-17: %+v", list)
+	}
+	dept.query(overdue, nil, &list)
+	if list.ShareRequests.TotalCount != 1 {
+		t.Errorf("the requester sees %d overdue", list.ShareRequests.TotalCount)
+	}
+}

@@ -19,6 +19,7 @@ const (
 	KindChangeObligation NodeKind = "CatalogueChangeObligation"
 	KindShareRequest     NodeKind = "ShareRequest"
 	KindGrant            NodeKind = "Grant"
+	KindOpenRequest      NodeKind = "OpenRequest"
 )
 
 // NodeID returns the opaque global ID (Relay) of the row id of kind.

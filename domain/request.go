@@ -234,18 +234,24 @@ func MayDecideRequest(v Viewer, e RequestEvent, source, requester int64) error {
 	return nil
 }
 
-// ValidateRejection checks a refusal: QY 16(2) and WZ 20 require reasons,
-// and a refusal names its basis.
+// ValidateRejection checks a refusal of a share request: QY 16(2) and
+// WZ 20 require reasons, and a refusal names its basis.
 func ValidateRejection(reason, basis string) error {
+	return validateRefusal("QY 16(2), WZ 20", reason, basis)
+}
+
+// validateRefusal checks that a refusal gives a reason and a basis, as
+// the articles cited require.
+func validateRefusal(articles, reason, basis string) error {
 	var v []string
 	if strings.TrimSpace(reason) == "" {
-		v = append(v, "QY 16(2), WZ 20: give the reason (说明理由)")
+		v = append(v, articles+": give the reason (说明理由)")
 	}
 	if strings.TrimSpace(basis) == "" {
-		v = append(v, "name the basis of the refusal (the law, rule or share condition)")
+		v = append(v, articles+": name the basis of the refusal (提供依据: the law, rule or condition)")
 	}
 	if len(v) > 0 {
-		return Errorf(EInvalid, "the request cannot be rejected so: %s", strings.Join(v, "; "))
+		return Errorf(EInvalid, "the request cannot be refused so: %s", strings.Join(v, "; "))
 	}
 	return nil
 }

@@ -99,6 +99,14 @@ type Catalogue interface {
 	Grants(ctx context.Context, scope OversightScope, f GrantCriteria, p PageArgs) (*Page[*ShareGrant], error)
 	GrantsByID(ctx context.Context, scope OversightScope, ids []int64) (map[int64]*ShareGrant, error)
 
+	// SubmitOpenRequest files a person's open request (NY 46), due for the
+	// source's answer under its region's profile.
+	SubmitOpenRequest(ctx context.Context, v Viewer, in OpenRequestInput, deployment Profile, idempotencyKey string, now time.Time) (*OpenRequest, error)
+	// ActOnOpenRequest answers, extends or withdraws an open request.
+	ActOnOpenRequest(ctx context.Context, v Viewer, cmd OpenCommand, deployment Profile, now time.Time) (*OpenRequest, error)
+	OpenRequests(ctx context.Context, scope OpenRequestScope, f OpenRequestCriteria, p PageArgs) (*Page[*OpenRequest], error)
+	OpenRequestsByID(ctx context.Context, scope OpenRequestScope, ids []int64) (map[int64]*OpenRequest, error)
+
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 }

@@ -31,6 +31,7 @@ type ResolverRoot interface {
 	Entity() EntityResolver
 	Grant() GrantResolver
 	Mutation() MutationResolver
+	OpenRequest() OpenRequestResolver
 	Query() QueryResolver
 	Resource() ResourceResolver
 	ResourceVersion() ResourceVersionResolver
@@ -201,7 +202,9 @@ type ComplexityRoot struct {
 	Mutation struct {
 		AddHolidaySchedule        func(childComplexity int, schedule string, replace bool, reason *string) int
 		CreateResource            func(childComplexity int, input model.ResourceInput, idempotencyKey *string) int
+		DecideOpenRequest         func(childComplexity int, id string, decision model.OpenDecision, reason *string, basis *string, idempotencyKey *string) int
 		DecideShareRequest        func(childComplexity int, id string, decision domain.Decision, itemIds []string, mode *domain.ShareMode, until *domain.Date, reason *string, basis *string, idempotencyKey *string) int
+		ExtendOpenRequest         func(childComplexity int, id string, reason string, approvedBy string, idempotencyKey *string) int
 		RecordCatalogueChange     func(childComplexity int, departmentID string, reason domain.ChangeReason, description string, occurredOn domain.Date, idempotencyKey *string) int
 		RecordFullCatalogueReview func(childComplexity int, departmentID string, reviewedOn domain.Date, note string, idempotencyKey *string) int
 		ReinstateGrant            func(childComplexity int, id string, reason string) int
@@ -209,10 +212,12 @@ type ComplexityRoot struct {
 		ReviewResource            func(childComplexity int, id string, decision model.ReviewDecision, comment *string, expectedVersion *int, idempotencyKey *string) int
 		RevokeGrant               func(childComplexity int, id string, reason string) int
 		SetRegionPolicy           func(childComplexity int, regionCode string, profile *string) int
+		SubmitOpenRequest         func(childComplexity int, resourceID string, purpose string, scope string, idempotencyKey *string) int
 		SubmitResource            func(childComplexity int, id string, expectedVersion *int, comment *string, idempotencyKey *string) int
 		SubmitShareRequest        func(childComplexity int, input model.SubmitShareRequestInput) int
 		SuspendGrant              func(childComplexity int, id string, reason string) int
 		UpdateResource            func(childComplexity int, id string, input model.ResourceInput, expectedVersion int, reason *string, idempotencyKey *string) int
+		WithdrawOpenRequest       func(childComplexity int, id string, idempotencyKey *string) int
 		WithdrawShareRequest      func(childComplexity int, id string, idempotencyKey *string) int
 	}
 
@@ -220,6 +225,36 @@ type ComplexityRoot struct {
 		APIURL      func(childComplexity int) int
 		Conditions  func(childComplexity int) int
 		DownloadURL func(childComplexity int) int
+	}
+
+	OpenRequest struct {
+		Basis             func(childComplexity int) int
+		Deadline          func(childComplexity int) int
+		DecidedAt         func(childComplexity int) int
+		Extended          func(childComplexity int) int
+		ExtensionApprover func(childComplexity int) int
+		ExtensionReason   func(childComplexity int) int
+		NodeID            func(childComplexity int) int
+		Overdue           func(childComplexity int) int
+		Purpose           func(childComplexity int) int
+		Reason            func(childComplexity int) int
+		Resource          func(childComplexity int) int
+		Scope             func(childComplexity int) int
+		Source            func(childComplexity int) int
+		Status            func(childComplexity int) int
+		SubmittedAt       func(childComplexity int) int
+	}
+
+	OpenRequestConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	OpenRequestEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -244,6 +279,7 @@ type ComplexityRoot struct {
 		Departments                func(childComplexity int, first *int, after *string, filter *model.DepartmentFilter, orderBy *model.DepartmentOrder) int
 		Grants                     func(childComplexity int, first *int, after *string, filter *model.GrantFilter) int
 		Node                       func(childComplexity int, id string) int
+		OpenRequests               func(childComplexity int, first *int, after *string, filter *model.OpenRequestFilter) int
 		PolicyProfile              func(childComplexity int, regionCode *string) int
 		PolicyProfiles             func(childComplexity int) int
 		Resource                   func(childComplexity int, id *string, code *string) int
@@ -1083,6 +1119,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateResource(childComplexity, args["input"].(model.ResourceInput), args["idempotencyKey"].(*string)), true
+	case "Mutation.decideOpenRequest":
+		if e.ComplexityRoot.Mutation.DecideOpenRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_decideOpenRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DecideOpenRequest(childComplexity, args["id"].(string), args["decision"].(model.OpenDecision), args["reason"].(*string), args["basis"].(*string), args["idempotencyKey"].(*string)), true
 	case "Mutation.decideShareRequest":
 		if e.ComplexityRoot.Mutation.DecideShareRequest == nil {
 			break
@@ -1094,6 +1141,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DecideShareRequest(childComplexity, args["id"].(string), args["decision"].(domain.Decision), args["itemIds"].([]string), args["mode"].(*domain.ShareMode), args["until"].(*domain.Date), args["reason"].(*string), args["basis"].(*string), args["idempotencyKey"].(*string)), true
+	case "Mutation.extendOpenRequest":
+		if e.ComplexityRoot.Mutation.ExtendOpenRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_extendOpenRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ExtendOpenRequest(childComplexity, args["id"].(string), args["reason"].(string), args["approvedBy"].(string), args["idempotencyKey"].(*string)), true
 	case "Mutation.recordCatalogueChange":
 		if e.ComplexityRoot.Mutation.RecordCatalogueChange == nil {
 			break
@@ -1171,6 +1229,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetRegionPolicy(childComplexity, args["regionCode"].(string), args["profile"].(*string)), true
+	case "Mutation.submitOpenRequest":
+		if e.ComplexityRoot.Mutation.SubmitOpenRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitOpenRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitOpenRequest(childComplexity, args["resourceId"].(string), args["purpose"].(string), args["scope"].(string), args["idempotencyKey"].(*string)), true
 	case "Mutation.submitResource":
 		if e.ComplexityRoot.Mutation.SubmitResource == nil {
 			break
@@ -1215,6 +1284,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateResource(childComplexity, args["id"].(string), args["input"].(model.ResourceInput), args["expectedVersion"].(int), args["reason"].(*string), args["idempotencyKey"].(*string)), true
+	case "Mutation.withdrawOpenRequest":
+		if e.ComplexityRoot.Mutation.WithdrawOpenRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_withdrawOpenRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WithdrawOpenRequest(childComplexity, args["id"].(string), args["idempotencyKey"].(*string)), true
 	case "Mutation.withdrawShareRequest":
 		if e.ComplexityRoot.Mutation.WithdrawShareRequest == nil {
 			break
@@ -1245,6 +1325,135 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OpenAccess.DownloadURL(childComplexity), true
+
+	case "OpenRequest.basis":
+		if e.ComplexityRoot.OpenRequest.Basis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenRequest.Basis(childComplexity), true
+	case "OpenRequest.deadline":
+		if e.ComplexityRoot.OpenRequest.Deadline == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenRequest.Deadline(childComplexity), true
+	case "OpenRequest.decidedAt":
+		if e.ComplexityRoot.OpenRequest.DecidedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenRequest.DecidedAt(childComplexity), true
+	case "OpenRequest.extended":
+		if e.ComplexityRoot.OpenRequest.Extended == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenRequest.Extended(childComplexity), true
+	case "OpenRequest.extensionApprovedBy":
+		if e.ComplexityRoot.OpenRequest.ExtensionApprover == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenRequest.ExtensionApprover(childComplexity), true
+	case "OpenRequest.extensionReason":
+		if e.ComplexityRoot.OpenRequest.ExtensionReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenRequest.ExtensionReason(childComplexity), true
+	case "OpenRequest.id":
+		if e.ComplexityRoot.OpenRequest.NodeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenRequest.NodeID(childComplexity), true
+	case "OpenRequest.overdue":
+		if e.ComplexityRoot.OpenRequest.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenRequest.Overdue(childComplexity), true
+	case "OpenRequest.purpose":
+		if e.ComplexityRoot.OpenRequest.Purpose == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenRequest.Purpose(childComplexity), true
+	case "OpenRequest.reason":
+		if e.ComplexityRoot.OpenRequest.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenRequest.Reason(childComplexity), true
+	case "OpenRequest.resource":
+		if e.ComplexityRoot.OpenRequest.Resource == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenRequest.Resource(childComplexity), true
+	case "OpenRequest.scope":
+		if e.ComplexityRoot.OpenRequest.Scope == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenRequest.Scope(childComplexity), true
+	case "OpenRequest.source":
+		if e.ComplexityRoot.OpenRequest.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenRequest.Source(childComplexity), true
+	case "OpenRequest.status":
+		if e.ComplexityRoot.OpenRequest.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenRequest.Status(childComplexity), true
+	case "OpenRequest.submittedAt":
+		if e.ComplexityRoot.OpenRequest.SubmittedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenRequest.SubmittedAt(childComplexity), true
+
+	case "OpenRequestConnection.edges":
+		if e.ComplexityRoot.OpenRequestConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenRequestConnection.Edges(childComplexity), true
+	case "OpenRequestConnection.nodes":
+		if e.ComplexityRoot.OpenRequestConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenRequestConnection.Nodes(childComplexity), true
+	case "OpenRequestConnection.pageInfo":
+		if e.ComplexityRoot.OpenRequestConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenRequestConnection.PageInfo(childComplexity), true
+	case "OpenRequestConnection.totalCount":
+		if e.ComplexityRoot.OpenRequestConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenRequestConnection.TotalCount(childComplexity), true
+
+	case "OpenRequestEdge.cursor":
+		if e.ComplexityRoot.OpenRequestEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenRequestEdge.Cursor(childComplexity), true
+	case "OpenRequestEdge.node":
+		if e.ComplexityRoot.OpenRequestEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenRequestEdge.Node(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -1364,6 +1573,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Node(childComplexity, args["id"].(string)), true
+	case "Query.openRequests":
+		if e.ComplexityRoot.Query.OpenRequests == nil {
+			break
+		}
+
+		args, err := ec.field_Query_openRequests_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.OpenRequests(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.OpenRequestFilter)), true
 	case "Query.policyProfile":
 		if e.ComplexityRoot.Query.PolicyProfile == nil {
 			break
@@ -2204,6 +2424,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("DepartmentFilter", ec.unmarshalInputDepartmentFilter),
 			graphql.NewInputUnmarshaler("DepartmentOrder", ec.unmarshalInputDepartmentOrder),
 			graphql.NewInputUnmarshaler("GrantFilter", ec.unmarshalInputGrantFilter),
+			graphql.NewInputUnmarshaler("OpenRequestFilter", ec.unmarshalInputOpenRequestFilter),
 			graphql.NewInputUnmarshaler("ResourceByCodesInput", ec.unmarshalInputResourceByCodesInput),
 			graphql.NewInputUnmarshaler("ResourceByIDsInput", ec.unmarshalInputResourceByIDsInput),
 			graphql.NewInputUnmarshaler("ResourceFilter", ec.unmarshalInputResourceFilter),
@@ -2473,6 +2694,87 @@ extend type Mutation {
   recordCatalogueChange(departmentId: ID!, reason: CatalogueChangeReason!, description: String!, occurredOn: Date!, idempotencyKey: String): CatalogueChangeObligation
   "A department records its full review of its own catalogue (QY 8)."
   recordFullCatalogueReview(departmentId: ID!, reviewedOn: Date!, note: String!, idempotencyKey: String): Department
+}
+`, BuiltIn: false},
+	{Name: "../schema/openrequests.graphqls", Input: `"""
+Where an open request (开放申请) stands.
+"""
+enum OpenRequestStatus {
+  "The source department answers within the profile's OPEN_ANSWER working days (NY 46, QY 24(2))."
+  PENDING
+  "Approved: the requester sees openAccess and the masked sample."
+  APPROVED
+  REJECTED
+  WITHDRAWN
+}
+
+"""
+An answer to an open request.
+"""
+enum OpenDecision {
+  APPROVE
+  "With a reason and a basis (NY 46, QY 24(2))."
+  REJECT
+}
+
+"""
+A citizen's or organisation's application for conditionally open data (NY 46, QY 24,
+WZ 29). Seen by the applicant, the source department, the data authority and auditors.
+"""
+type OpenRequest implements Node {
+  id: ID!
+  "The entry applied for (null if the viewer may no longer see it)."
+  resource: Resource
+  source: Department!
+  purpose: String!
+  scope: String!
+  status: OpenRequestStatus!
+  submittedAt: Time!
+  "The source's deadline, extended at most once (NY 46)."
+  deadline: Deadline
+  extended: Boolean!
+  extensionReason: String!
+  "The department head who approved the extension (NY 46: 主要负责人同意)."
+  extensionApprovedBy: String!
+  overdue: Boolean!
+  decidedAt: Time
+  reason: String!
+  basis: String!
+}
+
+type OpenRequestEdge {
+  cursor: String!
+  node: OpenRequest!
+}
+
+type OpenRequestConnection {
+  edges: [OpenRequestEdge!]!
+  nodes: [OpenRequest!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+input OpenRequestFilter {
+  resourceId: ID
+  status: OpenRequestStatus
+  "true: only those the source has not answered by their deadline."
+  overdue: Boolean
+}
+
+extend type Query {
+  "Open requests, newest first: a person's own, those for a department's entries, or all for the authority and auditors."
+  openRequests(first: Int = 20, after: String, filter: OpenRequestFilter): OpenRequestConnection!
+}
+
+extend type Mutation {
+  "A signed-in person applies for a CONDITIONAL-open entry with purpose and scope (NY 46, QY 24(2), WZ 29)."
+  submitOpenRequest(resourceId: ID!, purpose: String!, scope: String!, idempotencyKey: String): OpenRequest
+  "The source department answers (NY 46)."
+  decideOpenRequest(id: ID!, decision: OpenDecision!, reason: String, basis: String, idempotencyKey: String): OpenRequest
+  "The source extends the deadline once, by the profile's extension, with the head's approval (NY 46)."
+  extendOpenRequest(id: ID!, reason: String!, approvedBy: String!, idempotencyKey: String): OpenRequest
+  "The applicant withdraws a pending request."
+  withdrawOpenRequest(id: ID!, idempotencyKey: String): OpenRequest
 }
 `, BuiltIn: false},
 	{Name: "../schema/requests.graphqls", Input: `"""
@@ -3751,6 +4053,66 @@ func (ec *executionContext) childFields_OpenAccess(ctx context.Context, field gr
 		return ec.fieldContext_OpenAccess_conditions(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type OpenAccess", field.Name)
+}
+
+func (ec *executionContext) childFields_OpenRequest(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_OpenRequest_id(ctx, field)
+	case "resource":
+		return ec.fieldContext_OpenRequest_resource(ctx, field)
+	case "source":
+		return ec.fieldContext_OpenRequest_source(ctx, field)
+	case "purpose":
+		return ec.fieldContext_OpenRequest_purpose(ctx, field)
+	case "scope":
+		return ec.fieldContext_OpenRequest_scope(ctx, field)
+	case "status":
+		return ec.fieldContext_OpenRequest_status(ctx, field)
+	case "submittedAt":
+		return ec.fieldContext_OpenRequest_submittedAt(ctx, field)
+	case "deadline":
+		return ec.fieldContext_OpenRequest_deadline(ctx, field)
+	case "extended":
+		return ec.fieldContext_OpenRequest_extended(ctx, field)
+	case "extensionReason":
+		return ec.fieldContext_OpenRequest_extensionReason(ctx, field)
+	case "extensionApprovedBy":
+		return ec.fieldContext_OpenRequest_extensionApprovedBy(ctx, field)
+	case "overdue":
+		return ec.fieldContext_OpenRequest_overdue(ctx, field)
+	case "decidedAt":
+		return ec.fieldContext_OpenRequest_decidedAt(ctx, field)
+	case "reason":
+		return ec.fieldContext_OpenRequest_reason(ctx, field)
+	case "basis":
+		return ec.fieldContext_OpenRequest_basis(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OpenRequest", field.Name)
+}
+
+func (ec *executionContext) childFields_OpenRequestConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_OpenRequestConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_OpenRequestConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_OpenRequestConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_OpenRequestConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OpenRequestConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_OpenRequestEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_OpenRequestEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_OpenRequestEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OpenRequestEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

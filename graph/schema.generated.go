@@ -26,6 +26,7 @@ type QueryResolver interface {
 	Departments(ctx context.Context, first *int, after *string, filter *model.DepartmentFilter, orderBy *model.DepartmentOrder) (*domain.Page[*domain.Department], error)
 	Department(ctx context.Context, id *string, creditCode *string) (*domain.Department, error)
 	CatalogueChangeObligations(ctx context.Context, first *int, after *string, filter *model.CatalogueChangeObligationFilter) (*domain.Page[*domain.ChangeObligation], error)
+	OpenRequests(ctx context.Context, first *int, after *string, filter *model.OpenRequestFilter) (*domain.Page[*domain.OpenRequest], error)
 	ShareRequests(ctx context.Context, first *int, after *string, filter *model.ShareRequestFilter) (*domain.Page[*domain.ShareRequest], error)
 	Grants(ctx context.Context, first *int, after *string, filter *model.GrantFilter) (*domain.Page[*domain.ShareGrant], error)
 	Resources(ctx context.Context, first *int, after *string, filter *model.ResourceFilter, orderBy *model.ResourceOrder) (*domain.Page[*domain.Resource], error)
@@ -214,6 +215,36 @@ func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_openRequests_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.OpenRequestFilter, error) {
+			return ec.unmarshalOOpenRequestFilter2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐOpenRequestFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg2
 	return args, nil
 }
 
@@ -631,6 +662,50 @@ func (ec *executionContext) fieldContext_Query_catalogueChangeObligations(ctx co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_catalogueChangeObligations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_openRequests(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_openRequests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().OpenRequests(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.OpenRequestFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Page[*domain.OpenRequest]) graphql.Marshaler {
+			return ec.marshalNOpenRequestConnection2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐPage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_openRequests(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OpenRequestConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_openRequests_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -1188,6 +1263,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Resource(ctx, sel, obj)
+	case *domain.OpenRequest:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._OpenRequest(ctx, sel, obj)
 	case *domain.ShareGrant:
 		if obj == nil {
 			return graphql.Null
@@ -1316,6 +1396,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_catalogueChangeObligations(ctx, field)
+				})
+		case "openRequests":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_openRequests(ctx, field)
 				})
 		case "shareRequests":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,

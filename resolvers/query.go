@@ -66,6 +66,17 @@ func (r *queryResolver) Node(ctx context.Context, gid string) (model.Node, error
 		} else if sr != nil {
 			node = sr
 		}
+	case domain.KindOpenRequest:
+		// SECURITY: outside the viewer's scope it does not exist.
+		if s, err := domain.OpenRequestScopeFor(domain.ViewerFrom(ctx)); err == nil {
+			m, err := r.Catalogue.OpenRequestsByID(ctx, s, []int64{id})
+			if err != nil {
+				return nil, err
+			}
+			if o := m[id]; o != nil {
+				node = o
+			}
+		}
 	case domain.KindGrant:
 		if g, err := For(ctx).Grant.Load(ctx, id)(); err != nil {
 			return nil, err

@@ -19,6 +19,8 @@ type (
 	ShareRequestEdge                    = domain.Edge[*domain.ShareRequest]
 	GrantConnection                     = domain.Page[*domain.ShareGrant]
 	GrantEdge                           = domain.Edge[*domain.ShareGrant]
+	OpenRequestConnection               = domain.Page[*domain.OpenRequest]
+	OpenRequestEdge                     = domain.Edge[*domain.OpenRequest]
 )
 
 // Node is anything with a global ID (the GraphQL Node interface).

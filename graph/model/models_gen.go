@@ -75,6 +75,13 @@ type OpenAccess struct {
 	Conditions string `json:"conditions"`
 }
 
+type OpenRequestFilter struct {
+	ResourceID *string                   `json:"resourceId,omitempty"`
+	Status     *domain.OpenRequestStatus `json:"status,omitempty"`
+	// true: only those the source has not answered by their deadline.
+	Overdue *bool `json:"overdue,omitempty"`
+}
+
 // A city's deadline numbers with their articles (CATALOGUE_POLICY; a region may override it).
 type PolicyProfile struct {
 	// meizhou, qingyang, nanyang, wenzhou, jiangmen or default.
@@ -236,6 +243,63 @@ type ThemeDatabaseFilter struct {
 	LeadDepartmentID *string `json:"leadDepartmentId,omitempty"`
 	// Substring of the name.
 	Search *string `json:"search,omitempty"`
+}
+
+// An answer to an open request.
+type OpenDecision string
+
+const (
+	OpenDecisionApprove OpenDecision = "APPROVE"
+	// With a reason and a basis (NY 46, QY 24(2)).
+	OpenDecisionReject OpenDecision = "REJECT"
+)
+
+var AllOpenDecision = []OpenDecision{
+	OpenDecisionApprove,
+	OpenDecisionReject,
+}
+
+func (e OpenDecision) IsValid() bool {
+	switch e {
+	case OpenDecisionApprove, OpenDecisionReject:
+		return true
+	}
+	return false
+}
+
+func (e OpenDecision) String() string {
+	return string(e)
+}
+
+func (e *OpenDecision) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = OpenDecision(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid OpenDecision", str)
+	}
+	return nil
+}
+
+func (e OpenDecision) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *OpenDecision) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e OpenDecision) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // Sort direction.

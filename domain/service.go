@@ -107,6 +107,10 @@ type Catalogue interface {
 	OpenRequests(ctx context.Context, scope OpenRequestScope, f OpenRequestCriteria, p PageArgs) (*Page[*OpenRequest], error)
 	OpenRequestsByID(ctx context.Context, scope OpenRequestScope, ids []int64) (map[int64]*OpenRequest, error)
 
+	// RecordAccessDecision decides an access query of a department's data
+	// service and records it, the subject kept as subjectHash.
+	RecordAccessDecision(ctx context.Context, v Viewer, q AccessQuery, subjectHash []byte, now time.Time) (*AccessDecision, error)
+
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 }

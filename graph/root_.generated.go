@@ -23,6 +23,7 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	AccessDecision() AccessDecisionResolver
 	Actor() ActorResolver
 	CatalogueChangeObligation() CatalogueChangeObligationResolver
 	DataElement() DataElementResolver
@@ -46,6 +47,14 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	AccessDecision struct {
+		Allow  func(childComplexity int) int
+		At     func(childComplexity int) int
+		Grant  func(childComplexity int) int
+		Items  func(childComplexity int) int
+		Reason func(childComplexity int) int
+	}
+
 	Actor struct {
 		Department func(childComplexity int) int
 		Role       func(childComplexity int) int
@@ -274,6 +283,7 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
+		AccessDecision             func(childComplexity int, resourceID string, itemIds []string, mode domain.ShareMode, subject *string) int
 		CatalogueChangeObligations func(childComplexity int, first *int, after *string, filter *model.CatalogueChangeObligationFilter) int
 		Department                 func(childComplexity int, id *string, creditCode *string) int
 		Departments                func(childComplexity int, first *int, after *string, filter *model.DepartmentFilter, orderBy *model.DepartmentOrder) int
@@ -476,6 +486,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "AccessDecision.allow":
+		if e.ComplexityRoot.AccessDecision.Allow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessDecision.Allow(childComplexity), true
+	case "AccessDecision.decidedAt":
+		if e.ComplexityRoot.AccessDecision.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessDecision.At(childComplexity), true
+	case "AccessDecision.grant":
+		if e.ComplexityRoot.AccessDecision.Grant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessDecision.Grant(childComplexity), true
+	case "AccessDecision.items":
+		if e.ComplexityRoot.AccessDecision.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessDecision.Items(childComplexity), true
+	case "AccessDecision.reason":
+		if e.ComplexityRoot.AccessDecision.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessDecision.Reason(childComplexity), true
 
 	case "Actor.department":
 		if e.ComplexityRoot.Actor.Department == nil {
@@ -1517,6 +1558,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PolicyProfile.Title(childComplexity), true
 
+	case "Query.accessDecision":
+		if e.ComplexityRoot.Query.AccessDecision == nil {
+			break
+		}
+
+		args, err := ec.field_Query_accessDecision_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AccessDecision(childComplexity, args["resourceId"].(string), args["itemIds"].([]string), args["mode"].(domain.ShareMode), args["subject"].(*string)), true
 	case "Query.catalogueChangeObligations":
 		if e.ComplexityRoot.Query.CatalogueChangeObligations == nil {
 			break
@@ -2959,6 +3011,30 @@ extend type Mutation {
   "The authority revokes a grant for good (WZ 22)."
   revokeGrant(id: ID!, reason: String!): Grant
 }
+
+"""
+The answer to a data service asking whether the viewer's department may use items of an
+entry in a mode now. Every answer is recorded, the data subject kept only as a keyed hash.
+"""
+type AccessDecision {
+  allow: Boolean!
+  "The asked items it may use in this mode (some, when a grant allows fewer than asked)."
+  items: [DataItem!]!
+  "The grant that allows it, or whose state denies it."
+  grant: Grant
+  "Why, citing the article."
+  reason: String!
+  decidedAt: Time!
+}
+
+extend type Query {
+  """
+  May the viewer's department use these items of this entry in this mode now (MZ 21-22,
+  WZ 21, NY 41)? For departments' data services; subject (the ID-card number or credit code
+  the record is about) is required for VERIFY and QUERY (WZ 25). Every call is recorded.
+  """
+  accessDecision(resourceId: ID!, itemIds: [ID!]!, mode: ShareMode!, subject: String): AccessDecision!
+}
 `, BuiltIn: false},
 	{Name: "../schema/resource.graphqls", Input: `"""
 Share type (共享类型): how other departments may obtain the data (MZ 10, WZ 15).
@@ -3750,6 +3826,22 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_AccessDecision(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "allow":
+		return ec.fieldContext_AccessDecision_allow(ctx, field)
+	case "items":
+		return ec.fieldContext_AccessDecision_items(ctx, field)
+	case "grant":
+		return ec.fieldContext_AccessDecision_grant(ctx, field)
+	case "reason":
+		return ec.fieldContext_AccessDecision_reason(ctx, field)
+	case "decidedAt":
+		return ec.fieldContext_AccessDecision_decidedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AccessDecision", field.Name)
+}
 
 func (ec *executionContext) childFields_Actor(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {

@@ -215,3 +215,33 @@ func (r *grantResolver) Request(ctx context.Context, obj *domain.ShareGrant) (*d
 	}
 	return For(ctx).ShareRequest.Load(ctx, obj.RequestID)()
 }
+
+func (r *Resolver) AccessDecision() graph.AccessDecisionResolver { return &accessDecisionResolver{r} }
+
+type accessDecisionResolver struct{ *Resolver }
+
+func (r *queryResolver) AccessDecision(ctx context.Context, resourceID string, itemIds []string, mode domain.ShareMode, subject *string) (*domain.AccessDecision, error) {
+	v := domain.ViewerFrom(ctx)
+	// SECURITY: refuse before parsing, so a non-department learns nothing.
+	if err := domain.MayAskAccess(v); err != nil {
+		return nil, err
+	}
+	rid, err := domain.ParseNodeIDOf(domain.KindResource, resourceID)
+	if err != nil {
+		return nil, domain.Errorf(domain.EInvalid, "resourceId: %s", domain.ErrorMessage(err))
+	}
+	items, err := itemIDs("itemIds", itemIds)
+	if err != nil {
+		return nil, err
+	}
+	q := domain.AccessQuery{ResourceID: rid, ItemIDs: items, Mode: mode, Subject: deref(subject)}
+	var hash []byte
+	if q.Subject != "" {
+		hash = domain.ProtectSubject(r.SubjectKey, q.Subject)
+	}
+	return r.Catalogue.RecordAccessDecision(ctx, v, q, hash, For(ctx).Now)
+}
+
+func (r *accessDecisionResolver) Items(ctx context.Context, obj *domain.AccessDecision) ([]*domain.DataItem, error) {
+	return loadItems(ctx, obj.ItemIDs)
+}

@@ -16,6 +16,9 @@ type Resolver struct {
 	// Policy is the deployment's policy profile; a region's override wins
 	// (Catalogue.PolicyFor).
 	Policy domain.Profile
+	// SubjectKey keys the hash data subjects are recorded as
+	// (domain.ProtectSubject).
+	SubjectKey []byte
 }
 
 var _ graph.ResolverRoot = &Resolver{}

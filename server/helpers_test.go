@@ -49,6 +49,9 @@ type api struct {
 // testSecret signs the tests' tokens; the handler verifies with it.
 var testSecret = []byte("catalogue-test-secret-0123456789abcdef")
 
+// testSubjectKey keys the tests' protected subjects.
+var testSubjectKey = []byte("catalogue-test-subject-key-0123456789")
+
 // Claims of the viewers the tests use most.
 var (
 	authority = auth.Claims{Sub: "authority-1", Role: domain.RoleAuthority}
@@ -79,6 +82,9 @@ func newAPIWith(t testing.TB, opts storetest.Options, cfg server.Config) *api {
 		t.Fatal(err)
 	}
 	cfg.Catalogue, cfg.Verifier = db, v
+	if cfg.SubjectKey == nil {
+		cfg.SubjectKey = testSubjectKey
+	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}

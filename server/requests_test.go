@@ -1,9 +1,13 @@
 package server_test
 
 import (
+	"bytes"
+	"context"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/citydata/catalogue/auth"
 	"github.com/citydata/catalogue/domain"
@@ -329,5 +333,96 @@ func TestShareRequestOverdueAndRetries(t *testing.T) {
 	dept.query(overdue, nil, &list)
 	if list.ShareRequests.TotalCount != 1 {
 		t.Errorf("the requester sees %d overdue", list.ShareRequests.TotalCount)
+	}
+}
+
+// argRecorder keeps every statement's arguments.
+type argRecorder struct {
+	mu   sync.Mutex
+	args [][]any
+	sql  []string
+}
+
+func (r *argRecorder) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
+	r.mu.Lock()
+	r.args, r.sql = append(r.args, d.Args), append(r.sql, d.SQL)
+	r.mu.Unlock()
+	return ctx
+}
+func (r *argRecorder) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+// A data service asks before it serves: allowed within the grant (MZ 22),
+// denied beyond it or once suspended (NY 41); each answer is recorded with
+// the subject only as its keyed hash.
+func TestAccessDecisions(t *testing.T) {
+	clock := &testClock{}
+	clock.set("2026-02-13 10:00")
+	rec := &argRecorder{}
+	a := newAPIWith(t, storetest.Options{Demo: true, Tracer: rec}, server.Config{Clock: clock.Now})
+	dept, auth := a.as(gaj), a.as(authority)
+	e := findEntry(t, a, "CONDITIONAL", "QUERY", 2)
+	src := a.as(departmentClaims(e.Source.CreditCode))
+	both := []string{e.DataItems[0].ID, e.DataItems[1].ID}
+	in := requestInput(e, "QUERY", both...)
+	in["until"] = "2026-06-30"
+	r := dept.request(t, submitRequest, map[string]any{"in": in})
+	r = src.request(t, decideRequest, map[string]any{"id": r.ID, "d": "APPROVE", "items": both[:1], "mode": "VERIFY"})
+
+	const ask = `query($r: ID!, $items: [ID!]!, $mode: ShareMode!, $s: String) {
+		accessDecision(resourceId: $r, itemIds: $items, mode: $mode, subject: $s) { allow reason items { id } grant { id } } }`
+	type decision struct {
+		AccessDecision struct {
+			Allow  bool
+			Reason string
+			Items  []struct{ ID string }
+			Grant  *struct{ ID string }
+		}
+	}
+	const subject = "441402198507150012"
+	var d decision
+	dept.query(ask, map[string]any{"r": e.ID, "items": both[:1], "mode": "VERIFY", "s": subject}, &d)
+	if !d.AccessDecision.Allow || d.AccessDecision.Grant == nil || d.AccessDecision.Grant.ID != r.Grant.ID || len(d.AccessDecision.Items) != 1 {
+		t.Fatalf("within the grant: %+v", d)
+	}
+	dept.query(ask, map[string]any{"r": e.ID, "items": both, "mode": "VERIFY", "s": subject}, &d)
+	if d.AccessDecision.Allow || len(d.AccessDecision.Items) != 1 || !contains(d.AccessDecision.Reason, "MZ 22") {
+		t.Fatalf("more items than granted: %+v", d)
+	}
+	dept.query(ask, map[string]any{"r": e.ID, "items": both[:1], "mode": "QUERY", "s": subject}, &d)
+	if d.AccessDecision.Allow {
+		t.Fatalf("a wider mode than granted: %+v", d)
+	}
+	dept.queryErr(ask, map[string]any{"r": e.ID, "items": both[:1], "mode": "VERIFY"}, "BAD_USER_INPUT")
+	for _, who := range []*api{a.public(), a.as(zhang), a.as(auditor), auth} {
+		who.queryErr(ask, map[string]any{"r": e.ID, "items": both[:1], "mode": "VERIFY", "s": subject}, "FORBIDDEN")
+	}
+
+	// NY 41: suspended, the same question is denied.
+	auth.query(`mutation($id: ID!) { suspendGrant(id: $id, reason: "超范围使用") { status } }`, map[string]any{"id": r.Grant.ID}, &struct{}{})
+	dept.query(ask, map[string]any{"r": e.ID, "items": both[:1], "mode": "VERIFY", "s": subject}, &d)
+	if d.AccessDecision.Allow || !contains(d.AccessDecision.Reason, "NY 41") {
+		t.Fatalf("under a suspended grant: %+v", d)
+	}
+
+	// Recorded: four decisions, each with the keyed hash, never the subject.
+	hash := domain.ProtectSubject(testSubjectKey, subject)
+	recorded := 0
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	for i, sql := range rec.sql {
+		for _, arg := range rec.args[i] {
+			if s, ok := arg.(string); ok && contains(s, subject) {
+				t.Fatalf("the subject was sent to the database in clear: %s", sql)
+			}
+		}
+		if contains(sql, "INSERT INTO access_decisions") {
+			recorded++
+			if h, ok := rec.args[i][6].([]byte); !ok || !bytes.Equal(h, hash) {
+				t.Errorf("decision recorded with subject hash %v, want %x", rec.args[i][6], hash)
+			}
+		}
+	}
+	if recorded != 4 {
+		t.Errorf("%d decisions recorded, want 4", recorded)
 	}
 }

@@ -43,6 +43,11 @@ type Config struct {
 	// Policy is the deployment's policy profile (CATALOGUE_POLICY); the
 	// zero value means the documented default profile.
 	Policy domain.Profile
+	// SubjectKey keys the hash data subjects of access decisions are kept
+	// as (domain.ProtectSubject): at least 32 bytes, kept outside the
+	// database, and stable, or earlier records no longer match their
+	// subjects.
+	SubjectKey []byte
 	// Clock is the time each request is judged at (deadlines, overdue
 	// lists, the time of a change); nil means time.Now. Tests fix it.
 	Clock func() time.Time
@@ -63,6 +68,9 @@ func New(cfg Config) http.Handler {
 	if cfg.Verifier == nil {
 		panic("server.New: Config.Verifier is required")
 	}
+	if len(cfg.SubjectKey) < 32 {
+		panic("server.New: Config.SubjectKey of at least 32 bytes is required")
+	}
 	log := cfg.Log
 	if log == nil {
 		log = slog.Default()
@@ -75,7 +83,7 @@ func New(cfg Config) http.Handler {
 	if policy.Name == "" {
 		policy, _ = domain.LookupProfile("default")
 	}
-	srv := GraphQL(&resolvers.Resolver{Catalogue: cfg.Catalogue, Policy: policy}, log)
+	srv := GraphQL(&resolvers.Resolver{Catalogue: cfg.Catalogue, Policy: policy, SubjectKey: cfg.SubjectKey}, log)
 	Harden(srv, limits, cfg.Dev, mayIntrospect)
 	var gql http.Handler = GraphQLOverHTTP(srv)
 	clock := cfg.Clock

@@ -46,6 +46,8 @@ Environment:
   CATALOGUE_JWKS_URL        an identity provider's JWKS: tokens are then verified with its keys
   CATALOGUE_GATEWAY_SECRET  a federation gateway sending it in X-Catalogue-Gateway-Secret may introspect
   CATALOGUE_DEV             1: development mode, as --dev (introspection and field suggestions for all)
+  CATALOGUE_SUBJECT_KEY     at least 32 bytes keying the hash data subjects are recorded as
+                            (default: a key generated once in the data directory, subject-key)
   CATALOGUE_POLICY          the deadlines' policy profile, as --policy: meizhou, qingyang, nanyang,
                             wenzhou, jiangmen or default (the default)
 `
@@ -105,6 +107,10 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 		return err
 	}
 	log.Info("policy profile", "name", policy.Name, "regulation", policy.Regulation)
+	subjectKey, err := subjectKeyFromEnv(log, *dataDir)
+	if err != nil {
+		return err
+	}
 
 	db, closeDB, err := openDatabase(ctx, log, *dataDir)
 	if err != nil {
@@ -124,7 +130,7 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 	srv := &http.Server{
 		Handler: server.New(server.Config{
 			Catalogue: db, Verifier: verifier, Log: log, Dev: *dev,
-			GatewaySecret: os.Getenv("CATALOGUE_GATEWAY_SECRET"), Policy: policy,
+			GatewaySecret: os.Getenv("CATALOGUE_GATEWAY_SECRET"), Policy: policy, SubjectKey: subjectKey,
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,

@@ -157,3 +157,26 @@ func verifierFromEnv(ctx context.Context, log *slog.Logger, dataDir string) (*au
 	}
 	return auth.NewVerifier(ctx, auth.Config{Secret: secret})
 }
+
+// subjectKeyFromEnv returns the key data subjects are hashed with:
+// CATALOGUE_SUBJECT_KEY, else a key generated once in dataDir. It must
+// stay the same, or a person no longer finds the records about them, and
+// it is kept out of the database, so a copy of the records alone does not
+// let anyone test identifiers against them.
+func subjectKeyFromEnv(log *slog.Logger, dataDir string) ([]byte, error) {
+	if env := os.Getenv("CATALOGUE_SUBJECT_KEY"); env != "" {
+		if len(env) < auth.MinSecretBytes {
+			return nil, configError(fmt.Sprintf("CATALOGUE_SUBJECT_KEY has %d bytes; use at least %d random bytes, e.g. CATALOGUE_SUBJECT_KEY=$(openssl rand -hex 32), and keep it: records are matched to their subjects with it", len(env), auth.MinSecretBytes))
+		}
+		return []byte(env), nil
+	}
+	key, created, err := auth.FileSecret(dataDir, subjectKeyFile)
+	if err != nil {
+		return nil, err
+	}
+	log.Warn("CATALOGUE_SUBJECT_KEY is not set: data subjects are hashed with the key in "+filepath.Join(dataDir, subjectKeyFile)+"; back it up with the database", "created", created)
+	return key, nil
+}
+
+// subjectKeyFile is the generated subject key in the data directory.
+const subjectKeyFile = "subject-key"

@@ -72,6 +72,13 @@ type ChangeObligationCriteria struct {
 	OverdueAt time.Time
 }
 
+// GrantUsageCriteria is GrantCriteria's MZ 39 filter: grants missing a
+// half-yearly usage report on Today.
+type GrantUsageCriteria struct {
+	Missing bool
+	Today   Date
+}
+
 // ThemeDatabaseCriteria narrows a list of theme databases.
 type ThemeDatabaseCriteria struct {
 	Kind             ThemeKind

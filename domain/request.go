@@ -367,6 +367,17 @@ type ShareGrant struct {
 	Status       GrantStatus
 	StatusReason string
 	CreatedAt    time.Time
+	// RevokedAt is when the authority revoked it (WZ 22).
+	RevokedAt *time.Time
+}
+
+// Ended is when the grant stopped being in force: its revocation, else
+// its last day; nil while it has neither.
+func (g *ShareGrant) Ended() *time.Time {
+	if g.RevokedAt != nil {
+		return g.RevokedAt
+	}
+	return g.ValidUntil
 }
 
 // StatusAt is the grant's standing at now: an active grant past its last
@@ -439,4 +450,6 @@ type GrantCriteria struct {
 	// Status, judged at At (EXPIRED is derived from the last day).
 	Status GrantStatus
 	At     time.Time
+	// Usage keeps grants missing a usage report (MZ 39).
+	Usage GrantUsageCriteria
 }

@@ -111,6 +111,11 @@ type Catalogue interface {
 	// service and records it, the subject kept as subjectHash.
 	RecordAccessDecision(ctx context.Context, v Viewer, q AccessQuery, subjectHash []byte, now time.Time) (*AccessDecision, error)
 
+	// FileUsageReport files a half-yearly usage report on a grant (MZ 39).
+	FileUsageReport(ctx context.Context, v Viewer, in UsageReportInput, idempotencyKey string, now time.Time) (*UsageReport, error)
+	// UsageReportsOf lists each grant's reports, oldest period first.
+	UsageReportsOf(ctx context.Context, grantIDs []int64) (map[int64][]*UsageReport, error)
+
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 }

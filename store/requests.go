@@ -131,7 +131,7 @@ func (db *DB) SubmitShareRequest(ctx context.Context, v domain.Viewer, in domain
 			// MZ 21: unconditional data is obtained directly; the grant
 			// still records the purpose, scenario and terms.
 			terms := domain.ShareTerms{ItemIDs: in.ItemIDs, Mode: in.Mode, Until: in.Until}
-			if err := tx.grant(ctx, id, in.ResourceID, v.DepartmentID, in.Scenario, terms); err != nil {
+			if err := tx.grant(ctx, id, in.ResourceID, v.DepartmentID, in.Scenario, terms, now); err != nil {
 				return err
 			}
 		}
@@ -144,10 +144,10 @@ func (db *DB) SubmitShareRequest(ctx context.Context, v domain.Viewer, in domain
 }
 
 // grant makes the grant of request id.
-func (tx *Tx) grant(ctx context.Context, requestID, resourceID, departmentID int64, scenario string, t domain.ShareTerms) error {
-	_, err := tx.tx.Exec(ctx, `INSERT INTO grants (resource_id, department_id, item_ids, mode, scenario, valid_until, request_id)
-		VALUES ($1, $2, $3, $4::share_mode, $5, $6, $7)`,
-		resourceID, departmentID, t.ItemIDs, string(t.Mode), scenario, domain.GrantValidUntil(t.Until), requestID)
+func (tx *Tx) grant(ctx context.Context, requestID, resourceID, departmentID int64, scenario string, t domain.ShareTerms, now time.Time) error {
+	_, err := tx.tx.Exec(ctx, `INSERT INTO grants (resource_id, department_id, item_ids, mode, scenario, valid_until, request_id, created_at)
+		VALUES ($1, $2, $3, $4::share_mode, $5, $6, $7, $8)`,
+		resourceID, departmentID, t.ItemIDs, string(t.Mode), scenario, domain.GrantValidUntil(t.Until), requestID, now)
 	return mapError(err)
 }
 
@@ -221,7 +221,7 @@ func (db *DB) DecideShareRequest(ctx context.Context, v domain.Viewer, cmd domai
 			return mapError(err)
 		}
 		if next == domain.RequestGranted {
-			if err := tx.grant(ctx, r.ID, r.ResourceID, r.RequesterDepartmentID, r.Scenario, terms); err != nil {
+			if err := tx.grant(ctx, r.ID, r.ResourceID, r.RequesterDepartmentID, r.Scenario, terms, now); err != nil {
 				return err
 			}
 		}
@@ -324,14 +324,14 @@ func (db *DB) ShareRequestsByID(ctx context.Context, scope domain.OversightScope
 }
 
 const grantColumns = `g.id, g.resource_id, g.department_id, g.item_ids, g.mode::text, g.scenario, g.valid_until,
-	g.status::text, g.status_reason, coalesce(g.request_id, 0), g.created_at`
+	g.status::text, g.status_reason, coalesce(g.request_id, 0), g.created_at, g.revoked_at`
 
 const grantFrom = "grants g JOIN resources r ON r.id = g.resource_id"
 
 func scanGrant(row pgx.CollectableRow) (*domain.ShareGrant, error) {
 	var g domain.ShareGrant
 	err := row.Scan(&g.ID, &g.ResourceID, &g.DepartmentID, &g.ItemIDs, &g.Mode, &g.Scenario, &g.ValidUntil,
-		&g.Status, &g.StatusReason, &g.RequestID, &g.CreatedAt)
+		&g.Status, &g.StatusReason, &g.RequestID, &g.CreatedAt, &g.RevokedAt)
 	if g.ValidUntil != nil {
 		t := g.ValidUntil.In(domain.ChinaTime)
 		g.ValidUntil = &t
@@ -365,6 +365,9 @@ func (db *DB) Grants(ctx context.Context, scope domain.OversightScope, f domain.
 		q.and("g.status = 'ACTIVE' AND (g.valid_until IS NULL OR g.valid_until > " + q.arg(f.At) + ")")
 	default:
 		q.and("g.status = " + q.arg(string(f.Status)) + "::grant_status")
+	}
+	if f.Usage.Missing {
+		q.usageMissing(f.Usage.Today)
 	}
 	return newestFirst(ctx, db, q, p, grantFrom, "g", grantColumns, scanGrant, func(g *domain.ShareGrant) int64 { return g.ID })
 }
@@ -408,7 +411,8 @@ func (db *DB) ChangeGrant(ctx context.Context, v domain.Viewer, id int64, e doma
 		if err != nil {
 			return err
 		}
-		if _, err := tx.tx.Exec(ctx, `UPDATE grants SET status = $2::grant_status, status_reason = $3 WHERE id = $1`, id, string(next), reason); err != nil {
+		if _, err := tx.tx.Exec(ctx, `UPDATE grants SET status = $2::grant_status, status_reason = $3,
+			revoked_at = CASE WHEN $2 = 'REVOKED' THEN $4 ELSE revoked_at END WHERE id = $1`, id, string(next), reason, now); err != nil {
 			return mapError(err)
 		}
 		_, err = tx.tx.Exec(ctx, `INSERT INTO grant_changes (grant_id, at, actor, from_status, to_status, reason)

@@ -28,6 +28,9 @@ type GrantResolver interface {
 	Status(ctx context.Context, obj *domain.ShareGrant) (domain.GrantStatus, error)
 
 	Request(ctx context.Context, obj *domain.ShareGrant) (*domain.ShareRequest, error)
+
+	UsageReports(ctx context.Context, obj *domain.ShareGrant) ([]*domain.UsageReport, error)
+	MissingUsageReports(ctx context.Context, obj *domain.ShareGrant) ([]string, error)
 }
 type ShareRequestResolver interface {
 	Resource(ctx context.Context, obj *domain.ShareRequest) (*domain.Resource, error)
@@ -45,6 +48,9 @@ type ShareRequestResolver interface {
 }
 type ShareTermsResolver interface {
 	Items(ctx context.Context, obj *domain.ShareTerms) ([]*domain.DataItem, error)
+}
+type UsageReportResolver interface {
+	Period(ctx context.Context, obj *domain.UsageReport) (string, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -475,6 +481,61 @@ func (ec *executionContext) _Grant_createdAt(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Grant_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Grant", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Grant_usageReports(ctx context.Context, field graphql.CollectedField, obj *domain.ShareGrant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Grant_usageReports(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Grant().UsageReports(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.UsageReport) graphql.Marshaler {
+			return ec.marshalNUsageReport2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐUsageReportᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Grant_usageReports(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Grant",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UsageReport(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Grant_missingUsageReports(ctx context.Context, field graphql.CollectedField, obj *domain.ShareGrant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Grant_missingUsageReports(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Grant().MissingUsageReports(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Grant_missingUsageReports(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Grant", field, true, true, "String")
 }
 
 func (ec *executionContext) _GrantConnection_edges(ctx context.Context, field graphql.CollectedField, obj *domain.Page[*domain.ShareGrant]) (ret graphql.Marshaler) {
@@ -1426,6 +1487,144 @@ func (ec *executionContext) fieldContext_ShareTerms_until(_ context.Context, fie
 	return graphql.NewScalarFieldContext("ShareTerms", field, false, false, "Date")
 }
 
+func (ec *executionContext) _UsageReport_period(ctx context.Context, field graphql.CollectedField, obj *domain.UsageReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsageReport_period(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.UsageReport().Period(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UsageReport_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UsageReport", field, true, true, "String")
+}
+
+func (ec *executionContext) _UsageReport_scenario(ctx context.Context, field graphql.CollectedField, obj *domain.UsageReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsageReport_scenario(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Scenario, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UsageReport_scenario(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UsageReport", field, false, false, "String")
+}
+
+func (ec *executionContext) _UsageReport_outcome(ctx context.Context, field graphql.CollectedField, obj *domain.UsageReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsageReport_outcome(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Outcome, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UsageReport_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UsageReport", field, false, false, "String")
+}
+
+func (ec *executionContext) _UsageReport_securityMeasures(ctx context.Context, field graphql.CollectedField, obj *domain.UsageReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsageReport_securityMeasures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SecurityMeasures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UsageReport_securityMeasures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UsageReport", field, false, false, "String")
+}
+
+func (ec *executionContext) _UsageReport_filedBy(ctx context.Context, field graphql.CollectedField, obj *domain.UsageReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsageReport_filedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FiledBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UsageReport_filedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UsageReport", field, false, false, "String")
+}
+
+func (ec *executionContext) _UsageReport_filedAt(ctx context.Context, field graphql.CollectedField, obj *domain.UsageReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsageReport_filedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FiledAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UsageReport_filedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UsageReport", field, false, false, "Time")
+}
+
 // endregion **************************** field.gotpl *****************************
 
 // region    **************************** input.gotpl *****************************
@@ -1441,7 +1640,7 @@ func (ec *executionContext) unmarshalInputGrantFilter(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"departmentId", "resourceId", "status"}
+	fieldsInOrder := [...]string{"departmentId", "resourceId", "status", "usageReportMissing"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -1469,6 +1668,13 @@ func (ec *executionContext) unmarshalInputGrantFilter(ctx context.Context, obj a
 				return it, err
 			}
 			it.Status = data
+		case "usageReportMissing":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usageReportMissing"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsageReportMissing = data
 		}
 	}
 	return it, nil
@@ -1773,6 +1979,18 @@ func (ec *executionContext) _Grant(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "usageReports":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Grant_usageReports(ctx, field, obj)
+				})
+		case "missingUsageReports":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Grant_missingUsageReports(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -2145,6 +2363,65 @@ func (ec *executionContext) _ShareTerms(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var usageReportImplementors = []string{"UsageReport"}
+
+func (ec *executionContext) _UsageReport(ctx context.Context, sel ast.SelectionSet, obj *domain.UsageReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, usageReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UsageReport")
+		case "period":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._UsageReport_period(ctx, field, obj)
+				})
+		case "scenario":
+			out.Values[i] = ec._UsageReport_scenario(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "outcome":
+			out.Values[i] = ec._UsageReport_outcome(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "securityMeasures":
+			out.Values[i] = ec._UsageReport_securityMeasures(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "filedBy":
+			out.Values[i] = ec._UsageReport_filedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "filedAt":
+			out.Values[i] = ec._UsageReport_filedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 // endregion **************************** object.gotpl ****************************
 
 // region    ***************************** type.gotpl *****************************
@@ -2311,6 +2588,30 @@ func (ec *executionContext) unmarshalNSubmitShareRequestInput2githubᚗcomᚋcit
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNUsageReport2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐUsageReportᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.UsageReport) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUsageReport2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐUsageReport(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNUsageReport2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐUsageReport(ctx context.Context, sel ast.SelectionSet, v *domain.UsageReport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UsageReport!")
+		return graphql.Null
+	}
+	return ec._UsageReport(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOGrant2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐShareGrant(ctx context.Context, sel ast.SelectionSet, v *domain.ShareGrant) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -2384,6 +2685,13 @@ func (ec *executionContext) marshalOShareTerms2ᚖgithubᚗcomᚋcitydataᚋcata
 		return graphql.Null
 	}
 	return ec._ShareTerms(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOUsageReport2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐUsageReport(ctx context.Context, sel ast.SelectionSet, v *domain.UsageReport) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._UsageReport(ctx, sel, v)
 }
 
 // endregion ***************************** type.gotpl *****************************

@@ -39,6 +39,7 @@ type ResolverRoot interface {
 	ShareRequest() ShareRequestResolver
 	ShareTerms() ShareTermsResolver
 	ThemeDatabase() ThemeDatabaseResolver
+	UsageReport() UsageReportResolver
 	WorkingCalendar() WorkingCalendarResolver
 }
 
@@ -183,17 +184,19 @@ type ComplexityRoot struct {
 	}
 
 	Grant struct {
-		CreatedAt    func(childComplexity int) int
-		Department   func(childComplexity int) int
-		Items        func(childComplexity int) int
-		Mode         func(childComplexity int) int
-		NodeID       func(childComplexity int) int
-		Request      func(childComplexity int) int
-		Resource     func(childComplexity int) int
-		Scenario     func(childComplexity int) int
-		Status       func(childComplexity int) int
-		StatusReason func(childComplexity int) int
-		ValidUntil   func(childComplexity int) int
+		CreatedAt           func(childComplexity int) int
+		Department          func(childComplexity int) int
+		Items               func(childComplexity int) int
+		MissingUsageReports func(childComplexity int) int
+		Mode                func(childComplexity int) int
+		NodeID              func(childComplexity int) int
+		Request             func(childComplexity int) int
+		Resource            func(childComplexity int) int
+		Scenario            func(childComplexity int) int
+		Status              func(childComplexity int) int
+		StatusReason        func(childComplexity int) int
+		UsageReports        func(childComplexity int) int
+		ValidUntil          func(childComplexity int) int
 	}
 
 	GrantConnection struct {
@@ -214,6 +217,7 @@ type ComplexityRoot struct {
 		DecideOpenRequest         func(childComplexity int, id string, decision model.OpenDecision, reason *string, basis *string, idempotencyKey *string) int
 		DecideShareRequest        func(childComplexity int, id string, decision domain.Decision, itemIds []string, mode *domain.ShareMode, until *domain.Date, reason *string, basis *string, idempotencyKey *string) int
 		ExtendOpenRequest         func(childComplexity int, id string, reason string, approvedBy string, idempotencyKey *string) int
+		FileUsageReport           func(childComplexity int, grantID string, period string, scenario string, outcome string, securityMeasures string, idempotencyKey *string) int
 		RecordCatalogueChange     func(childComplexity int, departmentID string, reason domain.ChangeReason, description string, occurredOn domain.Date, idempotencyKey *string) int
 		RecordFullCatalogueReview func(childComplexity int, departmentID string, reviewedOn domain.Date, note string, idempotencyKey *string) int
 		ReinstateGrant            func(childComplexity int, id string, reason string) int
@@ -450,6 +454,15 @@ type ComplexityRoot struct {
 	ThemeDatabaseEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	UsageReport struct {
+		FiledAt          func(childComplexity int) int
+		FiledBy          func(childComplexity int) int
+		Outcome          func(childComplexity int) int
+		Period           func(childComplexity int) int
+		Scenario         func(childComplexity int) int
+		SecurityMeasures func(childComplexity int) int
 	}
 
 	ViewerAccess struct {
@@ -1051,6 +1064,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Grant.Items(childComplexity), true
+	case "Grant.missingUsageReports":
+		if e.ComplexityRoot.Grant.MissingUsageReports == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Grant.MissingUsageReports(childComplexity), true
 	case "Grant.mode":
 		if e.ComplexityRoot.Grant.Mode == nil {
 			break
@@ -1093,6 +1112,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Grant.StatusReason(childComplexity), true
+	case "Grant.usageReports":
+		if e.ComplexityRoot.Grant.UsageReports == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Grant.UsageReports(childComplexity), true
 	case "Grant.validUntil":
 		if e.ComplexityRoot.Grant.ValidUntil == nil {
 			break
@@ -1193,6 +1218,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ExtendOpenRequest(childComplexity, args["id"].(string), args["reason"].(string), args["approvedBy"].(string), args["idempotencyKey"].(*string)), true
+	case "Mutation.fileUsageReport":
+		if e.ComplexityRoot.Mutation.FileUsageReport == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_fileUsageReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.FileUsageReport(childComplexity, args["grantId"].(string), args["period"].(string), args["scenario"].(string), args["outcome"].(string), args["securityMeasures"].(string), args["idempotencyKey"].(*string)), true
 	case "Mutation.recordCatalogueChange":
 		if e.ComplexityRoot.Mutation.RecordCatalogueChange == nil {
 			break
@@ -2382,6 +2418,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ThemeDatabaseEdge.Node(childComplexity), true
 
+	case "UsageReport.filedAt":
+		if e.ComplexityRoot.UsageReport.FiledAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsageReport.FiledAt(childComplexity), true
+	case "UsageReport.filedBy":
+		if e.ComplexityRoot.UsageReport.FiledBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsageReport.FiledBy(childComplexity), true
+	case "UsageReport.outcome":
+		if e.ComplexityRoot.UsageReport.Outcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsageReport.Outcome(childComplexity), true
+	case "UsageReport.period":
+		if e.ComplexityRoot.UsageReport.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsageReport.Period(childComplexity), true
+	case "UsageReport.scenario":
+		if e.ComplexityRoot.UsageReport.Scenario == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsageReport.Scenario(childComplexity), true
+	case "UsageReport.securityMeasures":
+		if e.ComplexityRoot.UsageReport.SecurityMeasures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsageReport.SecurityMeasures(childComplexity), true
+
 	case "ViewerAccess.canRequest":
 		if e.ComplexityRoot.ViewerAccess.CanRequest == nil {
 			break
@@ -3034,6 +3107,36 @@ extend type Query {
   the record is about) is required for VERIFY and QUERY (WZ 25). Every call is recorded.
   """
   accessDecision(resourceId: ID!, itemIds: [ID!]!, mode: ShareMode!, subject: String): AccessDecision!
+}
+
+"""
+A using department's half-yearly report on its use of a grant (MZ 39: 数据应用场景、应用成效、安全保障).
+"""
+type UsageReport {
+  "The half-year, e.g. 2026-H1 (January–June)."
+  period: String!
+  scenario: String!
+  outcome: String!
+  securityMeasures: String!
+  filedBy: String!
+  filedAt: Time!
+}
+
+extend type Grant {
+  "Filed usage reports, oldest period first (MZ 39)."
+  usageReports: [UsageReport!]!
+  "Half-years the grant was in force in that are over without a report (MZ 39)."
+  missingUsageReports: [String!]!
+}
+
+extend input GrantFilter {
+  "true: only grants missing a half-yearly usage report (MZ 39)."
+  usageReportMissing: Boolean
+}
+
+extend type Mutation {
+  "The holding department reports on a half-year of its use of a grant (MZ 39)."
+  fileUsageReport(grantId: ID!, period: String!, scenario: String!, outcome: String!, securityMeasures: String!, idempotencyKey: String): UsageReport
 }
 `, BuiltIn: false},
 	{Name: "../schema/resource.graphqls", Input: `"""
@@ -4107,6 +4210,10 @@ func (ec *executionContext) childFields_Grant(ctx context.Context, field graphql
 		return ec.fieldContext_Grant_request(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_Grant_createdAt(ctx, field)
+	case "usageReports":
+		return ec.fieldContext_Grant_usageReports(ctx, field)
+	case "missingUsageReports":
+		return ec.fieldContext_Grant_missingUsageReports(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Grant", field.Name)
 }
@@ -4537,6 +4644,24 @@ func (ec *executionContext) childFields_ThemeDatabaseEdge(ctx context.Context, f
 		return ec.fieldContext_ThemeDatabaseEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ThemeDatabaseEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_UsageReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "period":
+		return ec.fieldContext_UsageReport_period(ctx, field)
+	case "scenario":
+		return ec.fieldContext_UsageReport_scenario(ctx, field)
+	case "outcome":
+		return ec.fieldContext_UsageReport_outcome(ctx, field)
+	case "securityMeasures":
+		return ec.fieldContext_UsageReport_securityMeasures(ctx, field)
+	case "filedBy":
+		return ec.fieldContext_UsageReport_filedBy(ctx, field)
+	case "filedAt":
+		return ec.fieldContext_UsageReport_filedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UsageReport", field.Name)
 }
 
 func (ec *executionContext) childFields_ViewerAccess(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

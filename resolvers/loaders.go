@@ -57,6 +57,7 @@ type Loaders struct {
 	DataItem            *dataloader.Loader[int64, *domain.DataItem]
 	ShareRequest        *dataloader.Loader[int64, *domain.ShareRequest]
 	Grant               *dataloader.Loader[int64, *domain.ShareGrant]
+	UsageReports        *dataloader.Loader[int64, []*domain.UsageReport]
 	FullReviews         *dataloader.Loader[int64, *domain.FullReviewStatus]
 }
 
@@ -89,6 +90,7 @@ func newLoaders(c domain.Catalogue, v domain.Viewer, policy domain.Profile, now 
 			}
 			return c.GrantsByID(ctx, s, ids)
 		}),
+		UsageReports: mapLoader(c.UsageReportsOf),
 		FullReviews: mapLoader(func(ctx context.Context, ids []int64) (map[int64]*domain.FullReviewStatus, error) {
 			return c.FullReviewsOf(ctx, ids, policy, domain.DateOf(now))
 		}),

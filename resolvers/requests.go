@@ -140,6 +140,12 @@ func (r *queryResolver) Grants(ctx context.Context, first *int, after *string, f
 	f := domain.GrantCriteria{At: For(ctx).Now}
 	if filter != nil {
 		f.Status = deref(filter.Status)
+		if filter.UsageReportMissing != nil {
+			if !*filter.UsageReportMissing {
+				return nil, domain.Errorf(domain.EInvalid, "usageReportMissing: false is not a filter; leave it out")
+			}
+			f.Usage = domain.GrantUsageCriteria{Missing: true, Today: domain.DateOf(For(ctx).Now)}
+		}
 		if f.DepartmentID, err = optionalID(domain.KindDepartment, filter.DepartmentID); err != nil {
 			return nil, err
 		}
@@ -244,4 +250,49 @@ func (r *queryResolver) AccessDecision(ctx context.Context, resourceID string, i
 
 func (r *accessDecisionResolver) Items(ctx context.Context, obj *domain.AccessDecision) ([]*domain.DataItem, error) {
 	return loadItems(ctx, obj.ItemIDs)
+}
+
+func (r *Resolver) UsageReport() graph.UsageReportResolver { return &usageReportResolver{r} }
+
+type usageReportResolver struct{ *Resolver }
+
+func (r *usageReportResolver) Period(ctx context.Context, obj *domain.UsageReport) (string, error) {
+	return obj.Period.String(), nil
+}
+
+func (r *mutationResolver) FileUsageReport(ctx context.Context, grantID string, period string, scenario string, outcome string, securityMeasures string, idempotencyKey *string) (*domain.UsageReport, error) {
+	id, err := domain.ParseNodeIDOf(domain.KindGrant, grantID)
+	if err != nil {
+		return nil, domain.Errorf(domain.EInvalid, "grantId: %s", domain.ErrorMessage(err))
+	}
+	h, err := domain.ParseHalfYear(period)
+	if err != nil {
+		return nil, err
+	}
+	in := domain.UsageReportInput{GrantID: id, Period: h, Scenario: scenario, Outcome: outcome, SecurityMeasures: securityMeasures}
+	return r.Catalogue.FileUsageReport(ctx, domain.ViewerFrom(ctx), in, deref(idempotencyKey), For(ctx).Now)
+}
+
+func (r *grantResolver) UsageReports(ctx context.Context, obj *domain.ShareGrant) ([]*domain.UsageReport, error) {
+	reports, err := For(ctx).UsageReports.Load(ctx, obj.ID)()
+	if reports == nil && err == nil {
+		reports = []*domain.UsageReport{}
+	}
+	return reports, err
+}
+
+func (r *grantResolver) MissingUsageReports(ctx context.Context, obj *domain.ShareGrant) ([]string, error) {
+	reports, err := For(ctx).UsageReports.Load(ctx, obj.ID)()
+	if err != nil {
+		return nil, err
+	}
+	filed := make(map[domain.HalfYear]bool, len(reports))
+	for _, rep := range reports {
+		filed[rep.Period] = true
+	}
+	out := []string{}
+	for _, h := range domain.MissingUsageReports(obj.CreatedAt, obj.Ended(), domain.DateOf(For(ctx).Now), filed) {
+		out = append(out, h.String())
+	}
+	return out, nil
 }

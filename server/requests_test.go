@@ -3,6 +3,7 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -424,5 +425,77 @@ func TestAccessDecisions(t *testing.T) {
 	}
 	if recorded != 4 {
 		t.Errorf("%d decisions recorded, want 4", recorded)
+	}
+}
+
+// MZ 39: the using department reports on each half-year of a grant; a
+// half-year over without a report is missing, and so listed.
+func TestUsageReports(t *testing.T) {
+	clock := &testClock{}
+	clock.set("2025-03-03 10:00")
+	a := newAPIWith(t, storetest.Options{Demo: true}, server.Config{Clock: clock.Now})
+	dept, auth := a.as(gaj), a.as(authority)
+	u := findEntry(t, a, "UNCONDITIONAL", "QUERY", 1)
+	in := requestInput(u, "QUERY", u.DataItems[0].ID)
+	in["until"] = "2026-12-31"
+	g := dept.request(t, submitRequest, map[string]any{"in": in}).Grant
+	if g == nil {
+		t.Fatal("no grant")
+	}
+	const report = `mutation($g: ID!, $p: String!, $s: String!, $o: String!, $m: String!) {
+		fileUsageReport(grantId: $g, period: $p, scenario: $s, outcome: $o, securityMeasures: $m) { period filedAt } }`
+	const status = `query($id: ID!) { node(id: $id) { ... on Grant { missingUsageReports usageReports { period outcome } } } }`
+	const missing = `{ grants(filter: {usageReportMissing: true}) { totalCount } }`
+	type grantOut struct {
+		Node struct {
+			MissingUsageReports []string
+			UsageReports        []struct{ Period, Outcome string }
+		}
+	}
+	var n struct{ Grants struct{ TotalCount int } }
+	auth.query(missing, nil, &n)
+	if n.Grants.TotalCount != 0 {
+		t.Fatalf("missing in the first half-year: %d", n.Grants.TotalCount)
+	}
+	r := map[string]any{"g": g.ID, "p": "2025-H2", "s": "户籍迁移审批", "o": "核验 3200 次，减少群众跑动", "m": "专网访问，日志留存六个月"}
+	dept.queryErr(report, r, "BAD_USER_INPUT") // a period not begun
+	r["p"] = "2025-H1"
+	a.as(mzj).queryErr(report, r, "NOT_FOUND")
+	if u.Source.CreditCode != gajCode {
+		a.as(departmentClaims(u.Source.CreditCode)).queryErr(report, r, "FORBIDDEN") // the source sees the grant, but does not report on it
+	}
+
+	// 2025-H1 is over on 07-01 without a report.
+	clock.set("2025-07-01 09:00")
+	var s grantOut
+	dept.query(status, map[string]any{"id": g.ID}, &s)
+	if strings.Join(s.Node.MissingUsageReports, " ") != "2025-H1" {
+		t.Fatalf("missing on 07-01: %+v", s)
+	}
+	auth.query(missing, nil, &n)
+	if n.Grants.TotalCount != 1 {
+		t.Fatalf("grants missing a report: %d", n.Grants.TotalCount)
+	}
+	dept.query(report, r, &struct{}{})
+	dept.queryErr(report, r, "CONFLICT")
+	dept.query(status, map[string]any{"id": g.ID}, &s)
+	if len(s.Node.MissingUsageReports) != 0 || len(s.Node.UsageReports) != 1 || s.Node.UsageReports[0].Period != "2025-H1" {
+		t.Fatalf("after filing: %+v", s)
+	}
+	auth.query(missing, nil, &n)
+	if n.Grants.TotalCount != 0 {
+		t.Fatalf("still missing: %d", n.Grants.TotalCount)
+	}
+	// Revoked in 2026-H1: reports are owed up to it, none after.
+	clock.set("2026-03-02 09:00")
+	auth.query(`mutation($id: ID!) { revokeGrant(id: $id, reason: "职能调整，不再需要") { status } }`, map[string]any{"id": g.ID}, &struct{}{})
+	clock.set("2027-01-05 09:00")
+	dept.query(status, map[string]any{"id": g.ID}, &s)
+	if strings.Join(s.Node.MissingUsageReports, " ") != "2025-H2 2026-H1" {
+		t.Fatalf("missing after the revocation: %+v", s)
+	}
+	auth.query(missing, nil, &n)
+	if n.Grants.TotalCount != 1 {
+		t.Fatalf("grants missing a report after the revocation: %d", n.Grants.TotalCount)
 	}
 }

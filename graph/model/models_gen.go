@@ -56,6 +56,8 @@ type GrantFilter struct {
 	DepartmentID *string             `json:"departmentId,omitempty"`
 	ResourceID   *string             `json:"resourceId,omitempty"`
 	Status       *domain.GrantStatus `json:"status,omitempty"`
+	// true: only grants missing a half-yearly usage report (MZ 39).
+	UsageReportMissing *bool `json:"usageReportMissing,omitempty"`
 }
 
 // Changes. Each runs in one transaction and answers with the entry as it now is; an error

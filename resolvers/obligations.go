@@ -26,11 +26,8 @@ func (r *queryResolver) CatalogueChangeObligations(ctx context.Context, first *i
 			return nil, err
 		}
 		f.Met = filter.Met
-		if filter.Overdue != nil {
-			if !*filter.Overdue {
-				return nil, domain.Errorf(domain.EInvalid, "overdue: false is not a filter; use met: false for every open obligation, or leave overdue out")
-			}
-			f.OverdueAt = For(ctx).Now
+		if f.OverdueAt, err = overdueAt(ctx, "overdue", filter.Overdue); err != nil {
+			return nil, err
 		}
 	}
 	return r.Catalogue.ChangeObligations(ctx, s, f, pageArgs(first, after))

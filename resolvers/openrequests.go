@@ -56,11 +56,8 @@ func (r *queryResolver) OpenRequests(ctx context.Context, first *int, after *str
 		if f.ResourceID, err = optionalID(domain.KindResource, filter.ResourceID); err != nil {
 			return nil, err
 		}
-		if filter.Overdue != nil {
-			if !*filter.Overdue {
-				return nil, domain.Errorf(domain.EInvalid, "overdue: false is not a filter; leave it out")
-			}
-			f.OverdueAt = For(ctx).Now
+		if f.OverdueAt, err = overdueAt(ctx, "overdue", filter.Overdue); err != nil {
+			return nil, err
 		}
 	}
 	return r.Catalogue.OpenRequests(ctx, s, f, pageArgs(first, after))

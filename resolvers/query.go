@@ -107,8 +107,8 @@ func (r *queryResolver) Resources(ctx context.Context, first *int, after *string
 	if orderBy != nil {
 		o = domain.ResourceSort{Field: domain.ResourceOrderField(orderBy.Field), Desc: orderBy.Direction == model.OrderDirectionDesc}
 	}
-	if filter != nil && filter.ReviewOverdue != nil {
-		if err := reviewOverdueFilter(ctx, *filter.ReviewOverdue, &f); err != nil {
+	if filter != nil {
+		if err := reviewOverdueFilter(ctx, filter.ReviewOverdue, &f); err != nil {
 			return nil, err
 		}
 	}
@@ -177,10 +177,8 @@ func (r *queryResolver) Departments(ctx context.Context, first *int, after *stri
 		if f.ParentID, err = optionalID(domain.KindDepartment, filter.ParentID); err != nil {
 			return nil, err
 		}
-		if filter.FullReviewOverdue != nil {
-			if err := r.fullReviewOverdueFilter(ctx, *filter.FullReviewOverdue, &f); err != nil {
-				return nil, err
-			}
+		if err := r.fullReviewOverdueFilter(ctx, filter.FullReviewOverdue, &f); err != nil {
+			return nil, err
 		}
 	}
 	var o domain.DepartmentSort
@@ -259,9 +257,10 @@ func (r *queryResolver) ThemeDatabase(ctx context.Context, id string) (*domain.T
 // reviewOverdueFilter applies ResourceFilter.reviewOverdue: review
 // deadlines are internal, so a department filters its own entries only
 // and the public not at all.
-func reviewOverdueFilter(ctx context.Context, overdue bool, f *domain.ResourceCriteria) error {
-	if !overdue {
-		return domain.Errorf(domain.EInvalid, "reviewOverdue: false is not a filter; leave it out")
+func reviewOverdueFilter(ctx context.Context, overdue *bool, f *domain.ResourceCriteria) error {
+	at, err := overdueAt(ctx, "reviewOverdue", overdue)
+	if err != nil || at.IsZero() {
+		return err
 	}
 	// SECURITY: review deadlines are the source's and the overseers'.
 	s, err := domain.OversightScopeFor(domain.ViewerFrom(ctx))
@@ -274,22 +273,23 @@ func reviewOverdueFilter(ctx context.Context, overdue bool, f *domain.ResourceCr
 		}
 		f.SourceDepartmentID = s.DepartmentID
 	}
-	f.ReviewOverdueAt = For(ctx).Now
+	f.ReviewOverdueAt = at
 	return nil
 }
 
 // fullReviewOverdueFilter applies DepartmentFilter.fullReviewOverdue,
 // which only the overseers may use: the department list is public, its
 // review record is not.
-func (r *queryResolver) fullReviewOverdueFilter(ctx context.Context, overdue bool, f *domain.DepartmentCriteria) error {
-	if !overdue {
-		return domain.Errorf(domain.EInvalid, "fullReviewOverdue: false is not a filter; leave it out")
+func (r *queryResolver) fullReviewOverdueFilter(ctx context.Context, overdue *bool, f *domain.DepartmentCriteria) error {
+	at, err := overdueAt(ctx, "fullReviewOverdue", overdue)
+	if err != nil || at.IsZero() {
+		return err
 	}
 	// SECURITY: filtering by an internal record would reveal it.
 	if s, err := domain.OversightScopeFor(domain.ViewerFrom(ctx)); err != nil || !s.All {
 		return domain.Errorf(domain.EForbidden, "fullReviewOverdue is for the data authority and auditors; a department reads its own Department.fullReview")
 	}
-	today := domain.DateOf(For(ctx).Now)
+	today := domain.DateOf(at)
 	f.FullReviewOverdueOn, f.Policy = &today, r.Policy
 	return nil
 }

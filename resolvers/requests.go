@@ -122,11 +122,8 @@ func (r *queryResolver) ShareRequests(ctx context.Context, first *int, after *st
 		if f.ResourceID, err = optionalID(domain.KindResource, filter.ResourceID); err != nil {
 			return nil, err
 		}
-		if filter.Overdue != nil {
-			if !*filter.Overdue {
-				return nil, domain.Errorf(domain.EInvalid, "overdue: false is not a filter; leave it out")
-			}
-			f.OverdueAt = For(ctx).Now
+		if f.OverdueAt, err = overdueAt(ctx, "overdue", filter.Overdue); err != nil {
+			return nil, err
 		}
 	}
 	return r.Catalogue.ShareRequests(ctx, s, f, pageArgs(first, after))
@@ -140,11 +137,12 @@ func (r *queryResolver) Grants(ctx context.Context, first *int, after *string, f
 	f := domain.GrantCriteria{At: For(ctx).Now}
 	if filter != nil {
 		f.Status = deref(filter.Status)
-		if filter.UsageReportMissing != nil {
-			if !*filter.UsageReportMissing {
-				return nil, domain.Errorf(domain.EInvalid, "usageReportMissing: false is not a filter; leave it out")
-			}
-			f.Usage = domain.GrantUsageCriteria{Missing: true, Today: domain.DateOf(For(ctx).Now)}
+		at, err := overdueAt(ctx, "usageReportMissing", filter.UsageReportMissing)
+		if err != nil {
+			return nil, err
+		}
+		if !at.IsZero() {
+			f.Usage = domain.GrantUsageCriteria{Missing: true, Today: domain.DateOf(at)}
 		}
 		if f.DepartmentID, err = optionalID(domain.KindDepartment, filter.DepartmentID); err != nil {
 			return nil, err

@@ -5,6 +5,7 @@ package resolvers
 
 import (
 	"context"
+	"time"
 
 	"github.com/citydata/catalogue/domain"
 	"github.com/citydata/catalogue/graph"
@@ -67,6 +68,19 @@ func optionalID(kind domain.NodeKind, gid *string) (int64, error) {
 
 func notFound(kind domain.NodeKind, key string) error {
 	return domain.Errorf(domain.ENotFound, "no %s %s", kind, key)
+}
+
+// overdueAt turns a filter's overdue: true into the request's instant to
+// judge deadlines at (zero: no filter); false is refused, as it would
+// read as "on time", which is not what the lists can say.
+func overdueAt(ctx context.Context, arg string, b *bool) (time.Time, error) {
+	if b == nil {
+		return time.Time{}, nil
+	}
+	if !*b {
+		return time.Time{}, domain.Errorf(domain.EInvalid, "%s: false is not a filter; leave it out", arg)
+	}
+	return For(ctx).Now, nil
 }
 
 // deref returns *p, or T's zero value for nil.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -120,6 +121,30 @@ func (db *DB) AddHolidaySchedule(ctx context.Context, v domain.Viewer, s domain.
 		return nil, err
 	}
 	return db.Calendar(ctx)
+}
+
+// rulesIn is what counting a deadline in tx needs: the profile in force
+// in regionCode (deployment unless the region overrides it) and the
+// calendar, as tx sees them.
+func (db *DB) rulesIn(ctx context.Context, tx *Tx, regionCode string, deployment domain.Profile) (domain.Profile, *domain.Calendar, error) {
+	policy, _, err := tx.policyFor(ctx, regionCode, deployment)
+	if err != nil {
+		return domain.Profile{}, nil, err
+	}
+	cal, err := db.calendar(ctx, tx.tx)
+	return policy, cal, err
+}
+
+// rulesOf is rulesIn for the region of department id.
+func (db *DB) rulesOf(ctx context.Context, tx *Tx, id int64, deployment domain.Profile) (domain.Profile, *domain.Calendar, error) {
+	var region string
+	if err := tx.tx.QueryRow(ctx, `SELECT region_code FROM departments WHERE id = $1`, id).Scan(&region); err != nil {
+		if errors.Is(err, pgx.ErrNoRows) {
+			return domain.Profile{}, nil, domain.Errorf(domain.ENotFound, "no Department %s", domain.NodeID(domain.KindDepartment, id))
+		}
+		return domain.Profile{}, nil, fmt.Errorf("region of department %d: %w", id, err)
+	}
+	return db.rulesIn(ctx, tx, region, deployment)
 }
 
 // PolicyFor is the profile in force in regionCode.

@@ -65,18 +65,7 @@ func (db *DB) RecordCatalogueChange(ctx context.Context, v domain.Viewer, in dom
 			id = replayed
 			return err
 		}
-		var region string
-		if err := tx.tx.QueryRow(ctx, `SELECT region_code FROM departments WHERE id = $1`, in.DepartmentID).Scan(&region); err != nil {
-			if err == pgx.ErrNoRows {
-				return domain.Errorf(domain.ENotFound, "no Department %s", domain.NodeID(domain.KindDepartment, in.DepartmentID))
-			}
-			return fmt.Errorf("department of a catalogue change: %w", err)
-		}
-		policy, _, err := tx.policyFor(ctx, region, deployment)
-		if err != nil {
-			return err
-		}
-		cal, err := db.calendar(ctx, tx.tx)
+		policy, cal, err := db.rulesOf(ctx, tx, in.DepartmentID, deployment)
 		if err != nil {
 			return err
 		}
@@ -147,17 +136,8 @@ func (db *DB) ChangeObligations(ctx context.Context, scope domain.OversightScope
 // ChangeObligationsByID returns the obligations among ids in scope.
 func (db *DB) ChangeObligationsByID(ctx context.Context, scope domain.OversightScope, ids []int64) (map[int64]*domain.ChangeObligation, error) {
 	q := &query{}
-	q.and("o.id = ANY(" + q.arg(ids) + ")")
 	q.oversight(scope, "o.department_id")
-	rows, err := db.pool.Query(ctx, "SELECT "+obligationColumns+" FROM catalogue_change_obligations o"+q.whereSQL(), q.args...)
-	if err != nil {
-		return nil, fmt.Errorf("change obligations by id: %w", err)
-	}
-	list, err := pgx.CollectRows(rows, scanObligation)
-	if err != nil {
-		return nil, fmt.Errorf("change obligations by id: %w", err)
-	}
-	return byKey(list, func(o *domain.ChangeObligation) int64 { return o.ID }), nil
+	return byID(ctx, db, q, ids, "catalogue_change_obligations o", "o", obligationColumns, scanObligation, func(o *domain.ChangeObligation) int64 { return o.ID })
 }
 
 // RecordFullReview records the department's full review of its own

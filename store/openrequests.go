@@ -72,11 +72,7 @@ func (db *DB) SubmitOpenRequest(ctx context.Context, v domain.Viewer, in domain.
 		if err := domain.ValidateOpenRequest(v, in, r.OpenType); err != nil {
 			return err
 		}
-		policy, _, err := tx.policyFor(ctx, r.SourceDepartment.RegionCode, deployment)
-		if err != nil {
-			return err
-		}
-		cal, err := db.calendar(ctx, tx.tx)
+		policy, cal, err := db.rulesIn(ctx, tx, r.SourceDepartment.RegionCode, deployment)
 		if err != nil {
 			return err
 		}
@@ -135,15 +131,7 @@ func (db *DB) ActOnOpenRequest(ctx context.Context, v domain.Viewer, cmd domain.
 			if o.Deadline == nil {
 				return domain.Errorf(domain.EPrecondition, "the request has no deadline to extend")
 			}
-			var region string
-			if err := tx.tx.QueryRow(ctx, `SELECT region_code FROM departments WHERE id = $1`, o.SourceDepartmentID).Scan(&region); err != nil {
-				return fmt.Errorf("source region: %w", err)
-			}
-			policy, _, err := tx.policyFor(ctx, region, deployment)
-			if err != nil {
-				return err
-			}
-			cal, err := db.calendar(ctx, tx.tx)
+			policy, cal, err := db.rulesOf(ctx, tx, o.SourceDepartmentID, deployment)
 			if err != nil {
 				return err
 			}
@@ -219,15 +207,6 @@ func (db *DB) OpenRequests(ctx context.Context, scope domain.OpenRequestScope, f
 // OpenRequestsByID returns the open requests among ids in scope.
 func (db *DB) OpenRequestsByID(ctx context.Context, scope domain.OpenRequestScope, ids []int64) (map[int64]*domain.OpenRequest, error) {
 	q := &query{}
-	q.and("o.id = ANY(" + q.arg(ids) + ")")
 	q.openScope(scope)
-	rows, err := db.pool.Query(ctx, "SELECT "+openColumns+" FROM "+openFrom+q.whereSQL(), q.args...)
-	if err != nil {
-		return nil, fmt.Errorf("open requests by id: %w", err)
-	}
-	list, err := pgx.CollectRows(rows, scanOpen)
-	if err != nil {
-		return nil, fmt.Errorf("open requests by id: %w", err)
-	}
-	return byKey(list, func(o *domain.OpenRequest) int64 { return o.ID }), nil
+	return byID(ctx, db, q, ids, openFrom, "o", openColumns, scanOpen, func(o *domain.OpenRequest) int64 { return o.ID })
 }

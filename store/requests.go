@@ -99,11 +99,7 @@ func (db *DB) SubmitShareRequest(ctx context.Context, v domain.Viewer, in domain
 		}
 		var d *domain.Deadline
 		if status == domain.RequestPendingSource {
-			policy, _, err := tx.policyFor(ctx, r.SourceDepartment.RegionCode, deployment)
-			if err != nil {
-				return err
-			}
-			cal, err := db.calendar(ctx, tx.tx)
+			policy, cal, err := db.rulesIn(ctx, tx, r.SourceDepartment.RegionCode, deployment)
 			if err != nil {
 				return err
 			}
@@ -307,20 +303,27 @@ func newestFirst[T any](ctx context.Context, db *DB, q *query, p domain.PageArgs
 	return pg, nil
 }
 
+// byID loads the rows of from (aliased alias) among ids that q's scope
+// conditions keep, by ID.
+func byID[T any](ctx context.Context, db *DB, q *query, ids []int64, from, alias, columns string,
+	scan func(pgx.CollectableRow) (T, error), id func(T) int64) (map[int64]T, error) {
+	q.and(alias + ".id = ANY(" + q.arg(ids) + ")")
+	rows, err := db.pool.Query(ctx, "SELECT "+columns+" FROM "+from+q.whereSQL(), q.args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s by id: %w", from, err)
+	}
+	list, err := pgx.CollectRows(rows, scan)
+	if err != nil {
+		return nil, fmt.Errorf("%s by id: %w", from, err)
+	}
+	return byKey(list, id), nil
+}
+
 // ShareRequestsByID returns the requests among ids in scope.
 func (db *DB) ShareRequestsByID(ctx context.Context, scope domain.OversightScope, ids []int64) (map[int64]*domain.ShareRequest, error) {
 	q := &query{}
-	q.and("sr.id = ANY(" + q.arg(ids) + ")")
 	q.requestScope(scope)
-	rows, err := db.pool.Query(ctx, "SELECT "+requestColumns+" FROM share_requests sr"+q.whereSQL(), q.args...)
-	if err != nil {
-		return nil, fmt.Errorf("share requests by id: %w", err)
-	}
-	list, err := pgx.CollectRows(rows, scanRequest)
-	if err != nil {
-		return nil, fmt.Errorf("share requests by id: %w", err)
-	}
-	return byKey(list, func(r *domain.ShareRequest) int64 { return r.ID }), nil
+	return byID(ctx, db, q, ids, "share_requests sr", "sr", requestColumns, scanRequest, func(r *domain.ShareRequest) int64 { return r.ID })
 }
 
 const grantColumns = `g.id, g.resource_id, g.department_id, g.item_ids, g.mode::text, g.scenario, g.valid_until,
@@ -375,17 +378,8 @@ func (db *DB) Grants(ctx context.Context, scope domain.OversightScope, f domain.
 // GrantsByID returns the grants among ids in scope.
 func (db *DB) GrantsByID(ctx context.Context, scope domain.OversightScope, ids []int64) (map[int64]*domain.ShareGrant, error) {
 	q := &query{}
-	q.and("g.id = ANY(" + q.arg(ids) + ")")
 	q.grantScope(scope)
-	rows, err := db.pool.Query(ctx, "SELECT "+grantColumns+" FROM "+grantFrom+q.whereSQL(), q.args...)
-	if err != nil {
-		return nil, fmt.Errorf("grants by id: %w", err)
-	}
-	list, err := pgx.CollectRows(rows, scanGrant)
-	if err != nil {
-		return nil, fmt.Errorf("grants by id: %w", err)
-	}
-	return byKey(list, func(g *domain.ShareGrant) int64 { return g.ID }), nil
+	return byID(ctx, db, q, ids, grantFrom, "g", grantColumns, scanGrant, func(g *domain.ShareGrant) int64 { return g.ID })
 }
 
 // ChangeGrant suspends, reinstates or revokes a grant for the authority,

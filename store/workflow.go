@@ -160,11 +160,7 @@ func (db *DB) ActOnEntry(ctx context.Context, v domain.Viewer, cmd domain.EntryC
 			if err := domain.ValidateEntry(current, ec, true); err != nil {
 				return err
 			}
-			policy, _, err := tx.policyFor(ctx, r.SourceDepartment.RegionCode, cmd.Policy)
-			if err != nil {
-				return err
-			}
-			cal, err := db.calendar(ctx, tx.tx)
+			policy, cal, err := db.rulesIn(ctx, tx, r.SourceDepartment.RegionCode, cmd.Policy)
 			if err != nil {
 				return err
 			}

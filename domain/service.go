@@ -116,6 +116,10 @@ type Catalogue interface {
 	// UsageReportsOf lists each grant's reports, oldest period first.
 	UsageReportsOf(ctx context.Context, grantIDs []int64) (map[int64][]*UsageReport, error)
 
+	// ShareRequestUpdates streams the IDs of share requests filed or
+	// decided (by any instance) until ctx ends.
+	ShareRequestUpdates(ctx context.Context) <-chan int64
+
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 }

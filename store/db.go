@@ -27,6 +27,7 @@ var migrations embed.FS
 type DB struct {
 	pool *pgxpool.Pool
 	cals calendarCache
+	hub  hub
 }
 
 var _ domain.Catalogue = (*DB)(nil)
@@ -67,8 +68,16 @@ func redact(c *pgx.ConnConfig) string {
 	return fmt.Sprintf("%s@%s:%d/%s", c.User, c.Host, c.Port, c.Database)
 }
 
-// Close closes the pool.
-func (db *DB) Close() { db.pool.Close() }
+// Close stops listening for notifications and closes the pool.
+func (db *DB) Close() {
+	db.hub.mu.Lock()
+	if db.hub.cancel != nil {
+		db.hub.cancel()
+		db.hub.cancel = nil
+	}
+	db.hub.mu.Unlock()
+	db.pool.Close()
+}
 
 // Ping reports whether the database answers.
 func (db *DB) Ping(ctx context.Context) error { return db.pool.Ping(ctx) }

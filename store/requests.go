@@ -123,6 +123,9 @@ func (db *DB) SubmitShareRequest(ctx context.Context, v domain.Viewer, in domain
 		if err != nil {
 			return mapError(err)
 		}
+		if err := tx.notifyRequest(ctx, id); err != nil {
+			return err
+		}
 		if status == domain.RequestGranted {
 			// MZ 21: unconditional data is obtained directly; the grant
 			// still records the purpose, scenario and terms.
@@ -220,6 +223,9 @@ func (db *DB) DecideShareRequest(ctx context.Context, v domain.Viewer, cmd domai
 			if err := tx.grant(ctx, r.ID, r.ResourceID, r.RequesterDepartmentID, r.Scenario, terms, now); err != nil {
 				return err
 			}
+		}
+		if err := tx.notifyRequest(ctx, r.ID); err != nil {
+			return err
 		}
 		return tx.settleKey(ctx, v, cmd.IdempotencyKey, r.ID)
 	})
@@ -411,7 +417,10 @@ func (db *DB) ChangeGrant(ctx context.Context, v domain.Viewer, id int64, e doma
 		}
 		_, err = tx.tx.Exec(ctx, `INSERT INTO grant_changes (grant_id, at, actor, from_status, to_status, reason)
 			VALUES ($1, $2, $3, $4::grant_status, $5::grant_status, $6)`, id, now, domain.ActorOf(v).Key(), string(g.Status), string(next), reason)
-		return mapError(err)
+		if err != nil || g.RequestID == 0 {
+			return mapError(err)
+		}
+		return tx.notifyRequest(ctx, g.RequestID) // the request's grant changed
 	})
 	if err != nil {
 		return nil, err

@@ -51,6 +51,16 @@ func Middleware(v *Verifier, departmentID func(ctx context.Context, creditCode s
 	}
 }
 
+// Authenticate turns one Authorization value (a websocket connection's
+// init payload carries it) into a viewer: domain.Public when it is empty.
+// Refusals are EUnauthenticated *domain.Errors; anything else is internal.
+func Authenticate(ctx context.Context, v *Verifier, departmentID func(context.Context, string) (int64, bool, error), authorization string) (domain.Viewer, error) {
+	if strings.TrimSpace(authorization) == "" {
+		return domain.Public, nil
+	}
+	return authenticate(ctx, v, departmentID, []string{authorization})
+}
+
 // authenticate turns Authorization header values into a viewer. Refusals
 // are EUnauthenticated *domain.Errors; anything else is internal.
 func authenticate(ctx context.Context, v *Verifier, departmentID func(context.Context, string) (int64, bool, error), values []string) (domain.Viewer, error) {

@@ -49,6 +49,9 @@ type ShareRequestResolver interface {
 type ShareTermsResolver interface {
 	Items(ctx context.Context, obj *domain.ShareTerms) ([]*domain.DataItem, error)
 }
+type SubscriptionResolver interface {
+	RequestUpdated(ctx context.Context) (<-chan *domain.ShareRequest, error)
+}
 type UsageReportResolver interface {
 	Period(ctx context.Context, obj *domain.UsageReport) (string, error)
 }
@@ -1487,6 +1490,38 @@ func (ec *executionContext) fieldContext_ShareTerms_until(_ context.Context, fie
 	return graphql.NewScalarFieldContext("ShareTerms", field, false, false, "Date")
 }
 
+func (ec *executionContext) _Subscription_requestUpdated(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_requestUpdated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Subscription().RequestUpdated(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.ShareRequest) graphql.Marshaler {
+			return ec.marshalNShareRequest2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐShareRequest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_requestUpdated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ShareRequest(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _UsageReport_period(ctx context.Context, field graphql.CollectedField, obj *domain.UsageReport) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2361,6 +2396,26 @@ func (ec *executionContext) _ShareTerms(ctx context.Context, sel ast.SelectionSe
 	}
 
 	return out
+}
+
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "requestUpdated":
+		return ec._Subscription_requestUpdated(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
 }
 
 var usageReportImplementors = []string{"UsageReport"}

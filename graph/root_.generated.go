@@ -38,6 +38,7 @@ type ResolverRoot interface {
 	ResourceVersion() ResourceVersionResolver
 	ShareRequest() ShareRequestResolver
 	ShareTerms() ShareTermsResolver
+	Subscription() SubscriptionResolver
 	ThemeDatabase() ThemeDatabaseResolver
 	UsageReport() UsageReportResolver
 	WorkingCalendar() WorkingCalendarResolver
@@ -431,6 +432,10 @@ type ComplexityRoot struct {
 		Items func(childComplexity int) int
 		Mode  func(childComplexity int) int
 		Until func(childComplexity int) int
+	}
+
+	Subscription struct {
+		RequestUpdated func(childComplexity int) int
 	}
 
 	ThemeDatabase struct {
@@ -2326,6 +2331,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ShareTerms.Until(childComplexity), true
 
+	case "Subscription.requestUpdated":
+		if e.ComplexityRoot.Subscription.RequestUpdated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subscription.RequestUpdated(childComplexity), true
+
 	case "ThemeDatabase.code":
 		if e.ComplexityRoot.ThemeDatabase.Code == nil {
 			break
@@ -2603,6 +2615,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
 			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
 			data.MarshalGQL(&buf)
 
 			return &graphql.Response{
@@ -3137,6 +3166,16 @@ extend input GrantFilter {
 extend type Mutation {
   "The holding department reports on a half-year of its use of a grant (MZ 39)."
   fileUsageReport(grantId: ID!, period: String!, scenario: String!, outcome: String!, securityMeasures: String!, idempotencyKey: String): UsageReport
+}
+
+type Subscription {
+  """
+  Share requests the viewer may see (filed by or addressed to its department, or all for the
+  authority and auditors) each time one is filed, decided or its grant changes. Over
+  graphql-transport-ws, with the bearer token in the connection_init payload
+  ({"Authorization": "Bearer …"}).
+  """
+  requestUpdated: ShareRequest!
 }
 `, BuiltIn: false},
 	{Name: "../schema/resource.graphqls", Input: `"""

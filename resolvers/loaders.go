@@ -31,9 +31,13 @@ type Loaders struct {
 	c      domain.Catalogue
 	viewer domain.Viewer
 	scope  domain.ResourceScope
-	// Now is the request's clock: every deadline and overdue answer of one
-	// request is judged at the same instant.
-	Now time.Time
+	// now is the request's instant: every deadline and overdue answer of
+	// one request is judged at it. A live context (a subscription's,
+	// WithLiveLoaders) reads clock at each use instead and caches nothing,
+	// since it lives as long as its connection.
+	now   time.Time
+	clock func() time.Time
+	live  bool
 
 	rightsOnce sync.Once
 	rights     domain.Rights
@@ -61,51 +65,49 @@ type Loaders struct {
 	FullReviews         *dataloader.Loader[int64, *domain.FullReviewStatus]
 }
 
-func newLoaders(c domain.Catalogue, v domain.Viewer, policy domain.Profile, now time.Time) *Loaders {
+func newLoaders(c domain.Catalogue, v domain.Viewer, policy domain.Profile, clock func() time.Time, live bool) *Loaders {
 	scope := domain.ResourceScopeFor(v)
-	l := &Loaders{
-		c:      c,
-		viewer: v,
-		scope:  scope,
-		Now:    now,
-		Resource: mapLoader(func(ctx context.Context, ids []int64) (map[int64]*domain.Resource, error) {
+	var l *Loaders // the closures below read the clock through it
+	l = &Loaders{
+		c: c, viewer: v, scope: scope, now: clock(), clock: clock, live: live,
+		Resource: mapLoader(live, func(ctx context.Context, ids []int64) (map[int64]*domain.Resource, error) {
 			return c.ResourcesByID(ctx, scope, ids)
 		}),
-		DataItem: mapLoader(func(ctx context.Context, ids []int64) (map[int64]*domain.DataItem, error) {
+		DataItem: mapLoader(live, func(ctx context.Context, ids []int64) (map[int64]*domain.DataItem, error) {
 			return c.DataItemsByID(ctx, scope, ids)
 		}),
 		// Requests and grants are reached from each other; the scope is the
 		// viewer's (a viewer with none sees neither: empty, never an error).
-		ShareRequest: mapLoader(func(ctx context.Context, ids []int64) (map[int64]*domain.ShareRequest, error) {
+		ShareRequest: mapLoader(live, func(ctx context.Context, ids []int64) (map[int64]*domain.ShareRequest, error) {
 			s, err := domain.RequestScopeFor(v)
 			if err != nil {
 				return nil, nil
 			}
 			return c.ShareRequestsByID(ctx, s, ids)
 		}),
-		Grant: mapLoader(func(ctx context.Context, ids []int64) (map[int64]*domain.ShareGrant, error) {
+		Grant: mapLoader(live, func(ctx context.Context, ids []int64) (map[int64]*domain.ShareGrant, error) {
 			s, err := domain.RequestScopeFor(v)
 			if err != nil {
 				return nil, nil
 			}
 			return c.GrantsByID(ctx, s, ids)
 		}),
-		UsageReports: mapLoader(c.UsageReportsOf),
-		FullReviews: mapLoader(func(ctx context.Context, ids []int64) (map[int64]*domain.FullReviewStatus, error) {
-			return c.FullReviewsOf(ctx, ids, policy, domain.DateOf(now))
+		UsageReports: mapLoader(live, c.UsageReportsOf),
+		FullReviews: mapLoader(live, func(ctx context.Context, ids []int64) (map[int64]*domain.FullReviewStatus, error) {
+			return c.FullReviewsOf(ctx, ids, policy, domain.DateOf(l.Now()))
 		}),
-		Department:     mapLoader(c.DepartmentsByID),
-		DataItems:      mapLoader(c.DataItemsOf),
-		DataElements:   mapLoader(c.DataElementsOf),
-		ThemeDatabases: mapLoader(c.ThemeDatabasesOf),
-		Versions:       mapLoader(c.ResourceVersionsOf),
-		ThemeDepartments: mapLoader(func(ctx context.Context, ids []int64) (map[int64][]*domain.Department, error) {
+		Department:     mapLoader(live, c.DepartmentsByID),
+		DataItems:      mapLoader(live, c.DataItemsOf),
+		DataElements:   mapLoader(live, c.DataElementsOf),
+		ThemeDatabases: mapLoader(live, c.ThemeDatabasesOf),
+		Versions:       mapLoader(live, c.ResourceVersionsOf),
+		ThemeDepartments: mapLoader(live, func(ctx context.Context, ids []int64) (map[int64][]*domain.Department, error) {
 			return c.DepartmentsOfThemeDatabases(ctx, scope, ids)
 		}),
-		DepartmentCount: mapLoader(func(ctx context.Context, ids []int64) (map[int64]int, error) {
+		DepartmentCount: mapLoader(live, func(ctx context.Context, ids []int64) (map[int64]int, error) {
 			return c.CountResourcesOfDepartments(ctx, scope, ids)
 		}),
-		ThemeCount: mapLoader(func(ctx context.Context, ids []int64) (map[int64]int, error) {
+		ThemeCount: mapLoader(live, func(ctx context.Context, ids []int64) (map[int64]int, error) {
 			return c.CountResourcesOfThemeDatabases(ctx, scope, ids)
 		}),
 	}
@@ -120,7 +122,7 @@ func newLoaders(c domain.Catalogue, v domain.Viewer, policy domain.Profile, now 
 
 // mapLoader makes a loader from a batch read that returns a map; a key the
 // map lacks loads as V's zero value (no row, or an empty list).
-func mapLoader[K comparable, V any](fetch func(context.Context, []K) (map[K]V, error)) *dataloader.Loader[K, V] {
+func mapLoader[K comparable, V any](live bool, fetch func(context.Context, []K) (map[K]V, error)) *dataloader.Loader[K, V] {
 	return dataloader.NewBatchedLoader(func(ctx context.Context, keys []K) []*dataloader.Result[V] {
 		m, err := fetch(ctx, keys)
 		out := make([]*dataloader.Result[V], len(keys))
@@ -128,7 +130,17 @@ func mapLoader[K comparable, V any](fetch func(context.Context, []K) (map[K]V, e
 			out[i] = &dataloader.Result[V]{Data: m[k], Error: err}
 		}
 		return out
-	}, dataloader.WithWait[K, V](loaderWait), dataloader.WithBatchCapacity[K, V](500))
+	}, loaderOptions[K, V](live)...)
+}
+
+// loaderOptions: a short wait, bounded batches, and no cache for a live
+// context, whose answers must follow the database.
+func loaderOptions[K comparable, V any](live bool) []dataloader.Option[K, V] {
+	opts := []dataloader.Option[K, V]{dataloader.WithWait[K, V](loaderWait), dataloader.WithBatchCapacity[K, V](500)}
+	if live {
+		opts = append(opts, dataloader.WithCache[K, V](&dataloader.NoCache[K, V]{}))
+	}
+	return opts
 }
 
 // pageLoader batches nested pages: keys with the same page arguments are
@@ -164,7 +176,7 @@ func (l *Loaders) pageLoader(count *dataloader.Loader[int64, int], fetch func(co
 			out[i] = &dataloader.Result[*domain.Page[*domain.Resource]]{Data: pages[k], Error: err}
 		}
 		return out
-	}, dataloader.WithWait[pageKey, *domain.Page[*domain.Resource]](loaderWait))
+	}, loaderOptions[pageKey, *domain.Page[*domain.Resource]](l.live)...)
 }
 
 // prefetchResources loads, in one statement per field, what the query
@@ -334,14 +346,32 @@ func For(ctx context.Context) *Loaders {
 }
 
 // WithLoaders returns a context carrying fresh loaders for the context's
-// viewer, the deployment's policy profile and the request's clock; the
-// HTTP middleware calls it once per request.
-func WithLoaders(ctx context.Context, c domain.Catalogue, policy domain.Profile, now time.Time) context.Context {
-	return context.WithValue(ctx, loadersKey{}, newLoaders(c, domain.ViewerFrom(ctx), policy, now))
+// viewer and the deployment's policy profile, judging everything at the
+// instant clock gives now; the HTTP middleware calls it once per request.
+func WithLoaders(ctx context.Context, c domain.Catalogue, policy domain.Profile, clock func() time.Time) context.Context {
+	return context.WithValue(ctx, loadersKey{}, newLoaders(c, domain.ViewerFrom(ctx), policy, clock, false))
 }
 
-// Calendar is the working-day calendar, read once per request.
+// WithLiveLoaders is WithLoaders for a context that outlives a request (a
+// websocket connection's): nothing is cached, and each use reads clock.
+func WithLiveLoaders(ctx context.Context, c domain.Catalogue, policy domain.Profile, clock func() time.Time) context.Context {
+	return context.WithValue(ctx, loadersKey{}, newLoaders(c, domain.ViewerFrom(ctx), policy, clock, true))
+}
+
+// Now is the instant the request is judged at.
+func (l *Loaders) Now() time.Time {
+	if l.live {
+		return l.clock()
+	}
+	return l.now
+}
+
+// Calendar is the working-day calendar, read once per request (every time
+// in a live context).
 func (l *Loaders) Calendar(ctx context.Context) (*domain.Calendar, error) {
+	if l.live {
+		return l.c.Calendar(ctx)
+	}
 	l.calendarOnce.Do(func() { l.calendar, l.calendarErr = l.c.Calendar(ctx) })
 	return l.calendar, l.calendarErr
 }

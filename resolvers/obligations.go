@@ -39,7 +39,7 @@ func (r *mutationResolver) RecordCatalogueChange(ctx context.Context, department
 		return nil, err
 	}
 	in := domain.ChangeObligationInput{DepartmentID: id, Reason: reason, Description: description, OccurredOn: occurredOn}
-	return r.Catalogue.RecordCatalogueChange(ctx, domain.ViewerFrom(ctx), in, r.Policy, deref(idempotencyKey), For(ctx).Now)
+	return r.Catalogue.RecordCatalogueChange(ctx, domain.ViewerFrom(ctx), in, r.Policy, deref(idempotencyKey), For(ctx).Now())
 }
 
 func (r *mutationResolver) RecordFullCatalogueReview(ctx context.Context, departmentID string, reviewedOn domain.Date, note string, idempotencyKey *string) (*domain.Department, error) {
@@ -48,7 +48,7 @@ func (r *mutationResolver) RecordFullCatalogueReview(ctx context.Context, depart
 		return nil, err
 	}
 	l := For(ctx)
-	if err := r.Catalogue.RecordFullReview(ctx, domain.ViewerFrom(ctx), id, reviewedOn, note, deref(idempotencyKey), l.Now); err != nil {
+	if err := r.Catalogue.RecordFullReview(ctx, domain.ViewerFrom(ctx), id, reviewedOn, note, deref(idempotencyKey), l.Now()); err != nil {
 		return nil, err
 	}
 	d, err := l.Department.Load(ctx, id)()
@@ -79,7 +79,7 @@ func (r *obligationResolver) MetByVersion(ctx context.Context, obj *domain.Chang
 }
 
 func (r *obligationResolver) Overdue(ctx context.Context, obj *domain.ChangeObligation) (bool, error) {
-	return obj.OverdueAt(For(ctx).Now), nil
+	return obj.OverdueAt(For(ctx).Now()), nil
 }
 
 // FullReview is reached only through @access(gate: INTERNAL).

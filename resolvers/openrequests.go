@@ -18,7 +18,7 @@ func (r *mutationResolver) SubmitOpenRequest(ctx context.Context, resourceID str
 		return nil, domain.Errorf(domain.EInvalid, "resourceId: %s", domain.ErrorMessage(err))
 	}
 	in := domain.OpenRequestInput{ResourceID: id, Purpose: purpose, Scope: scope}
-	return r.Catalogue.SubmitOpenRequest(ctx, domain.ViewerFrom(ctx), in, r.Policy, deref(idempotencyKey), For(ctx).Now)
+	return r.Catalogue.SubmitOpenRequest(ctx, domain.ViewerFrom(ctx), in, r.Policy, deref(idempotencyKey), For(ctx).Now())
 }
 
 func (r *mutationResolver) DecideOpenRequest(ctx context.Context, id string, decision model.OpenDecision, reason *string, basis *string, idempotencyKey *string) (*domain.OpenRequest, error) {
@@ -42,7 +42,7 @@ func (r *mutationResolver) actOpen(ctx context.Context, gid string, cmd domain.O
 	if cmd.RequestID, err = domain.ParseNodeIDOf(domain.KindOpenRequest, gid); err != nil {
 		return nil, err
 	}
-	return r.Catalogue.ActOnOpenRequest(ctx, domain.ViewerFrom(ctx), cmd, r.Policy, For(ctx).Now)
+	return r.Catalogue.ActOnOpenRequest(ctx, domain.ViewerFrom(ctx), cmd, r.Policy, For(ctx).Now())
 }
 
 func (r *queryResolver) OpenRequests(ctx context.Context, first *int, after *string, filter *model.OpenRequestFilter) (*domain.Page[*domain.OpenRequest], error) {
@@ -76,5 +76,5 @@ func (r *openRequestResolver) Extended(ctx context.Context, obj *domain.OpenRequ
 }
 
 func (r *openRequestResolver) Overdue(ctx context.Context, obj *domain.OpenRequest) (bool, error) {
-	return obj.OverdueAt(For(ctx).Now), nil
+	return obj.OverdueAt(For(ctx).Now()), nil
 }

@@ -57,7 +57,7 @@ func (r *mutationResolver) SubmitShareRequest(ctx context.Context, input model.S
 		return nil, err
 	}
 	in := domain.ShareRequestInput{ResourceID: rid, Purpose: input.Purpose, Scenario: input.Scenario, ItemIDs: items, Mode: input.Mode, Until: input.Until}
-	return r.Catalogue.SubmitShareRequest(ctx, domain.ViewerFrom(ctx), in, r.Policy, deref(input.IdempotencyKey), For(ctx).Now)
+	return r.Catalogue.SubmitShareRequest(ctx, domain.ViewerFrom(ctx), in, r.Policy, deref(input.IdempotencyKey), For(ctx).Now())
 }
 
 func (r *mutationResolver) DecideShareRequest(ctx context.Context, id string, decision domain.Decision, itemIds []string, mode *domain.ShareMode, until *domain.Date, reason *string, basis *string, idempotencyKey *string) (*domain.ShareRequest, error) {
@@ -82,7 +82,7 @@ func (r *mutationResolver) decide(ctx context.Context, gid string, cmd domain.Re
 	if cmd.RequestID, err = domain.ParseNodeIDOf(domain.KindShareRequest, gid); err != nil {
 		return nil, err
 	}
-	return r.Catalogue.DecideShareRequest(ctx, domain.ViewerFrom(ctx), cmd, For(ctx).Now)
+	return r.Catalogue.DecideShareRequest(ctx, domain.ViewerFrom(ctx), cmd, For(ctx).Now())
 }
 
 func (r *mutationResolver) changeGrant(ctx context.Context, gid string, e domain.GrantEvent, reason string) (*domain.ShareGrant, error) {
@@ -90,7 +90,7 @@ func (r *mutationResolver) changeGrant(ctx context.Context, gid string, e domain
 	if err != nil {
 		return nil, err
 	}
-	return r.Catalogue.ChangeGrant(ctx, domain.ViewerFrom(ctx), id, e, reason, For(ctx).Now)
+	return r.Catalogue.ChangeGrant(ctx, domain.ViewerFrom(ctx), id, e, reason, For(ctx).Now())
 }
 
 func (r *mutationResolver) SuspendGrant(ctx context.Context, id string, reason string) (*domain.ShareGrant, error) {
@@ -134,7 +134,7 @@ func (r *queryResolver) Grants(ctx context.Context, first *int, after *string, f
 	if err != nil {
 		return nil, err
 	}
-	f := domain.GrantCriteria{At: For(ctx).Now}
+	f := domain.GrantCriteria{At: For(ctx).Now()}
 	if filter != nil {
 		f.Status = deref(filter.Status)
 		at, err := overdueAt(ctx, "usageReportMissing", filter.UsageReportMissing)
@@ -179,7 +179,7 @@ func (r *shareRequestResolver) Until(ctx context.Context, obj *domain.ShareReque
 }
 
 func (r *shareRequestResolver) Overdue(ctx context.Context, obj *domain.ShareRequest) (bool, error) {
-	return obj.OverdueAt(For(ctx).Now), nil
+	return obj.OverdueAt(For(ctx).Now()), nil
 }
 
 func (r *shareRequestResolver) Approved(ctx context.Context, obj *domain.ShareRequest) (*domain.ShareTerms, error) {
@@ -210,7 +210,7 @@ func (r *grantResolver) Items(ctx context.Context, obj *domain.ShareGrant) ([]*d
 }
 
 func (r *grantResolver) Status(ctx context.Context, obj *domain.ShareGrant) (domain.GrantStatus, error) {
-	return obj.StatusAt(For(ctx).Now), nil
+	return obj.StatusAt(For(ctx).Now()), nil
 }
 
 func (r *grantResolver) Request(ctx context.Context, obj *domain.ShareGrant) (*domain.ShareRequest, error) {
@@ -243,7 +243,7 @@ func (r *queryResolver) AccessDecision(ctx context.Context, resourceID string, i
 	if q.Subject != "" {
 		hash = domain.ProtectSubject(r.SubjectKey, q.Subject)
 	}
-	return r.Catalogue.RecordAccessDecision(ctx, v, q, hash, For(ctx).Now)
+	return r.Catalogue.RecordAccessDecision(ctx, v, q, hash, For(ctx).Now())
 }
 
 func (r *accessDecisionResolver) Items(ctx context.Context, obj *domain.AccessDecision) ([]*domain.DataItem, error) {
@@ -268,7 +268,7 @@ func (r *mutationResolver) FileUsageReport(ctx context.Context, grantID string, 
 		return nil, err
 	}
 	in := domain.UsageReportInput{GrantID: id, Period: h, Scenario: scenario, Outcome: outcome, SecurityMeasures: securityMeasures}
-	return r.Catalogue.FileUsageReport(ctx, domain.ViewerFrom(ctx), in, deref(idempotencyKey), For(ctx).Now)
+	return r.Catalogue.FileUsageReport(ctx, domain.ViewerFrom(ctx), in, deref(idempotencyKey), For(ctx).Now())
 }
 
 func (r *grantResolver) UsageReports(ctx context.Context, obj *domain.ShareGrant) ([]*domain.UsageReport, error) {
@@ -289,7 +289,7 @@ func (r *grantResolver) MissingUsageReports(ctx context.Context, obj *domain.Sha
 		filed[rep.Period] = true
 	}
 	out := []string{}
-	for _, h := range domain.MissingUsageReports(obj.CreatedAt, obj.Ended(), domain.DateOf(For(ctx).Now), filed) {
+	for _, h := range domain.MissingUsageReports(obj.CreatedAt, obj.Ended(), domain.DateOf(For(ctx).Now()), filed) {
 		out = append(out, h.String())
 	}
 	return out, nil

@@ -80,7 +80,7 @@ func overdueAt(ctx context.Context, arg string, b *bool) (time.Time, error) {
 	if !*b {
 		return time.Time{}, domain.Errorf(domain.EInvalid, "%s: false is not a filter; leave it out", arg)
 	}
-	return For(ctx).Now, nil
+	return For(ctx).Now(), nil
 }
 
 // deref returns *p, or T's zero value for nil.

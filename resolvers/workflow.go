@@ -100,7 +100,7 @@ func (r *mutationResolver) act(ctx context.Context, gid string, cmd domain.Entry
 	if err != nil {
 		return nil, err
 	}
-	cmd.ResourceID, cmd.IdempotencyKey, cmd.Policy, cmd.Now = id, deref(key), r.Policy, For(ctx).Now
+	cmd.ResourceID, cmd.IdempotencyKey, cmd.Policy, cmd.Now = id, deref(key), r.Policy, For(ctx).Now()
 	return r.Catalogue.ActOnEntry(ctx, domain.ViewerFrom(ctx), cmd)
 }
 
@@ -265,7 +265,7 @@ func (r *deadlineResolver) WorkingDaysLeft(ctx context.Context, obj *domain.Dead
 	if err != nil {
 		return nil, err
 	}
-	n, err := cal.WorkingDaysLeft(domain.DateOf(For(ctx).Now), obj.Due)
+	n, err := cal.WorkingDaysLeft(domain.DateOf(For(ctx).Now()), obj.Due)
 	if err != nil {
 		return nil, err
 	}
@@ -273,5 +273,5 @@ func (r *deadlineResolver) WorkingDaysLeft(ctx context.Context, obj *domain.Dead
 }
 
 func (r *deadlineResolver) Overdue(ctx context.Context, obj *domain.Deadline) (bool, error) {
-	return For(ctx).Now.After(obj.DueAt), nil
+	return For(ctx).Now().After(obj.DueAt), nil
 }

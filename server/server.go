@@ -48,6 +48,11 @@ type Config struct {
 	// database, and stable, or earlier records no longer match their
 	// subjects.
 	SubjectKey []byte
+	// AllowedOrigins are the host patterns (path.Match, e.g.
+	// "dashboard.example.gov.cn" or "*.example.gov.cn") of the pages that
+	// may open a subscription websocket besides this server's own host
+	// (CATALOGUE_ALLOWED_ORIGINS).
+	AllowedOrigins []string
 	// Clock is the time each request is judged at (deadlines, overdue
 	// lists, the time of a change); nil means time.Now. Tests fix it.
 	Clock func() time.Time
@@ -85,11 +90,12 @@ func New(cfg Config) http.Handler {
 	}
 	srv := GraphQL(&resolvers.Resolver{Catalogue: cfg.Catalogue, Policy: policy, SubjectKey: cfg.SubjectKey}, log)
 	Harden(srv, limits, cfg.Dev, mayIntrospect)
-	var gql http.Handler = GraphQLOverHTTP(srv)
 	clock := cfg.Clock
 	if clock == nil {
 		clock = time.Now
 	}
+	srv.AddTransport(subscriptions(cfg, policy, clock, log))
+	var gql http.Handler = upgradeOr(srv, GraphQLOverHTTP(srv))
 	gql = withLoaders(cfg.Catalogue, policy, clock, gql)
 	gql = withGateway(cfg.GatewaySecret, gql)
 	gql = auth.Middleware(cfg.Verifier, cfg.Catalogue.DepartmentIDByCreditCode, log)(gql)
@@ -136,7 +142,7 @@ func GraphQL(root *resolvers.Resolver, log *slog.Logger) *handler.Server {
 // request's viewer, and its clock.
 func withLoaders(c domain.Catalogue, policy domain.Profile, clock func() time.Time, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(resolvers.WithLoaders(r.Context(), c, policy, clock())))
+		next.ServeHTTP(w, r.WithContext(resolvers.WithLoaders(r.Context(), c, policy, clock)))
 	})
 }
 

@@ -48,6 +48,8 @@ Environment:
   CATALOGUE_DEV             1: development mode, as --dev (introspection and field suggestions for all)
   CATALOGUE_SUBJECT_KEY     at least 32 bytes keying the hash data subjects are recorded as
                             (default: a key generated once in the data directory, subject-key)
+  CATALOGUE_ALLOWED_ORIGINS comma-separated host patterns of other sites' pages that may open the
+                            subscription websocket, e.g. dashboard.example.gov.cn
   CATALOGUE_POLICY          the deadlines' policy profile, as --policy: meizhou, qingyang, nanyang,
                             wenzhou, jiangmen or default (the default)
 `
@@ -79,6 +81,17 @@ func main() {
 		fmt.Fprintf(os.Stderr, "catalogue: %v\n", err)
 		os.Exit(1)
 	}
+}
+
+// splitList reads a comma-separated list, dropping empty entries.
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 func envOr(key, def string) string {
@@ -131,6 +144,7 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 		Handler: server.New(server.Config{
 			Catalogue: db, Verifier: verifier, Log: log, Dev: *dev,
 			GatewaySecret: os.Getenv("CATALOGUE_GATEWAY_SECRET"), Policy: policy, SubjectKey: subjectKey,
+			AllowedOrigins: splitList(os.Getenv("CATALOGUE_ALLOWED_ORIGINS")),
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,

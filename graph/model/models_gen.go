@@ -235,6 +235,9 @@ type SubmitShareRequestInput struct {
 	IdempotencyKey *string     `json:"idempotencyKey,omitempty"`
 }
 
+type Subscription struct {
+}
+
 type ThemeDatabaseByIDsInput struct {
 	ID string `json:"ID"`
 }

@@ -1,0 +1,208 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	coderws "github.com/coder/websocket"
+
+	"github.com/citydata/catalogue/auth"
+	"github.com/citydata/catalogue/store/storetest"
+)
+
+// wsClient speaks graphql-transport-ws to the test server.
+type wsClient struct {
+	t    *testing.T
+	conn *coderws.Conn
+}
+
+type wsMessage struct {
+	ID      string          `json:"id,omitempty"`
+	Type    string          `json:"type"`
+	Payload json.RawMessage `json:"payload,omitempty"`
+}
+
+func dialWS(t *testing.T, srv *httptest.Server, origin string) (*coderws.Conn, *http.Response, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	h := http.Header{}
+	if origin != "" {
+		h.Set("Origin", origin)
+	}
+	return coderws.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http")+"/graphql", &coderws.DialOptions{
+		Subprotocols: []string{"graphql-transport-ws"}, HTTPHeader: h})
+}
+
+// connect opens a connection as c and waits for connection_ack.
+func connect(t *testing.T, srv *httptest.Server, c auth.Claims) *wsClient {
+	t.Helper()
+	conn, _, err := dialWS(t, srv, srv.URL)
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	t.Cleanup(func() { conn.CloseNow() })
+	w := &wsClient{t: t, conn: conn}
+	tok, err := auth.Sign(testSecret, c, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	payload, _ := json.Marshal(map[string]string{"Authorization": "Bearer " + tok})
+	w.send(wsMessage{Type: "connection_init", Payload: payload})
+	if m := w.read(); m.Type != "connection_ack" {
+		t.Fatalf("after connection_init: %+v", m)
+	}
+	return w
+}
+
+func (w *wsClient) send(m wsMessage) {
+	w.t.Helper()
+	b, _ := json.Marshal(m)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := w.conn.Write(ctx, coderws.MessageText, b); err != nil {
+		w.t.Fatalf("write: %v", err)
+	}
+}
+
+// read returns the next message that is not a ping or pong.
+func (w *wsClient) read() wsMessage {
+	w.t.Helper()
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		_, b, err := w.conn.Read(ctx)
+		cancel()
+		if err != nil {
+			w.t.Fatalf("read: %v", err)
+		}
+		var m wsMessage
+		if err := json.Unmarshal(b, &m); err != nil {
+			w.t.Fatalf("not JSON: %s", b)
+		}
+		if m.Type != "ping" && m.Type != "pong" {
+			return m
+		}
+	}
+}
+
+func (w *wsClient) subscribe(id, query string) {
+	payload, _ := json.Marshal(map[string]string{"query": query})
+	w.send(wsMessage{ID: id, Type: "subscribe", Payload: payload})
+}
+
+type pushed struct {
+	Data struct {
+		RequestUpdated struct {
+			ID, Status string
+			Requester  struct{ CreditCode string }
+		}
+	}
+	Errors []gqlError
+}
+
+func (w *wsClient) next() pushed {
+	w.t.Helper()
+	m := w.read()
+	if m.Type != "next" {
+		w.t.Fatalf("want next, got %+v (%s)", m, m.Payload)
+	}
+	var p pushed
+	if err := json.Unmarshal(m.Payload, &p); err != nil || len(p.Errors) > 0 {
+		w.t.Fatalf("payload %s: %v", m.Payload, err)
+	}
+	return p
+}
+
+// requestUpdated pushes a request's changes to the departments on either
+// side, not to others; the token is checked at connection_init, and pages
+// of other origins are refused.
+func TestRequestUpdatedSubscription(t *testing.T) {
+	a := newAPI(t, storetest.Options{})
+	srv := httptest.NewServer(a.handler)
+	t.Cleanup(srv.Close)
+	e := findEntry(t, a, "CONDITIONAL", "QUERY", 1)
+	const sub = `subscription { requestUpdated { id status requester { creditCode } } }`
+
+	requester := connect(t, srv, gaj)
+	requester.subscribe("1", sub)
+	other := bystander(e)
+	third := connect(t, srv, other)
+	third.subscribe("1", sub)
+	source := connect(t, srv, departmentClaims(e.Source.CreditCode))
+	source.subscribe("1", sub)
+	// connection_ack and subscribe are answered before the first event:
+	// a query on each connection makes sure the subscriptions are in place.
+	for _, w := range []*wsClient{requester, third, source} {
+		w.subscribe("q", `{ policyProfile { name } }`)
+		if m := w.read(); m.Type != "next" || m.ID != "q" {
+			t.Fatalf("query over the websocket: %+v", m)
+		}
+		if m := w.read(); m.Type != "complete" {
+			t.Fatalf("after the query: %+v", m)
+		}
+	}
+
+	r := a.as(gaj).request(t, submitRequest, map[string]any{"in": requestInput(e, "QUERY", e.DataItems[0].ID)})
+	for name, w := range map[string]*wsClient{"requester": requester, "source": source} {
+		if p := w.next().Data.RequestUpdated; p.ID != r.ID || p.Status != "PENDING_SOURCE" || p.Requester.CreditCode != gajCode {
+			t.Fatalf("%s was pushed %+v", name, p)
+		}
+	}
+	a.as(departmentClaims(e.Source.CreditCode)).request(t, decideRequest, map[string]any{"id": r.ID, "d": "APPROVE"})
+	if p := requester.next().Data.RequestUpdated; p.ID != r.ID || p.Status != "GRANTED" {
+		t.Fatalf("after approval the requester was pushed %+v", p)
+	}
+	// The bystander's first push is its own request, not 公安局's.
+	own := a.as(other).request(t, submitRequest, map[string]any{"in": requestInput(e, "QUERY", e.DataItems[0].ID)})
+	if p := third.next().Data.RequestUpdated; p.ID != own.ID {
+		t.Fatalf("a bystander was pushed %+v, want only its own request %s", p, own.ID)
+	}
+
+	// A bad token closes the connection; the public may not subscribe.
+	conn, _, err := dialWS(t, srv, srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := &wsClient{t: t, conn: conn}
+	bad.send(wsMessage{Type: "connection_init", Payload: json.RawMessage(`{"Authorization": "Bearer not-a-token"}`)})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for {
+		if _, _, err := conn.Read(ctx); err != nil {
+			if coderws.CloseStatus(err) == -1 && ctx.Err() != nil {
+				t.Fatalf("a bad token did not close the connection: %v", err)
+			}
+			break
+		}
+	}
+	pub := connectPublic(t, srv)
+	pub.subscribe("1", sub)
+	if m := pub.read(); m.Type != "error" && !(m.Type == "next" && strings.Contains(string(m.Payload), "FORBIDDEN")) {
+		t.Fatalf("the public subscribing: %+v %s", m, m.Payload)
+	}
+
+	// SECURITY: another site's page cannot open the websocket.
+	if _, resp, err := dialWS(t, srv, "https://evil.example.com"); err == nil || resp == nil || resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("a foreign origin: %v %+v", err, resp)
+	}
+}
+
+func connectPublic(t *testing.T, srv *httptest.Server) *wsClient {
+	t.Helper()
+	conn, _, err := dialWS(t, srv, srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.CloseNow() })
+	w := &wsClient{t: t, conn: conn}
+	w.send(wsMessage{Type: "connection_init"})
+	if m := w.read(); m.Type != "connection_ack" {
+		t.Fatalf("public connection_init: %+v", m)
+	}
+	return w
+}

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/citydata/catalogue/domain"
 )
@@ -35,7 +36,7 @@ func Middleware(v *Verifier, departmentID func(ctx context.Context, creditCode s
 				next.ServeHTTP(w, r.WithContext(domain.WithViewer(ctx, domain.Public)))
 				return
 			}
-			viewer, err := authenticate(ctx, v, departmentID, values)
+			viewer, _, err := authenticate(ctx, v, departmentID, values)
 			if err != nil {
 				if domain.ErrorCode(err) == domain.EUnauthenticated {
 					log.DebugContext(ctx, "refused bearer token", "reason", domain.ErrorMessage(err))
@@ -52,43 +53,44 @@ func Middleware(v *Verifier, departmentID func(ctx context.Context, creditCode s
 }
 
 // Authenticate turns one Authorization value (a websocket connection's
-// init payload carries it) into a viewer: domain.Public when it is empty.
-// Refusals are EUnauthenticated *domain.Errors; anything else is internal.
-func Authenticate(ctx context.Context, v *Verifier, departmentID func(context.Context, string) (int64, bool, error), authorization string) (domain.Viewer, error) {
+// init payload carries it) into a viewer and the instant its token
+// expires: domain.Public, and no expiry, when it is empty. Refusals are
+// EUnauthenticated *domain.Errors; anything else is internal.
+func Authenticate(ctx context.Context, v *Verifier, departmentID func(context.Context, string) (int64, bool, error), authorization string) (domain.Viewer, time.Time, error) {
 	if strings.TrimSpace(authorization) == "" {
-		return domain.Public, nil
+		return domain.Public, time.Time{}, nil
 	}
 	return authenticate(ctx, v, departmentID, []string{authorization})
 }
 
 // authenticate turns Authorization header values into a viewer. Refusals
 // are EUnauthenticated *domain.Errors; anything else is internal.
-func authenticate(ctx context.Context, v *Verifier, departmentID func(context.Context, string) (int64, bool, error), values []string) (domain.Viewer, error) {
+func authenticate(ctx context.Context, v *Verifier, departmentID func(context.Context, string) (int64, bool, error), values []string) (domain.Viewer, time.Time, error) {
 	if len(values) > 1 {
-		return domain.Viewer{}, unauthenticated("send one Authorization header, not %d", len(values))
+		return domain.Viewer{}, time.Time{}, unauthenticated("send one Authorization header, not %d", len(values))
 	}
 	scheme, token, _ := strings.Cut(strings.TrimSpace(values[0]), " ")
 	token = strings.TrimSpace(token)
 	// Auth schemes are case-insensitive (RFC 9110 §11.1).
 	if !strings.EqualFold(scheme, "Bearer") {
-		return domain.Viewer{}, unauthenticated("the Authorization header must be \"Bearer <token>\"")
+		return domain.Viewer{}, time.Time{}, unauthenticated("the Authorization header must be \"Bearer <token>\"")
 	}
 	if token == "" {
-		return domain.Viewer{}, unauthenticated("the Authorization header has no token after \"Bearer\"")
+		return domain.Viewer{}, time.Time{}, unauthenticated("the Authorization header has no token after \"Bearer\"")
 	}
 	c, err := v.Verify(ctx, token)
 	if err != nil {
-		return domain.Viewer{}, err
+		return domain.Viewer{}, time.Time{}, err
 	}
 	viewer := domain.Viewer{Role: c.Role, Subject: c.Sub}
 	switch c.Role {
 	case domain.RoleDepartment:
 		id, found, err := departmentID(ctx, c.Department)
 		if err != nil {
-			return domain.Viewer{}, err
+			return domain.Viewer{}, time.Time{}, err
 		}
 		if !found {
-			return domain.Viewer{}, unauthenticated("the token's department %s is not in the catalogue", c.Department)
+			return domain.Viewer{}, time.Time{}, unauthenticated("the token's department %s is not in the catalogue", c.Department)
 		}
 		// SECURITY: a department's own unpublished entries are visible to
 		// this viewer; the id comes from the verified claim only.
@@ -98,7 +100,7 @@ func authenticate(ctx context.Context, v *Verifier, departmentID func(context.Co
 		// stray subject claim must not widen what it sees.
 		viewer.DataSubject = c.Subject
 	}
-	return viewer, nil
+	return viewer, c.Expires, nil
 }
 
 // writeError answers with a GraphQL response carrying one error.

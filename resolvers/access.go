@@ -16,7 +16,16 @@ import (
 // cost no statement.
 func (l *Loaders) Rights(ctx context.Context) (domain.Rights, error) {
 	if l.live {
-		return l.loadRights(ctx)
+		l.liveMu.Lock()
+		defer l.liveMu.Unlock()
+		if l.rightsAt.IsZero() || l.Now().Sub(l.rightsAt) > liveTTL {
+			rights, err := l.loadRights(ctx)
+			if err != nil {
+				return rights, err
+			}
+			l.rights, l.rightsAt = rights, l.Now()
+		}
+		return l.rights, nil
 	}
 	l.rightsOnce.Do(func() { l.rights, l.rightsErr = l.loadRights(ctx) })
 	return l.rights, l.rightsErr

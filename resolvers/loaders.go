@@ -44,8 +44,12 @@ type Loaders struct {
 	rightsErr  error
 
 	calendarOnce sync.Once
-	calendar     *domain.Calendar
-	calendarErr  error
+	// A live context's rights and calendar, reused for liveTTL.
+	liveMu      sync.Mutex
+	rightsAt    time.Time
+	calendarAt  time.Time
+	calendar    *domain.Calendar
+	calendarErr error
 
 	Department          *dataloader.Loader[int64, *domain.Department]
 	DataItems           *dataloader.Loader[int64, []*domain.DataItem]
@@ -184,7 +188,7 @@ func (l *Loaders) pageLoader(count *dataloader.Loader[int64, int], fetch func(co
 // nested resolvers then find their rows in the cache and never wait for a
 // batch, so a list costs the same statements whatever its length.
 func (l *Loaders) prefetchResources(ctx context.Context, list []*domain.Resource, sel selection) error {
-	if len(list) == 0 {
+	if len(list) == 0 || l.live { // a live context caches nothing to prime
 		return nil
 	}
 	ids := make([]int64, len(list))
@@ -223,7 +227,7 @@ func (l *Loaders) prefetchResources(ctx context.Context, list []*domain.Resource
 // prefetchDepartments primes the loaders for what the query selects on a
 // list of departments: parents and nested resource pages with their counts.
 func (l *Loaders) prefetchDepartments(ctx context.Context, list []*domain.Department, sel selection) error {
-	if len(list) == 0 {
+	if len(list) == 0 || l.live { // a live context caches nothing to prime
 		return nil
 	}
 	ids := make([]int64, len(list))
@@ -255,7 +259,7 @@ func (l *Loaders) prefetchDepartments(ctx context.Context, list []*domain.Depart
 // prefetchThemes primes the loaders for what the query selects on a list
 // of theme databases.
 func (l *Loaders) prefetchThemes(ctx context.Context, list []*domain.ThemeDatabase, sel selection) error {
-	if len(list) == 0 {
+	if len(list) == 0 || l.live { // a live context caches nothing to prime
 		return nil
 	}
 	ids := make([]int64, len(list))
@@ -358,6 +362,11 @@ func WithLiveLoaders(ctx context.Context, c domain.Catalogue, policy domain.Prof
 	return context.WithValue(ctx, loadersKey{}, newLoaders(c, domain.ViewerFrom(ctx), policy, clock, true))
 }
 
+// liveTTL is how long a live context reuses the viewer's rights and the
+// calendar: long enough for one event's answer to need one statement for
+// each, short enough that a suspended grant stops showing at once.
+const liveTTL = time.Second
+
 // Now is the instant the request is judged at.
 func (l *Loaders) Now() time.Time {
 	if l.live {
@@ -370,7 +379,16 @@ func (l *Loaders) Now() time.Time {
 // in a live context).
 func (l *Loaders) Calendar(ctx context.Context) (*domain.Calendar, error) {
 	if l.live {
-		return l.c.Calendar(ctx)
+		l.liveMu.Lock()
+		defer l.liveMu.Unlock()
+		if l.calendar == nil || l.Now().Sub(l.calendarAt) > liveTTL {
+			cal, err := l.c.Calendar(ctx)
+			if err != nil {
+				return nil, err
+			}
+			l.calendar, l.calendarAt = cal, l.Now()
+		}
+		return l.calendar, nil
 	}
 	l.calendarOnce.Do(func() { l.calendar, l.calendarErr = l.c.Calendar(ctx) })
 	return l.calendar, l.calendarErr

@@ -136,6 +136,11 @@ func (g *guard) MutateOperationContext(ctx context.Context, oc *graphql.Operatio
 			return refusal(domain.ErrorCode(err), domain.ErrorMessage(err))
 		}
 	}
+	if op.Operation == ast.Subscription && !onWebsocket(ctx) {
+		// Over HTTP a subscription would hold the request open until its
+		// first event; it streams only on a websocket.
+		return refusal(domain.EInvalid, "subscriptions are served over a websocket (graphql-transport-ws) at /graphql, not over HTTP")
+	}
 	st := operationStats(g.schema, oc.Doc, op, oc.Variables)
 
 	// SECURITY: introspection (and federation's SDL) only for development,

@@ -42,13 +42,19 @@ func dialWS(t *testing.T, srv *httptest.Server, origin string) (*coderws.Conn, *
 // connect opens a connection as c and waits for connection_ack.
 func connect(t *testing.T, srv *httptest.Server, c auth.Claims) *wsClient {
 	t.Helper()
+	return connectFor(t, srv, c, time.Hour)
+}
+
+// connectFor is connect with a token that lives ttl.
+func connectFor(t *testing.T, srv *httptest.Server, c auth.Claims, ttl time.Duration) *wsClient {
+	t.Helper()
 	conn, _, err := dialWS(t, srv, srv.URL)
 	if err != nil {
 		t.Fatalf("dial: %v", err)
 	}
 	t.Cleanup(func() { conn.CloseNow() })
 	w := &wsClient{t: t, conn: conn}
-	tok, err := auth.Sign(testSecret, c, time.Hour)
+	tok, err := auth.Sign(testSecret, c, ttl)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,16 +141,16 @@ func TestRequestUpdatedSubscription(t *testing.T) {
 	third.subscribe("1", sub)
 	source := connect(t, srv, departmentClaims(e.Source.CreditCode))
 	source.subscribe("1", sub)
-	// connection_ack and subscribe are answered before the first event:
-	// a query on each connection makes sure the subscriptions are in place.
-	for _, w := range []*wsClient{requester, third, source} {
-		w.subscribe("q", `{ policyProfile { name } }`)
-		if m := w.read(); m.Type != "next" || m.ID != "q" {
-			t.Fatalf("query over the websocket: %+v", m)
-		}
-		if m := w.read(); m.Type != "complete" {
-			t.Fatalf("after the query: %+v", m)
-		}
+	// The protocol does not acknowledge a subscription: wait until the
+	// three are registered with the listener, so none misses an event.
+	waitFor(t, func() bool { return a.db.ShareRequestSubscribers() == 3 })
+	// Queries work over the websocket too.
+	requester.subscribe("q", `{ policyProfile { name } }`)
+	if m := requester.read(); m.Type != "next" || m.ID != "q" {
+		t.Fatalf("query over the websocket: %+v", m)
+	}
+	if m := requester.read(); m.Type != "complete" {
+		t.Fatalf("after the query: %+v", m)
 	}
 
 	r := a.as(gaj).request(t, submitRequest, map[string]any{"in": requestInput(e, "QUERY", e.DataItems[0].ID)})
@@ -174,21 +180,51 @@ func TestRequestUpdatedSubscription(t *testing.T) {
 	defer cancel()
 	for {
 		if _, _, err := conn.Read(ctx); err != nil {
-			if coderws.CloseStatus(err) == -1 && ctx.Err() != nil {
-				t.Fatalf("a bad token did not close the connection: %v", err)
+			if status := coderws.CloseStatus(err); status != 4401 {
+				t.Fatalf("a bad token: closed with %d (%v), want 4401", status, err)
 			}
 			break
 		}
 	}
 	pub := connectPublic(t, srv)
 	pub.subscribe("1", sub)
-	if m := pub.read(); m.Type != "error" && !(m.Type == "next" && strings.Contains(string(m.Payload), "FORBIDDEN")) {
+	if m := pub.read(); !strings.Contains(string(m.Payload), "FORBIDDEN") || !strings.Contains(string(m.Payload), "share requests and grants are for departments") {
 		t.Fatalf("the public subscribing: %+v %s", m, m.Payload)
 	}
+
+	// The token's expiry ends the connection.
+	short := connectFor(t, srv, gaj, 2*time.Second)
+	ctx2, cancel2 := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel2()
+	for {
+		_, b, err := short.conn.Read(ctx2)
+		if err != nil {
+			if ctx2.Err() != nil {
+				t.Fatal("a connection outlived its token")
+			}
+			break
+		}
+		if strings.Contains(string(b), "token expired") {
+			break
+		}
+	}
+
+	// Over HTTP a subscription is refused, not held open.
+	a.as(gaj).queryErr(sub, nil, "BAD_USER_INPUT")
 
 	// SECURITY: another site's page cannot open the websocket.
 	if _, resp, err := dialWS(t, srv, "https://evil.example.com"); err == nil || resp == nil || resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("a foreign origin: %v %+v", err, resp)
+	}
+}
+
+// waitFor polls cond until it holds, failing after 30 seconds.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); !cond(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met in 30 s")
+		}
 	}
 }
 

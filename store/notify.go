@@ -123,3 +123,19 @@ func (db *DB) listenOnce(ctx context.Context, listening func()) error {
 		db.hub.mu.Unlock()
 	}
 }
+
+// ShareRequestSubscribers is how many subscribers hear share request
+// notifications now: those registered once the listener listens.
+func (db *DB) ShareRequestSubscribers() int {
+	db.hub.mu.Lock()
+	defer db.hub.mu.Unlock()
+	if db.hub.ready == nil {
+		return 0
+	}
+	select {
+	case <-db.hub.ready:
+		return len(db.hub.subs)
+	default:
+		return 0
+	}
+}

@@ -111,9 +111,12 @@ func DecideAccess(v Viewer, r *Resource, grants []*ShareGrant, q AccessQuery, no
 		d.Allow, d.Grant, d.ItemIDs = true, best, covered
 		d.Reason = fmt.Sprintf("grant %s allows these items in %s for %q until %s (MZ 22)", best.NodeID(), best.Mode, best.Scenario, validUntil(best))
 		return d
-	case r.ShareType == ShareUnconditional && q.Mode != ModeBulk:
+	case r.ShareType == ShareUnconditional && q.Mode != ModeBulk && slices.Contains(r.ShareModes, q.Mode):
 		d.Allow, d.ItemIDs = true, q.ItemIDs
 		d.Reason = "unconditionally shared (MZ 21): any department may use it for its duties"
+		return d
+	case r.ShareType == ShareUnconditional && q.Mode != ModeBulk && best == nil:
+		d.Reason = "the entry is shared by " + joinValues(r.ShareModes) + ", not " + string(q.Mode)
 		return d
 	case best != nil && len(covered) > 0:
 		d.Grant, d.ItemIDs = best, covered

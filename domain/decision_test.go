@@ -17,7 +17,7 @@ func TestDecideAccess(t *testing.T) {
 		return &ShareGrant{Grant: Grant{ID: id, ItemIDs: items, Mode: mode, Scenario: "低保审批", ValidUntil: vu}, Status: status, StatusReason: "超范围使用"}
 	}
 	entry := func(st ShareType) *Resource {
-		return &Resource{ID: 1, SourceDepartmentID: source, ShareType: st, Status: StatusPublished}
+		return &Resource{ID: 1, SourceDepartmentID: source, ShareType: st, Status: StatusPublished, ShareModes: []ShareMode{ModeVerify, ModeQuery}}
 	}
 	q := AccessQuery{ResourceID: 1, ItemIDs: []int64{11, 12}, Mode: ModeQuery, Subject: "441402198507150012"}
 	for _, tt := range []struct {
@@ -33,6 +33,7 @@ func TestDecideAccess(t *testing.T) {
 	}{
 		{"the source", Viewer{Role: RoleDepartment, DepartmentID: source}, entry(ShareNone), nil, q, true, 2, 0, "own data"},
 		{"unconditional", v, entry(ShareUnconditional), nil, q, true, 2, 0, "MZ 21"},
+		{"unconditional, a mode not offered", v, &Resource{ID: 1, SourceDepartmentID: source, ShareType: ShareUnconditional, Status: StatusPublished, ShareModes: []ShareMode{ModeVerify}}, nil, q, false, 0, 0, "shared by VERIFY, not QUERY"},
 		{"unconditional bulk needs a grant", v, entry(ShareUnconditional), nil, AccessQuery{ItemIDs: q.ItemIDs, Mode: ModeBulk}, false, 0, 0, "WZ 21"},
 		{"conditional without a grant", v, entry(ShareConditional), nil, q, false, 0, 0, "request it"},
 		{"conditional with a grant", v, entry(ShareConditional), []*ShareGrant{grant(7, ModeQuery, GrantActive, &until, 11, 12, 13)}, q, true, 2, 7, "MZ 22"},

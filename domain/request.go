@@ -136,6 +136,31 @@ func NarrowTerms(asked, decided ShareTerms) (ShareTerms, error) {
 	return out, nil
 }
 
+// ValidateGrantTerms checks what a decision would grant on r on today:
+// a last day not yet passed, items the entry still has, and a mode the
+// entry offers (a NONE entry: VERIFY only, MZ 21).
+func ValidateGrantTerms(t ShareTerms, r RequestedResource, today Date) error {
+	var bad []string
+	if t.Until.Before(today) {
+		bad = append(bad, "until "+t.Until.String()+" has passed: a grant must allow access from today")
+	}
+	for _, id := range t.ItemIDs {
+		if !slices.Contains(r.ItemIDs, id) {
+			bad = append(bad, "item "+NodeID(KindDataItem, id)+" is no longer an item of the entry")
+		}
+	}
+	switch {
+	case r.ShareType == ShareNone && t.Mode != ModeVerify:
+		bad = append(bad, "MZ 21: the entry is not shared (NONE); only VERIFY may be granted")
+	case r.ShareType != ShareNone && !slices.Contains(r.ShareModes, t.Mode):
+		bad = append(bad, "the entry is shared by "+joinValues(r.ShareModes)+", not "+string(t.Mode))
+	}
+	if len(bad) > 0 {
+		return Errorf(EInvalid, "the grant cannot be made: %s", strings.Join(bad, "; "))
+	}
+	return nil
+}
+
 // ShareRequestInput is what a department submits.
 type ShareRequestInput struct {
 	ResourceID int64

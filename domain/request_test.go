@@ -220,3 +220,27 @@ func TestRequestEventFor(t *testing.T) {
 		}
 	}
 }
+
+func TestValidateGrantTerms(t *testing.T) {
+	today := Date{2026, 3, 10}
+	r := RequestedResource{ShareType: ShareConditional, ShareModes: []ShareMode{ModeVerify, ModeQuery}, ItemIDs: []int64{1, 2}}
+	none := RequestedResource{ShareType: ShareNone, ItemIDs: []int64{1, 2}}
+	for _, tt := range []struct {
+		name string
+		t    ShareTerms
+		r    RequestedResource
+		want string
+	}{
+		{"valid", ShareTerms{ItemIDs: []int64{1}, Mode: ModeQuery, Until: today}, r, ""},
+		{"passed", ShareTerms{ItemIDs: []int64{1}, Mode: ModeQuery, Until: Date{2026, 3, 9}}, r, "has passed"},
+		{"removed item", ShareTerms{ItemIDs: []int64{3}, Mode: ModeQuery, Until: today}, r, "no longer an item"},
+		{"mode not offered", ShareTerms{ItemIDs: []int64{1}, Mode: ModeBulk, Until: today}, r, "shared by VERIFY, QUERY, not BULK"},
+		{"NONE: verify only", ShareTerms{ItemIDs: []int64{1}, Mode: ModeQuery, Until: today}, none, "MZ 21"},
+		{"NONE: verify", ShareTerms{ItemIDs: []int64{1}, Mode: ModeVerify, Until: today}, none, ""},
+	} {
+		err := ValidateGrantTerms(tt.t, tt.r, today)
+		if tt.want == "" && err != nil || tt.want != "" && (ErrorCode(err) != EInvalid || !strings.Contains(err.Error(), tt.want)) {
+			t.Errorf("%s: %v, want %q", tt.name, err, tt.want)
+		}
+	}
+}

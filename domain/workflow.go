@@ -137,7 +137,10 @@ func ValidateEntry(e Entry, c EntryContext, complete bool) error {
 	var v []string
 	add := func(format string, args ...any) { v = append(v, fmt.Sprintf(format, args...)) }
 
-	if e.Code != "" && !resourceCodePattern.MatchString(e.Code) {
+	if e.Code == "" {
+		// Even a draft has its code: it is how the entry is referred to.
+		add("MZ 7: code is required, even for a draft, e.g. 441400-GA-001")
+	} else if !resourceCodePattern.MatchString(e.Code) {
 		add("code %q: use 3 to 64 letters, digits and hyphens, e.g. 441400-GA-001", e.Code)
 	}
 	if e.UpdateFrequency != "" && !slices.Contains(updateFrequencies, e.UpdateFrequency) {
@@ -182,7 +185,7 @@ func ValidateEntry(e Entry, c EntryContext, complete bool) error {
 
 	if complete {
 		// MZ 7 (QY 8, NY 17, WZ 10): the required elements.
-		for name, val := range map[string]string{"code": e.Code, "name": e.Name, "summary": e.Summary,
+		for name, val := range map[string]string{"name": e.Name, "summary": e.Summary,
 			"classification": e.Classification, "format": e.Format, "shareScope": e.ShareScope} {
 			if val == "" {
 				add("MZ 7: %s is required", name)

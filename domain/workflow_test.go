@@ -127,6 +127,7 @@ func TestValidateEntry(t *testing.T) {
 		{"MZ 11 one source", func(e *Entry, _ *EntryContext) { e.DataElementIDs = []int64{12} }, false, "MZ 11 (一数一源)"},
 		{"unknown element", func(e *Entry, _ *EntryContext) { e.DataElementIDs = []int64{13} }, false, "data element " + NodeID(KindDataElement, 13) + " does not exist"},
 		{"duplicate item", func(e *Entry, _ *EntryContext) { e.Items = append(e.Items, e.Items[0]) }, false, `data item "身份证号" is listed twice`},
+		{"a draft without a code", func(e *Entry, _ *EntryContext) { e.Code = "" }, false, "MZ 7: code is required, even for a draft"},
 		{"bad code", func(e *Entry, _ *EntryContext) { e.Code = "户籍 1" }, false, `code "户籍 1": use 3 to 64 letters`},
 		{"bad item type", func(e *Entry, _ *EntryContext) { e.Items[0].DataType = "BLOB" }, false, `type "BLOB" is not one of`},
 		{"several at once", func(e *Entry, _ *EntryContext) { e.Summary, e.Format = "", "" }, true, "MZ 7: format is required; MZ 7: summary is required"},

@@ -68,10 +68,13 @@ func (db *DB) calendar(ctx context.Context, q querier) (*domain.Calendar, error)
 		return nil, fmt.Errorf("calendar revision: %w", err)
 	}
 	db.cals.mu.Lock()
-	defer db.cals.mu.Unlock()
-	if db.cals.cal != nil && db.cals.cal.Revision == rev {
-		return db.cals.cal, nil
+	cached := db.cals.cal
+	db.cals.mu.Unlock()
+	if cached != nil && cached.Revision == rev {
+		return cached, nil
 	}
+	// Loaded without the lock held: a caller in a transaction must not
+	// wait on one that waits for a pool connection.
 	rows, err := q.Query(ctx, `SELECT schedule::text FROM holiday_schedules ORDER BY year`)
 	if err != nil {
 		return nil, fmt.Errorf("holiday schedules: %w", err)
@@ -88,8 +91,13 @@ func (db *DB) calendar(ctx context.Context, q querier) (*domain.Calendar, error)
 		}
 		schedules = append(schedules, s)
 	}
-	db.cals.cal = domain.NewCalendar(rev, schedules)
-	return db.cals.cal, nil
+	cal := domain.NewCalendar(rev, schedules)
+	db.cals.mu.Lock()
+	if db.cals.cal == nil || db.cals.cal.Revision < rev {
+		db.cals.cal = cal
+	}
+	db.cals.mu.Unlock()
+	return cal, nil
 }
 
 // AddHolidaySchedule stores s (raw is its JSON) for the authority. A year
@@ -100,6 +108,12 @@ func (db *DB) AddHolidaySchedule(ctx context.Context, v domain.Viewer, s domain.
 		return nil, err
 	}
 	err := db.Tx(ctx, func(tx *Tx) error {
+		// One writer at a time: revisions are then taken in commit order,
+		// so the greatest revision is always the newest calendar, and the
+		// check below cannot race another add of the same year.
+		if _, err := tx.tx.Exec(ctx, `LOCK TABLE holiday_schedules IN SHARE ROW EXCLUSIVE MODE`); err != nil {
+			return err
+		}
 		var exists bool
 		if err := tx.tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM holiday_schedules WHERE year = $1)`, s.Year).Scan(&exists); err != nil {
 			return err
@@ -173,7 +187,7 @@ func policyFor(ctx context.Context, q querier, regionCode string, deployment dom
 	}
 	p, err := domain.LookupProfile(name)
 	if err != nil {
-		return domain.Profile{}, false, fmt.Errorf("region %s has an unknown profile %q: %w", regionCode, name, err)
+		return domain.Profile{}, false, fmt.Errorf("region %s has an unknown profile %q: %v", regionCode, name, domain.ErrorMessage(err))
 	}
 	return p, true, nil
 }

@@ -77,7 +77,7 @@ func (db *DB) RecordCatalogueChange(ctx context.Context, v domain.Viewer, in dom
 		err = tx.tx.QueryRow(ctx, `INSERT INTO catalogue_change_obligations (department_id, reason, description, occurred_on,
 			recorded_subject, recorded_role, recorded_department_id, recorded_at,
 			due_date, due_at, due_days, due_citation, calendar_revision)
-			VALUES ($1, $2::catalogue_change_reason, $3, $4, $5, $6, nullif($7, 0), $8, $9, $10, $11, $12, $13) RETURNING id`,
+			VALUES ($1, $2::catalogue_change_reason, $3, $4, $5, $6, nullif($7::bigint, 0), $8, $9, $10, $11, $12, $13) RETURNING id`,
 			in.DepartmentID, string(in.Reason), in.Description, dateColumn(in.OccurredOn),
 			a.Subject, string(a.Role), a.DepartmentID, now,
 			dateColumn(d.Due), d.DueAt, d.Days, d.Citation, d.Revision).Scan(&id)
@@ -165,7 +165,7 @@ func (db *DB) RecordFullReview(ctx context.Context, v domain.Viewer, departmentI
 		var id int64
 		err = tx.tx.QueryRow(ctx, `INSERT INTO catalogue_full_reviews (department_id, reviewed_on, note,
 			recorded_subject, recorded_role, recorded_department_id, recorded_at)
-			VALUES ($1, $2, $3, $4, $5, nullif($6, 0), $7) RETURNING id`,
+			VALUES ($1, $2, $3, $4, $5, nullif($6::bigint, 0), $7) RETURNING id`,
 			departmentID, dateColumn(reviewedOn), note, a.Subject, string(a.Role), a.DepartmentID, now).Scan(&id)
 		if err != nil {
 			return mapError(err)
@@ -203,7 +203,7 @@ func (db *DB) FullReviewsOf(ctx context.Context, departmentIDs []int64, deployme
 		if profile != "" {
 			var err error
 			if p, err = domain.LookupProfile(profile); err != nil {
-				return fmt.Errorf("department %d: region profile %q: %w", id, profile, err)
+				return fmt.Errorf("department %d: region profile %q: %v", id, profile, domain.ErrorMessage(err))
 			}
 		}
 		var last *domain.FullReview
@@ -236,7 +236,8 @@ func (q *query) fullReviewOverdue(on domain.Date, deployment domain.Profile) {
 	}
 	q.and(`(SELECT coalesce((SELECT max(f.reviewed_on) FROM catalogue_full_reviews f WHERE f.department_id = d.id),
 			(d.created_at AT TIME ZONE 'Asia/Shanghai')::date)
-		+ make_interval(months => (SELECT p.months FROM unnest(` + q.arg(names) + `::text[], ` + q.arg(months) + `::int[]) AS p(name, months)
-			WHERE p.name = coalesce((SELECT rp.profile FROM region_policies rp WHERE rp.region_code = d.region_code), ` + q.arg(deployment.Name) + `)))
+		+ make_interval(months => coalesce((SELECT p.months FROM unnest(` + q.arg(names) + `::text[], ` + q.arg(months) + `::int[]) AS p(name, months)
+			WHERE p.name = coalesce((SELECT rp.profile FROM region_policies rp WHERE rp.region_code = d.region_code), ` + q.arg(deployment.Name) + `)),
+			` + q.arg(int32(deployment.FullReview.Months)) + `))
 		) < ` + q.arg(dateColumn(on)) + `::date`)
 }

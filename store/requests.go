@@ -188,6 +188,13 @@ func (db *DB) DecideShareRequest(ctx context.Context, v domain.Viewer, cmd domai
 			if terms, err = domain.NarrowTerms(base, cmd.Terms); err != nil {
 				return err
 			}
+			_, rr, err := tx.requestedResource(ctx, domain.Viewer{Role: domain.RoleAuthority}, r.ResourceID)
+			if err != nil {
+				return err
+			}
+			if err := domain.ValidateGrantTerms(terms, rr, domain.DateOf(now)); err != nil {
+				return err
+			}
 		}
 		next, err := domain.RequestTransition(r.Status, e, terms.Mode)
 		if err != nil {

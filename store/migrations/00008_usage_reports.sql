@@ -4,6 +4,11 @@
 -- (domain.HalfYear.Index), so periods compare in SQL. A revocation ends a
 -- grant: no report is owed after it.
 ALTER TABLE grants ADD COLUMN revoked_at timestamptz;
+-- Grants revoked before the column existed: their last recorded change,
+-- else their creation, is the best known end.
+UPDATE grants g SET revoked_at = coalesce(
+  (SELECT max(c.at) FROM grant_changes c WHERE c.grant_id = g.id AND c.to_status = 'REVOKED'), g.created_at)
+WHERE g.status = 'REVOKED';
 
 CREATE TABLE usage_reports (
   grant_id          bigint NOT NULL REFERENCES grants (id),

@@ -3133,7 +3133,8 @@ extend type Query {
   """
   May the viewer's department use these items of this entry in this mode now (MZ 21-22,
   WZ 21, NY 41)? For departments' data services; subject (the ID-card number or credit code
-  the record is about) is required for VERIFY and QUERY (WZ 25). Every call is recorded.
+  the record is about) is required for VERIFY and QUERY (WZ 25). Every decision is recorded
+  (a call refused as invalid or forbidden makes none).
   """
   accessDecision(resourceId: ID!, itemIds: [ID!]!, mode: ShareMode!, subject: String): AccessDecision!
 }

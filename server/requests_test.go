@@ -194,12 +194,36 @@ func TestShareRequestConditional(t *testing.T) {
 	if resp := dept.do(shareAccessQuery, map[string]any{"id": e.ID}); len(resp.Errors) != 1 {
 		t.Fatalf("shareAccess under a revoked grant: %s", resp.Data)
 	}
-	// Past the last day a grant expires on its own.
+	// Past its last day a grant expires on its own.
+	u := findEntry(t, a, "UNCONDITIONAL", "QUERY", 1)
+	uin := requestInput(u, "QUERY", u.DataItems[0].ID)
+	uin["until"] = "2026-03-31"
+	ug := dept.request(t, submitRequest, map[string]any{"in": uin}).Grant
+	type grantList struct {
+		Grants struct {
+			TotalCount int
+			Nodes      []struct{ ID, Status string }
+		}
+	}
+	var grants grantList
+	const byStatus = `query($s: GrantStatus) { grants(filter: {status: $s}) { totalCount nodes { id status } } }`
+	auth.query(byStatus, map[string]any{"s": "EXPIRED"}, &grants)
+	if grants.Grants.TotalCount != 0 {
+		t.Fatalf("expired before the day: %+v", grants)
+	}
+	clock.set("2026-03-31 23:59")
+	auth.query(byStatus, map[string]any{"s": "ACTIVE"}, &grants)
+	if grants.Grants.TotalCount != 1 || grants.Grants.Nodes[0].ID != ug.ID {
+		t.Fatalf("active on its last evening: %+v", grants)
+	}
 	clock.set("2026-04-01 00:00")
-	var grants struct{ Grants struct{ TotalCount int } }
-	auth.query(`{ grants(filter: {status: REVOKED}) { totalCount } }`, nil, &grants)
-	if grants.Grants.TotalCount != 1 {
-		t.Errorf("%d revoked grants", grants.Grants.TotalCount)
+	auth.query(byStatus, map[string]any{"s": "EXPIRED"}, &grants)
+	if grants.Grants.TotalCount != 1 || grants.Grants.Nodes[0].ID != ug.ID || grants.Grants.Nodes[0].Status != "EXPIRED" {
+		t.Fatalf("expired grants on 04-01: %+v", grants)
+	}
+	auth.query(byStatus, map[string]any{"s": "REVOKED"}, &grants)
+	if grants.Grants.TotalCount != 1 || grants.Grants.Nodes[0].ID != r.Grant.ID {
+		t.Errorf("revoked grants: %+v", grants)
 	}
 }
 

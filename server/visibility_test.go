@@ -101,7 +101,7 @@ func (v matrixViewer) gates(r matrixResource) map[string]bool {
 	open := over || r.open == domain.OpenUnconditional || r.open == domain.OpenConditional && v.approved && v.role == domain.RolePerson
 	return map[string]bool{
 		"shareAccess": share, "openAccess": open, "sample": share || open,
-		"contactPhone": over, "reviewNotes": over, "noneShareFiling": over,
+		"contactPhone": over, "reviewNotes": over, "noneShareFiling": over, "versions": over,
 	}
 }
 
@@ -172,7 +172,7 @@ func matrixData(t *testing.T, db *store.DB) []matrixResource {
 }
 
 const gatedSelection = `code viewerAccess { share open sample internal canRequest reason }
-  contactPhone reviewNotes noneShareFiling
+  contactPhone reviewNotes noneShareFiling versions { version }
   shareAccess { modes endpoint items { name } }
   openAccess { downloadUrl }
   sample { fields { item value masked } }`
@@ -184,6 +184,7 @@ type gatedRow struct {
 		Reason                                    string
 	}
 	ContactPhone, ReviewNotes, NoneShareFiling *string
+	Versions                                   *[]struct{ Version int }
 	ShareAccess                                *struct {
 		Modes    []string
 		Endpoint string
@@ -274,7 +275,7 @@ func TestVisibilityMatrix(t *testing.T) {
 				if !strings.HasPrefix(e.Message, field+" of "+data.List.Nodes[i].Code) {
 					t.Errorf("FORBIDDEN message %q does not name %s", e.Message, field)
 				}
-				if internal := field == "contactPhone" || field == "reviewNotes" || field == "noneShareFiling"; internal != strings.Contains(e.Message, "internal fields") {
+				if internal := field == "contactPhone" || field == "reviewNotes" || field == "noneShareFiling" || field == "versions"; internal != strings.Contains(e.Message, "internal fields") {
 					t.Errorf("FORBIDDEN message for %s gives another gate's reason: %q", field, e.Message)
 				}
 			}
@@ -284,6 +285,7 @@ func TestVisibilityMatrix(t *testing.T) {
 				present := map[string]bool{
 					"shareAccess": row.ShareAccess != nil, "openAccess": row.OpenAccess != nil, "sample": row.Sample != nil,
 					"contactPhone": row.ContactPhone != nil, "reviewNotes": row.ReviewNotes != nil, "noneShareFiling": row.NoneShareFiling != nil,
+					"versions": row.Versions != nil,
 				}
 				for field, ok := range gates {
 					cell := fmt.Sprintf("%s (share %s, open %s, %s).%s", r.code, r.share, r.open, r.status, field)

@@ -219,7 +219,7 @@ func TestWorkflowDraftToPublished(t *testing.T) {
 				Actor   struct {
 					Subject    string
 					Role       string
-					Department *struct{ CreditCode string }
+					Department *struct{ ID, CreditCode string }
 				}
 				Comment        string
 				Status         string
@@ -229,7 +229,7 @@ func TestWorkflowDraftToPublished(t *testing.T) {
 		}
 	}
 	a.as(auditor).query(`query($id: ID!) { resource(id: $id) { versions { version action comment status revisionStatus
-		actor { subject role department { creditCode } } changes { field before after } } } }`, map[string]any{"id": e.ID}, &hist)
+		actor { subject role department { id creditCode } } changes { field before after } } } }`, map[string]any{"id": e.ID}, &hist)
 	var actions []string
 	for i, v := range hist.Resource.Versions {
 		if v.Version != i+1 {
@@ -257,12 +257,22 @@ func TestWorkflowDraftToPublished(t *testing.T) {
 	if len(vs[9].Changes) != 1 || vs[9].Changes[0].Field != "name" {
 		t.Errorf("approval of the revision should list what became public: %+v", vs[9])
 	}
-	// Versions are internal: another department is refused them.
-	resp = a.as(mzj).do(`query($id: ID!) { resource(id: $id) { versions { version } } }`, map[string]any{"id": e.ID})
-	if len(resp.Errors) != 0 {
-		// a retired entry is not visible to other departments at all
-		if resp.Errors[0].code() != "NOT_FOUND" {
-			t.Errorf("another department reading versions: %+v", resp.Errors)
+	// Versions are internal: a retired entry does not exist for another
+	// department, and of a published one it sees no versions.
+	a.as(mzj).queryErr(`query($id: ID!) { resource(id: $id) { versions { version } } }`, map[string]any{"id": e.ID}, "NOT_FOUND")
+	var pub struct {
+		Resources struct{ Nodes []struct{ ID string } }
+	}
+	dept.query(`query($src: ID) { resources(first: 1, filter: {sourceDepartmentId: $src, status: PUBLISHED}) { nodes { id } } }`,
+		map[string]any{"src": vs[0].Actor.Department.ID}, &pub)
+	resp = a.as(mzj).do(`query($id: ID!) { resource(id: $id) { name versions { version } reviewDeadline { dueDate } revision { status } } }`,
+		map[string]any{"id": pub.Resources.Nodes[0].ID})
+	if len(resp.Errors) != 3 || !contains(string(resp.Data), `"versions":null`) {
+		t.Errorf("another department reading the internal fields of a published entry: %s %+v", resp.Data, resp.Errors)
+	}
+	for _, e := range resp.Errors {
+		if e.code() != "FORBIDDEN" {
+			t.Errorf("refusal %+v", e)
 		}
 	}
 }

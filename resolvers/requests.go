@@ -2,6 +2,7 @@ package resolvers
 
 import (
 	"context"
+	"slices"
 
 	"github.com/citydata/catalogue/domain"
 	"github.com/citydata/catalogue/graph"
@@ -126,7 +127,11 @@ func (r *queryResolver) ShareRequests(ctx context.Context, first *int, after *st
 			return nil, err
 		}
 	}
-	return r.Catalogue.ShareRequests(ctx, s, f, pageArgs(first, after))
+	pg, err := r.Catalogue.ShareRequests(ctx, s, f, pageArgs(first, after))
+	if err != nil {
+		return nil, err
+	}
+	return pg, For(ctx).prefetchRequests(ctx, pg.Nodes, selected(ctx))
 }
 
 func (r *queryResolver) Grants(ctx context.Context, first *int, after *string, filter *model.GrantFilter) (*domain.Page[*domain.ShareGrant], error) {
@@ -151,7 +156,11 @@ func (r *queryResolver) Grants(ctx context.Context, first *int, after *string, f
 			return nil, err
 		}
 	}
-	return r.Catalogue.Grants(ctx, s, f, pageArgs(first, after))
+	pg, err := r.Catalogue.Grants(ctx, s, f, pageArgs(first, after))
+	if err != nil {
+		return nil, err
+	}
+	return pg, For(ctx).prefetchGrants(ctx, pg.Nodes, selected(ctx))
 }
 
 func (r *shareRequestResolver) Resource(ctx context.Context, obj *domain.ShareRequest) (*domain.Resource, error) {
@@ -293,4 +302,139 @@ func (r *grantResolver) MissingUsageReports(ctx context.Context, obj *domain.Sha
 		out = append(out, h.String())
 	}
 	return out, nil
+}
+
+// prefetchRequests primes the loaders for what the query selects on a list
+// of share requests (and on their grants and resources), so a page costs
+// the same statements whatever its length.
+func (l *Loaders) prefetchRequests(ctx context.Context, list []*domain.ShareRequest, sel selection) error {
+	if len(list) == 0 || l.live {
+		return nil
+	}
+	var depts, items, resources, grants []int64
+	for _, r := range list {
+		depts = append(depts, r.RequesterDepartmentID, r.SourceDepartmentID)
+		items = append(items, r.Asked.ItemIDs...)
+		if r.Decided != nil {
+			items = append(items, r.Decided.ItemIDs...)
+		}
+		resources = append(resources, r.ResourceID)
+		if r.GrantID != 0 {
+			grants = append(grants, r.GrantID)
+		}
+	}
+	if sel.has("requester") || sel.has("source") {
+		if err := prime(ctx, l.Department, depts, l.c.DepartmentsByID); err != nil {
+			return err
+		}
+	}
+	if sel.has("items") || sel.child("approved").has("items") {
+		if err := l.primeItems(ctx, items); err != nil {
+			return err
+		}
+	}
+	if sel.has("resource") {
+		if err := l.primeResources(ctx, resources, sel.child("resource")); err != nil {
+			return err
+		}
+	}
+	if sel.has("grant") && len(grants) > 0 {
+		m, err := l.c.GrantsByID(ctx, l.requestScope(), grants)
+		if err != nil {
+			return err
+		}
+		var list []*domain.ShareGrant
+		for _, id := range grants {
+			l.Grant.Prime(ctx, id, m[id])
+			if m[id] != nil {
+				list = append(list, m[id])
+			}
+		}
+		return l.prefetchGrants(ctx, list, sel.child("grant"))
+	}
+	return nil
+}
+
+// prefetchGrants is prefetchRequests for a list of grants.
+func (l *Loaders) prefetchGrants(ctx context.Context, list []*domain.ShareGrant, sel selection) error {
+	if len(list) == 0 || l.live {
+		return nil
+	}
+	var ids, depts, items, resources, requests []int64
+	for _, g := range list {
+		ids = append(ids, g.ID)
+		depts = append(depts, g.DepartmentID)
+		items = append(items, g.ItemIDs...)
+		resources = append(resources, g.ResourceID)
+		if g.RequestID != 0 {
+			requests = append(requests, g.RequestID)
+		}
+	}
+	if sel.has("department") {
+		if err := prime(ctx, l.Department, depts, l.c.DepartmentsByID); err != nil {
+			return err
+		}
+	}
+	if sel.has("items") {
+		if err := l.primeItems(ctx, items); err != nil {
+			return err
+		}
+	}
+	if sel.has("resource") {
+		if err := l.primeResources(ctx, resources, sel.child("resource")); err != nil {
+			return err
+		}
+	}
+	if sel.has("usageReports") || sel.has("missingUsageReports") {
+		if err := prime(ctx, l.UsageReports, ids, l.c.UsageReportsOf); err != nil {
+			return err
+		}
+	}
+	if sel.has("request") && len(requests) > 0 {
+		m, err := l.c.ShareRequestsByID(ctx, l.requestScope(), requests)
+		if err != nil {
+			return err
+		}
+		var list []*domain.ShareRequest
+		for _, id := range requests {
+			l.ShareRequest.Prime(ctx, id, m[id])
+			if m[id] != nil {
+				list = append(list, m[id])
+			}
+		}
+		// One level down only: a request's own grant is the grant above.
+		child := sel.child("request")
+		child.fields = withoutField(child.fields, "grant")
+		return l.prefetchRequests(ctx, list, child)
+	}
+	return nil
+}
+
+func (l *Loaders) primeItems(ctx context.Context, ids []int64) error {
+	return prime(ctx, l.DataItem, ids, func(ctx context.Context, ids []int64) (map[int64]*domain.DataItem, error) {
+		return l.c.DataItemsByID(ctx, l.scope, ids)
+	})
+}
+
+// primeResources primes the Resource loader and what sel selects on them.
+func (l *Loaders) primeResources(ctx context.Context, ids []int64, sel selection) error {
+	m, err := l.c.ResourcesByID(ctx, l.scope, ids)
+	if err != nil {
+		return err
+	}
+	var list []*domain.Resource
+	for _, id := range ids {
+		l.Resource.Prime(ctx, id, m[id])
+		if r := m[id]; r != nil && !slices.Contains(list, r) {
+			list = append(list, r)
+		}
+	}
+	return l.prefetchResources(ctx, list, sel)
+}
+
+// requestScope is the viewer's request scope; the list that reached here
+// was loaded in it, so it exists.
+func (l *Loaders) requestScope() domain.OversightScope {
+	s, _ := domain.RequestScopeFor(l.viewer)
+	return s
 }

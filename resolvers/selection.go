@@ -14,6 +14,8 @@ var typeNames = []string{
 	"ResourceConnection", "ResourceEdge", "Resource",
 	"DepartmentConnection", "DepartmentEdge", "Department",
 	"ThemeDatabaseConnection", "ThemeDatabaseEdge", "ThemeDatabase",
+	"ShareRequestConnection", "ShareRequestEdge", "ShareRequest", "ShareTerms",
+	"GrantConnection", "GrantEdge", "Grant",
 	"Node", "_Entity",
 }
 
@@ -84,4 +86,15 @@ func selected(ctx context.Context) selection {
 		return selection{}
 	}
 	return collect(oc, fc.Field.Selections)
+}
+
+// withoutField returns fields without name (a copy: selections are shared).
+func withoutField(fields map[string]graphql.CollectedField, name string) map[string]graphql.CollectedField {
+	out := make(map[string]graphql.CollectedField, len(fields))
+	for k, v := range fields {
+		if k != name {
+			out[k] = v
+		}
+	}
+	return out
 }

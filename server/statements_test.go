@@ -69,3 +69,35 @@ func TestStatementsDependOnDepthNotRows(t *testing.T) {
 		t.Errorf("gated fields: 5 rows took %d statements, 50 took %d, ungated %d; want equal and at most one more (the viewer's rights)", small, large, base)
 	}
 }
+
+// Lists of share requests and grants, with what a dashboard shows of
+// each, cost the same statements for 2 rows as for 8.
+func TestRequestListsDependOnDepthNotRows(t *testing.T) {
+	counter := &statementCounter{}
+	a := newAPI(t, storetest.Options{Tracer: counter})
+	dept := a.as(gaj)
+	u := findEntry(t, a, "UNCONDITIONAL", "QUERY", 1)
+	for i := 0; i < 8; i++ {
+		dept.request(t, submitRequest, map[string]any{"in": requestInput(u, "QUERY", u.DataItems[0].ID)})
+	}
+	auth := a.as(authority)
+	count := func(query string, first int) int64 {
+		t.Helper()
+		var out map[string]any
+		auth.query(query, map[string]any{"first": first}, &out)
+		counter.n.Store(0)
+		auth.query(query, map[string]any{"first": first}, &out)
+		return counter.n.Load()
+	}
+	const requests = `query($first: Int) { shareRequests(first: $first) { totalCount nodes { id status
+	  requester { name } source { name } items { name } resource { code sourceDepartment { name } }
+	  deadline { dueDate workingDaysLeft } approved { items { name } } grant { status items { name } usageReports { period } missingUsageReports } } } }`
+	if small, large := count(requests, 2), count(requests, 8); small != large {
+		t.Errorf("share requests: 2 took %d statements, 8 took %d; want equal", small, large)
+	}
+	const grants = `query($first: Int) { grants(first: $first) { totalCount nodes { id status department { name }
+	  items { name } resource { code } request { status requester { name } } usageReports { period } } } }`
+	if small, large := count(grants, 2), count(grants, 8); small != large {
+		t.Errorf("grants: 2 took %d statements, 8 took %d; want equal", small, large)
+	}
+}

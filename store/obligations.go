@@ -89,11 +89,7 @@ func (db *DB) RecordCatalogueChange(ctx context.Context, v domain.Viewer, in dom
 	if err != nil {
 		return nil, err
 	}
-	m, err := db.ChangeObligationsByID(ctx, domain.OversightScope{All: true}, []int64{id})
-	if err != nil {
-		return nil, err
-	}
-	return m[id], nil
+	return changed(ctx, db.ChangeObligationsByID, domain.OversightScope{All: true}, id, "change obligation")
 }
 
 // meetObligations marks the open change obligations of department that a

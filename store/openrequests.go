@@ -92,7 +92,7 @@ func (db *DB) SubmitOpenRequest(ctx context.Context, v domain.Viewer, in domain.
 	if err != nil {
 		return nil, err
 	}
-	return db.openRequest(ctx, id)
+	return changed(ctx, db.OpenRequestsByID, domain.OpenRequestScope{All: true}, id, "open request")
 }
 
 // ActOnOpenRequest answers, extends or withdraws an open request, locked.
@@ -162,7 +162,7 @@ func (db *DB) ActOnOpenRequest(ctx context.Context, v domain.Viewer, cmd domain.
 	if err != nil {
 		return nil, err
 	}
-	return db.openRequest(ctx, cmd.RequestID)
+	return changed(ctx, db.OpenRequestsByID, domain.OpenRequestScope{All: true}, cmd.RequestID, "open request")
 }
 
 // openInScope is the Go form of openScope, for a locked row.
@@ -175,17 +175,6 @@ func openInScope(s domain.OpenRequestScope, o *domain.OpenRequest) bool {
 	default:
 		return o.SourceDepartmentID == s.SourceDepartmentID
 	}
-}
-
-func (db *DB) openRequest(ctx context.Context, id int64) (*domain.OpenRequest, error) {
-	m, err := db.OpenRequestsByID(ctx, domain.OpenRequestScope{All: true}, []int64{id})
-	if err != nil {
-		return nil, err
-	}
-	if m[id] == nil {
-		return nil, fmt.Errorf("open request %d vanished", id)
-	}
-	return m[id], nil
 }
 
 // OpenRequests lists the open requests in scope, newest first.

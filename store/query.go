@@ -1,8 +1,10 @@
 package store
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -128,4 +130,19 @@ func (q *query) search(grams, expr, s string) {
 		q.and(grams + " @> catalogue_query_grams(" + p + ")")
 	}
 	q.and("strpos(lower(" + expr + "), lower(" + p + ")) > 0")
+}
+
+// changed loads row id that a change just made or changed, whoever the
+// viewer (its actor was allowed the change): byID under the scope that
+// sees everything, which must find it.
+func changed[S any, T comparable](ctx context.Context, byID func(context.Context, S, []int64) (map[int64]T, error), all S, id int64, what string) (T, error) {
+	var zero T
+	m, err := byID(ctx, all, []int64{id})
+	if err != nil {
+		return zero, err
+	}
+	if m[id] == zero {
+		return zero, fmt.Errorf("%s %d vanished after a change", what, id)
+	}
+	return m[id], nil
 }

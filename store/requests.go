@@ -139,7 +139,7 @@ func (db *DB) SubmitShareRequest(ctx context.Context, v domain.Viewer, in domain
 	if err != nil {
 		return nil, err
 	}
-	return db.shareRequest(ctx, id)
+	return changed(ctx, db.ShareRequestsByID, domain.OversightScope{All: true}, id, "share request")
 }
 
 // grant makes the grant of request id.
@@ -239,18 +239,7 @@ func (db *DB) DecideShareRequest(ctx context.Context, v domain.Viewer, cmd domai
 	if err != nil {
 		return nil, err
 	}
-	return db.shareRequest(ctx, cmd.RequestID)
-}
-
-func (db *DB) shareRequest(ctx context.Context, id int64) (*domain.ShareRequest, error) {
-	m, err := db.ShareRequestsByID(ctx, domain.OversightScope{All: true}, []int64{id})
-	if err != nil {
-		return nil, err
-	}
-	if m[id] == nil {
-		return nil, fmt.Errorf("share request %d vanished", id)
-	}
-	return m[id], nil
+	return changed(ctx, db.ShareRequestsByID, domain.OversightScope{All: true}, cmd.RequestID, "share request")
 }
 
 // requestScope adds the rows filter of a request scope: requests the
@@ -432,9 +421,5 @@ func (db *DB) ChangeGrant(ctx context.Context, v domain.Viewer, id int64, e doma
 	if err != nil {
 		return nil, err
 	}
-	m, err := db.GrantsByID(ctx, domain.OversightScope{All: true}, []int64{id})
-	if err != nil {
-		return nil, err
-	}
-	return m[id], nil
+	return changed(ctx, db.GrantsByID, domain.OversightScope{All: true}, id, "grant")
 }

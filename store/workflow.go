@@ -58,7 +58,7 @@ func (db *DB) CreateEntry(ctx context.Context, v domain.Viewer, e domain.Entry, 
 	if err != nil {
 		return nil, err
 	}
-	return db.resourceByID(ctx, id)
+	return changed(ctx, db.ResourcesByID, domain.ResourceScope{All: true}, id, "resource")
 }
 
 // placeholder keeps a NOT NULL, non-empty column satisfied while a draft
@@ -220,7 +220,7 @@ func (db *DB) ActOnEntry(ctx context.Context, v domain.Viewer, cmd domain.EntryC
 	if err != nil {
 		return nil, err
 	}
-	return db.resourceByID(ctx, cmd.ResourceID)
+	return changed(ctx, db.ResourcesByID, domain.ResourceScope{All: true}, cmd.ResourceID, "resource")
 }
 
 func appendNote(notes string, at time.Time, what, comment string) string {
@@ -469,19 +469,6 @@ func (tx *Tx) settleKey(ctx context.Context, v domain.Viewer, key string, result
 	_, err := tx.tx.Exec(ctx, `UPDATE idempotency_keys SET result_id = $3 WHERE actor = $1 AND key = $2`,
 		domain.ActorOf(v).Key(), key, resultID)
 	return mapError(err)
-}
-
-// resourceByID loads one resource whatever its status, for the answer of
-// a mutation its actor was allowed to make.
-func (db *DB) resourceByID(ctx context.Context, id int64) (*domain.Resource, error) {
-	m, err := db.ResourcesByID(ctx, domain.ResourceScope{All: true}, []int64{id})
-	if err != nil {
-		return nil, err
-	}
-	if m[id] == nil {
-		return nil, fmt.Errorf("resource %d vanished after a change", id)
-	}
-	return m[id], nil
 }
 
 // ResourceVersionsOf lists each resource's versions, oldest first.

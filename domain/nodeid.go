@@ -20,6 +20,9 @@ const (
 	KindShareRequest     NodeKind = "ShareRequest"
 	KindGrant            NodeKind = "Grant"
 	KindOpenRequest      NodeKind = "OpenRequest"
+	// KindDispute: a data error, sharing dispute or open objection.
+	KindDispute  NodeKind = "Dispute"
+	KindEvidence NodeKind = "Evidence"
 )
 
 // NodeID returns the opaque global ID (Relay) of the row id of kind.

@@ -54,6 +54,9 @@ const (
 	ChangeElements ChangeReason = "ELEMENTS"
 	// QY 8(4): 其他涉及公共数据资源变化的情形.
 	ChangeOther ChangeReason = "OTHER"
+	// NY 45: 同意更正的, 应当提请市级数据主管部门变更政务数据开放目录: opened
+	// by an accepted objection, never recorded by hand.
+	ChangeObjection ChangeReason = "OBJECTION"
 )
 
 // ChangeReasons lists every reason.

@@ -115,23 +115,11 @@ func ValidateOpenRefusal(reason, basis string) error {
 }
 
 // OpenExtension is the deadline of an open request after its one
-// extension under rule, counted on cal from the original due day. NY 46:
-// 如需延长答复期限的, 应当经 … 主要负责人同意, 延长答复期限不得超过10个工作日.
+// extension under rule, the whole extension, counted on cal from the
+// original due day. NY 46: 如需延长答复期限的, 应当经 … 主要负责人同意,
+// 延长答复期限不得超过10个工作日.
 func OpenExtension(cal *Calendar, d Deadline, rule Rule, alreadyExtended bool, reason, approvedBy string) (Deadline, error) {
-	switch {
-	case rule.Extension == 0:
-		return d, Errorf(EPrecondition, "the policy profile allows no extension of an open request's answer (%s)", rule.Citation)
-	case alreadyExtended:
-		return d, Errorf(EPrecondition, "the answer was extended once already; NY 46 allows one extension")
-	case strings.TrimSpace(reason) == "" || strings.TrimSpace(approvedBy) == "":
-		return d, Errorf(EInvalid, "NY 46: an extension needs a reason and the department head who approved it (主要负责人同意)")
-	}
-	due, err := cal.AddWorkingDays(d.Due, rule.Extension)
-	if err != nil {
-		return d, err
-	}
-	d.Due, d.DueAt, d.Days, d.Revision = due, due.EndOfDay(), d.Days+rule.Extension, cal.Revision
-	return d, nil
+	return ExtendDeadline(cal, d, rule, alreadyExtended, 0, reason, approvedBy)
 }
 
 // OpenRequestScope is whose open requests a viewer may read.

@@ -32,10 +32,13 @@ const (
 	EventAuthorityApprove RequestEvent = "AUTHORITY_APPROVE"
 	EventAuthorityReject  RequestEvent = "AUTHORITY_REJECT"
 	EventWithdraw         RequestEvent = "WITHDRAW"
+	// EventOrderGrant: the resolution of a sharing dispute orders the
+	// request granted (MZ 42); never a decision of decideShareRequest.
+	EventOrderGrant RequestEvent = "ORDER_GRANT"
 )
 
 // RequestEvents lists every event.
-var RequestEvents = []RequestEvent{EventSourceApprove, EventSourceReject, EventAuthorityApprove, EventAuthorityReject, EventWithdraw}
+var RequestEvents = []RequestEvent{EventSourceApprove, EventSourceReject, EventAuthorityApprove, EventAuthorityReject, EventWithdraw, EventOrderGrant}
 
 // requestTransitions is the share request workflow; an event missing from
 // a status's row is refused. The source approving a BULK request passes it
@@ -46,15 +49,18 @@ var requestTransitions = map[ShareRequestStatus]map[RequestEvent]ShareRequestSta
 		EventSourceApprove: RequestGranted,
 		EventSourceReject:  RequestRejected,
 		EventWithdraw:      RequestWithdrawn,
+		EventOrderGrant:    RequestGranted,
 	},
 	// WZ 21: bulk sharing needs the authority's approval too.
 	RequestPendingAuthority: {
 		EventAuthorityApprove: RequestGranted,
 		EventAuthorityReject:  RequestRejected,
 		EventWithdraw:         RequestWithdrawn,
+		EventOrderGrant:       RequestGranted,
 	},
-	RequestGranted:   {},
-	RequestRejected:  {},
+	RequestGranted: {},
+	// MZ 42: a dispute's resolution may overturn a refusal.
+	RequestRejected:  {EventOrderGrant: RequestGranted},
 	RequestWithdrawn: {},
 }
 

@@ -16,11 +16,13 @@ func TestRequestTransition(t *testing.T) {
 			EventSourceApprove: {RequestGranted, RequestPendingAuthority}, EventSourceReject: {RequestRejected, RequestRejected},
 			EventAuthorityApprove: {refused, refused}, EventAuthorityReject: {refused, refused},
 			EventWithdraw: {RequestWithdrawn, RequestWithdrawn},
+			// MZ 42: a sharing dispute's resolution orders the grant.
+			EventOrderGrant: {RequestGranted, RequestGranted},
 		},
 		RequestPendingAuthority: {
 			EventSourceApprove: {refused, refused}, EventSourceReject: {refused, refused},
 			EventAuthorityApprove: {RequestGranted, RequestGranted}, EventAuthorityReject: {RequestRejected, RequestRejected},
-			EventWithdraw: {RequestWithdrawn, RequestWithdrawn},
+			EventWithdraw: {RequestWithdrawn, RequestWithdrawn}, EventOrderGrant: {RequestGranted, RequestGranted},
 		},
 	}
 	for _, s := range []ShareRequestStatus{RequestGranted, RequestRejected, RequestWithdrawn} {
@@ -29,6 +31,8 @@ func TestRequestTransition(t *testing.T) {
 			want[s][e] = pair{refused, refused}
 		}
 	}
+	// MZ 42: the resolution of a dispute may overturn a refusal.
+	want[RequestRejected][EventOrderGrant] = pair{RequestGranted, RequestGranted}
 	if len(want) != len(RequestStatuses) {
 		t.Fatalf("the test covers %d statuses of %d", len(want), len(RequestStatuses))
 	}

@@ -773,6 +773,16 @@ type OpenObjection struct {
 	ObligationID int64
 }
 
+// DisputeAction is one entry of a dispute's history.
+type DisputeAction struct {
+	DisputeID int64
+	At        time.Time
+	By        Actor
+	Action    string
+	From, To  DisputeStatus
+	Note      string
+}
+
 // DisputeCommand is one action on a dispute.
 type DisputeCommand struct {
 	DisputeID int64

@@ -79,6 +79,10 @@ type ChangeObligation struct {
 	// MetResourceID and MetVersion name the submission that met it.
 	MetResourceID int64
 	MetVersion    int
+	// ResourceID, when not 0, is the one entry whose submission meets it
+	// (an accepted objection, NY 45); otherwise any submission of the
+	// department does.
+	ResourceID int64
 }
 
 // Met reports whether the obligation has been met.

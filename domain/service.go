@@ -120,6 +120,28 @@ type Catalogue interface {
 	// decided (by any instance) until ctx ends.
 	ShareRequestUpdates(ctx context.Context) <-chan int64
 
+	// ReportDataError files a report of wrong data with its evidence (MZ 23,
+	// NY 64, MZ 35), due for verification under the source's profile.
+	ReportDataError(ctx context.Context, v Viewer, in DataErrorInput, deployment Profile, idempotencyKey string, now time.Time) (*DataError, error)
+	// OpenSharingDispute opens the negotiation over a refused or overdue
+	// share request (MZ 42).
+	OpenSharingDispute(ctx context.Context, v Viewer, requestID int64, position, idempotencyKey string, now time.Time) (*SharingDispute, error)
+	// ObjectToOpenCatalogue files a person's objection to an open
+	// catalogue entry (NY 45).
+	ObjectToOpenCatalogue(ctx context.Context, v Viewer, in ObjectionInput, deployment Profile, idempotencyKey string, now time.Time) (*OpenObjection, error)
+	// ActOnDispute applies one action to a dispute and records it.
+	ActOnDispute(ctx context.Context, v Viewer, cmd DisputeCommand, deployment Profile, now time.Time) (DisputeRecord, error)
+	Disputes(ctx context.Context, scope DisputeScope, f DisputeCriteria, p PageArgs) (*Page[DisputeRecord], error)
+	DisputesByID(ctx context.Context, scope DisputeScope, ids []int64) (map[int64]DisputeRecord, error)
+	// EvidenceOf lists each dispute's evidence, files without content.
+	EvidenceOf(ctx context.Context, disputeIDs []int64) (map[int64][]*Evidence, error)
+	// EvidenceFile returns an uploaded file of a dispute in scope.
+	EvidenceFile(ctx context.Context, scope DisputeScope, id int64) (*Evidence, []byte, error)
+	DisputeHistoryOf(ctx context.Context, disputeIDs []int64) (map[int64][]*DisputeAction, error)
+	SharingStepsOf(ctx context.Context, disputeIDs []int64) (map[int64][]*SharingStepRecord, error)
+	// DisputeUpdates streams the IDs of disputes opened or acted on.
+	DisputeUpdates(ctx context.Context) <-chan int64
+
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 }

@@ -9,17 +9,25 @@ import (
 	"time"
 )
 
-// requestChannel is the PostgreSQL notification channel a share request's
-// ID is sent on when it is filed or decided; every instance of the service
-// listens on it, so a subscriber hears of changes made by any of them.
-const requestChannel = "catalogue_share_requests"
+// The PostgreSQL notification channels: a share request's ID is sent on
+// requestChannel when it is filed or decided, a dispute's on
+// disputeChannel when it is opened or acted on. Every instance of the
+// service listens on them, so a subscriber hears of changes made by any.
+const (
+	requestChannel = "catalogue_share_requests"
+	disputeChannel = "catalogue_disputes"
+)
+
+// channels are the channels the listener listens on.
+var channels = []string{requestChannel, disputeChannel}
 
 // hub fans the notifications of one LISTEN connection out to subscribers.
 // The connection is opened with the first subscriber and kept while there
 // are any; it reconnects after a failure.
 type hub struct {
-	mu     sync.Mutex
-	subs   map[chan int64]struct{}
+	mu sync.Mutex
+	// subs are the subscribers of each channel.
+	subs   map[string]map[chan int64]struct{}
 	cancel context.CancelFunc // stops the listener; nil when none runs
 	// ready is closed once the listener's first LISTEN is in place.
 	ready chan struct{}
@@ -28,7 +36,16 @@ type hub struct {
 // notifyRequest sends request id on requestChannel; PostgreSQL delivers it
 // when tx commits, and never if it rolls back.
 func (tx *Tx) notifyRequest(ctx context.Context, id int64) error {
-	_, err := tx.tx.Exec(ctx, `SELECT pg_notify($1, $2)`, requestChannel, strconv.FormatInt(id, 10))
+	return tx.notify(ctx, requestChannel, id)
+}
+
+// notifyDispute sends dispute id on disputeChannel at commit.
+func (tx *Tx) notifyDispute(ctx context.Context, id int64) error {
+	return tx.notify(ctx, disputeChannel, id)
+}
+
+func (tx *Tx) notify(ctx context.Context, channel string, id int64) error {
+	_, err := tx.tx.Exec(ctx, `SELECT pg_notify($1, $2)`, channel, strconv.FormatInt(id, 10))
 	return err
 }
 
@@ -36,13 +53,26 @@ func (tx *Tx) notifyRequest(ctx context.Context, id int64) error {
 // from now until ctx ends, when the channel closes. A subscriber that does
 // not keep up loses IDs rather than holding the others back.
 func (db *DB) ShareRequestUpdates(ctx context.Context) <-chan int64 {
+	return db.updates(ctx, requestChannel)
+}
+
+// DisputeUpdates returns the IDs of disputes opened or acted on from now
+// until ctx ends, as ShareRequestUpdates does for requests.
+func (db *DB) DisputeUpdates(ctx context.Context) <-chan int64 {
+	return db.updates(ctx, disputeChannel)
+}
+
+func (db *DB) updates(ctx context.Context, channel string) <-chan int64 {
 	ch := make(chan int64, 64)
 	h := &db.hub
 	h.mu.Lock()
 	if h.subs == nil {
-		h.subs = map[chan int64]struct{}{}
+		h.subs = map[string]map[chan int64]struct{}{}
 	}
-	h.subs[ch] = struct{}{}
+	if h.subs[channel] == nil {
+		h.subs[channel] = map[chan int64]struct{}{}
+	}
+	h.subs[channel][ch] = struct{}{}
 	if h.cancel == nil {
 		lctx, cancel := context.WithCancel(context.Background())
 		h.cancel, h.ready = cancel, make(chan struct{})
@@ -60,8 +90,8 @@ func (db *DB) ShareRequestUpdates(ctx context.Context) <-chan int64 {
 	go func() {
 		<-ctx.Done()
 		h.mu.Lock()
-		delete(h.subs, ch)
-		if len(h.subs) == 0 && h.cancel != nil {
+		delete(h.subs[channel], ch)
+		if h.count() == 0 && h.cancel != nil {
 			h.cancel()
 			h.cancel = nil
 		}
@@ -81,7 +111,7 @@ func (db *DB) listen(ctx context.Context, ready chan struct{}) {
 		if ctx.Err() != nil {
 			return
 		}
-		slog.Warn("share request notifications interrupted; reconnecting", "err", err, "in", pause)
+		slog.Warn("change notifications interrupted; reconnecting", "err", err, "in", pause)
 		select {
 		case <-ctx.Done():
 			return
@@ -100,8 +130,10 @@ func (db *DB) listenOnce(ctx context.Context, listening func()) error {
 	// would carry the LISTEN to whoever takes it next.
 	conn := pooled.Hijack()
 	defer conn.Close(context.Background())
-	if _, err := conn.Exec(ctx, "LISTEN "+requestChannel); err != nil {
-		return err
+	for _, c := range channels {
+		if _, err := conn.Exec(ctx, "LISTEN "+c); err != nil {
+			return err
+		}
 	}
 	listening()
 	for {
@@ -111,10 +143,10 @@ func (db *DB) listenOnce(ctx context.Context, listening func()) error {
 		}
 		id, err := strconv.ParseInt(n.Payload, 10, 64)
 		if err != nil {
-			return errors.New("bad share request notification " + strconv.Quote(n.Payload))
+			return errors.New("bad notification " + strconv.Quote(n.Payload) + " on " + n.Channel)
 		}
 		db.hub.mu.Lock()
-		for ch := range db.hub.subs {
+		for ch := range db.hub.subs[n.Channel] {
 			select {
 			case ch <- id:
 			default:
@@ -124,9 +156,23 @@ func (db *DB) listenOnce(ctx context.Context, listening func()) error {
 	}
 }
 
+// count is the number of subscribers of every channel; h.mu is held.
+func (h *hub) count() int {
+	n := 0
+	for _, subs := range h.subs {
+		n += len(subs)
+	}
+	return n
+}
+
 // ShareRequestSubscribers is how many subscribers hear share request
 // notifications now: those registered once the listener listens.
-func (db *DB) ShareRequestSubscribers() int {
+func (db *DB) ShareRequestSubscribers() int { return db.subscribers(requestChannel) }
+
+// DisputeSubscribers is ShareRequestSubscribers for disputes.
+func (db *DB) DisputeSubscribers() int { return db.subscribers(disputeChannel) }
+
+func (db *DB) subscribers(channel string) int {
 	db.hub.mu.Lock()
 	defer db.hub.mu.Unlock()
 	if db.hub.ready == nil {
@@ -134,7 +180,7 @@ func (db *DB) ShareRequestSubscribers() int {
 	}
 	select {
 	case <-db.hub.ready:
-		return len(db.hub.subs)
+		return len(db.hub.subs[channel])
 	default:
 		return 0
 	}

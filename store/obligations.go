@@ -14,7 +14,7 @@ import (
 const obligationColumns = `o.id, o.department_id, o.reason::text, o.description, o.occurred_on,
 	o.recorded_subject, o.recorded_role, coalesce(o.recorded_department_id, 0), o.recorded_at,
 	o.due_date, o.due_days, o.due_citation, o.calendar_revision,
-	o.met_at, coalesce(o.met_resource_id, 0), coalesce(o.met_version, 0)`
+	o.met_at, coalesce(o.met_resource_id, 0), coalesce(o.met_version, 0), coalesce(o.resource_id, 0)`
 
 func scanObligation(row pgx.CollectableRow) (*domain.ChangeObligation, error) {
 	var (
@@ -24,7 +24,7 @@ func scanObligation(row pgx.CollectableRow) (*domain.ChangeObligation, error) {
 	err := row.Scan(&o.ID, &o.DepartmentID, &o.Reason, &o.Description, &occurred,
 		&o.RecordedBy.Subject, &o.RecordedBy.Role, &o.RecordedBy.DepartmentID, &o.RecordedAt,
 		&dueDate, &o.Deadline.Days, &o.Deadline.Citation, &o.Deadline.Revision,
-		&o.MetAt, &o.MetResourceID, &o.MetVersion)
+		&o.MetAt, &o.MetResourceID, &o.MetVersion, &o.ResourceID)
 	if err != nil {
 		return nil, err
 	}
@@ -73,16 +73,8 @@ func (db *DB) RecordCatalogueChange(ctx context.Context, v domain.Viewer, in dom
 		if err != nil {
 			return err
 		}
-		a := domain.ActorOf(v)
-		err = tx.tx.QueryRow(ctx, `INSERT INTO catalogue_change_obligations (department_id, reason, description, occurred_on,
-			recorded_subject, recorded_role, recorded_department_id, recorded_at,
-			due_date, due_at, due_days, due_citation, calendar_revision)
-			VALUES ($1, $2::catalogue_change_reason, $3, $4, $5, $6, nullif($7::bigint, 0), $8, $9, $10, $11, $12, $13) RETURNING id`,
-			in.DepartmentID, string(in.Reason), in.Description, dateColumn(in.OccurredOn),
-			a.Subject, string(a.Role), a.DepartmentID, now,
-			dateColumn(d.Due), d.DueAt, d.Days, d.Citation, d.Revision).Scan(&id)
-		if err != nil {
-			return mapError(err)
+		if id, err = tx.insertObligation(ctx, v, in, 0, d, now); err != nil {
+			return err
 		}
 		return tx.settleKey(ctx, v, key, id)
 	})
@@ -92,11 +84,28 @@ func (db *DB) RecordCatalogueChange(ctx context.Context, v domain.Viewer, in dom
 	return changed(ctx, db.ChangeObligationsByID, domain.OversightScope{All: true}, id, "change obligation")
 }
 
+// insertObligation records obligation in, due d; resourceID, when not 0,
+// is the one entry whose next submission meets it.
+func (tx *Tx) insertObligation(ctx context.Context, v domain.Viewer, in domain.ChangeObligationInput, resourceID int64, d domain.Deadline, now time.Time) (int64, error) {
+	a := domain.ActorOf(v)
+	var id int64
+	err := tx.tx.QueryRow(ctx, `INSERT INTO catalogue_change_obligations (department_id, reason, description, occurred_on,
+		recorded_subject, recorded_role, recorded_department_id, recorded_at,
+		due_date, due_at, due_days, due_citation, calendar_revision, resource_id)
+		VALUES ($1, $2::catalogue_change_reason, $3, $4, $5, $6, nullif($7::bigint, 0), $8, $9, $10, $11, $12, $13, nullif($14::bigint, 0)) RETURNING id`,
+		in.DepartmentID, string(in.Reason), in.Description, dateColumn(in.OccurredOn),
+		a.Subject, string(a.Role), a.DepartmentID, now,
+		dateColumn(d.Due), d.DueAt, d.Days, d.Citation, d.Revision, resourceID).Scan(&id)
+	return id, mapError(err)
+}
+
 // meetObligations marks the open change obligations of department that a
-// submission of resource at version, at now, meets (domain.LastChangeMetBy).
+// submission of resource at version, at now, meets (domain.LastChangeMetBy):
+// the department's general obligations and those about this resource.
 func (tx *Tx) meetObligations(ctx context.Context, department, resource int64, version int, now time.Time) error {
 	_, err := tx.tx.Exec(ctx, `UPDATE catalogue_change_obligations SET met_at = $4, met_resource_id = $2, met_version = $3
-		WHERE department_id = $1 AND met_at IS NULL AND occurred_on <= $5`,
+		WHERE department_id = $1 AND met_at IS NULL AND occurred_on <= $5
+			AND (resource_id IS NULL OR resource_id = $2)`,
 		department, resource, version, now, dateColumn(domain.LastChangeMetBy(now)))
 	return mapError(err)
 }

@@ -24,6 +24,7 @@ type CatalogueChangeObligationResolver interface {
 	MetByVersion(ctx context.Context, obj *domain.ChangeObligation) (*int, error)
 
 	Overdue(ctx context.Context, obj *domain.ChangeObligation) (bool, error)
+	Resource(ctx context.Context, obj *domain.ChangeObligation) (*domain.Resource, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -390,6 +391,38 @@ func (ec *executionContext) _CatalogueChangeObligation_overdue(ctx context.Conte
 }
 func (ec *executionContext) fieldContext_CatalogueChangeObligation_overdue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CatalogueChangeObligation", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _CatalogueChangeObligation_resource(ctx context.Context, field graphql.CollectedField, obj *domain.ChangeObligation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogueChangeObligation_resource(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CatalogueChangeObligation().Resource(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Resource) graphql.Marshaler {
+			return ec.marshalOResource2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐResource(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogueChangeObligation_resource(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CatalogueChangeObligation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Resource(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _CatalogueChangeObligationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *domain.Page[*domain.ChangeObligation]) (ret graphql.Marshaler) {
@@ -929,6 +962,12 @@ func (ec *executionContext) _CatalogueChangeObligation(ctx context.Context, sel 
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._CatalogueChangeObligation_overdue(ctx, field, obj)
+				})
+		case "resource":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CatalogueChangeObligation_resource(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

@@ -4,6 +4,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"math"
 	"strconv"
 	"sync/atomic"
@@ -51,6 +52,7 @@ type ShareTermsResolver interface {
 }
 type SubscriptionResolver interface {
 	RequestUpdated(ctx context.Context) (<-chan *domain.ShareRequest, error)
+	DisputeUpdated(ctx context.Context) (<-chan domain.DisputeRecord, error)
 }
 type UsageReportResolver interface {
 	Period(ctx context.Context, obj *domain.UsageReport) (string, error)
@@ -1522,6 +1524,38 @@ func (ec *executionContext) fieldContext_Subscription_requestUpdated(_ context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _Subscription_disputeUpdated(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_disputeUpdated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Subscription().DisputeUpdated(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.DisputeRecord) graphql.Marshaler {
+			return ec.marshalNDispute2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDisputeRecord(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_disputeUpdated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _UsageReport_period(ctx context.Context, field graphql.CollectedField, obj *domain.UsageReport) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2413,6 +2447,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	switch fields[0].Name {
 	case "requestUpdated":
 		return ec._Subscription_requestUpdated(ctx, fields[0])
+	case "disputeUpdated":
+		return ec._Subscription_disputeUpdated(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}

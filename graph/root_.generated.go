@@ -27,17 +27,23 @@ type ResolverRoot interface {
 	Actor() ActorResolver
 	CatalogueChangeObligation() CatalogueChangeObligationResolver
 	DataElement() DataElementResolver
+	DataError() DataErrorResolver
 	Deadline() DeadlineResolver
 	Department() DepartmentResolver
+	DisputeAction() DisputeActionResolver
+	DisputePosition() DisputePositionResolver
 	Entity() EntityResolver
+	Evidence() EvidenceResolver
 	Grant() GrantResolver
 	Mutation() MutationResolver
+	OpenObjection() OpenObjectionResolver
 	OpenRequest() OpenRequestResolver
 	Query() QueryResolver
 	Resource() ResourceResolver
 	ResourceVersion() ResourceVersionResolver
 	ShareRequest() ShareRequestResolver
 	ShareTerms() ShareTermsResolver
+	SharingDispute() SharingDisputeResolver
 	Subscription() SubscriptionResolver
 	ThemeDatabase() ThemeDatabaseResolver
 	UsageReport() UsageReportResolver
@@ -78,6 +84,7 @@ type ComplexityRoot struct {
 		Reason       func(childComplexity int) int
 		RecordedAt   func(childComplexity int) int
 		RecordedBy   func(childComplexity int) int
+		Resource     func(childComplexity int) int
 	}
 
 	CatalogueChangeObligationConnection struct {
@@ -100,6 +107,35 @@ type ComplexityRoot struct {
 		SourceDepartment func(childComplexity int) int
 	}
 
+	DataError struct {
+		BusinessContinuity func(childComplexity int) int
+		ClosedAt           func(childComplexity int) int
+		CorrectDeadline    func(childComplexity int) int
+		CorrectedAt        func(childComplexity int) int
+		CorrectionNote     func(childComplexity int) int
+		Description        func(childComplexity int) int
+		Due                func(childComplexity int) int
+		Evidence           func(childComplexity int) int
+		Extension          func(childComplexity int) int
+		Finding            func(childComplexity int) int
+		History            func(childComplexity int) int
+		Items              func(childComplexity int) int
+		Kind               func(childComplexity int) int
+		NodeID             func(childComplexity int) int
+		Open               func(childComplexity int) int
+		OpenedAt           func(childComplexity int) int
+		Overdue            func(childComplexity int) int
+		ReporterDepartment func(childComplexity int) int
+		ReporterPerson     func(childComplexity int) int
+		Resource           func(childComplexity int) int
+		Source             func(childComplexity int) int
+		Status             func(childComplexity int) int
+		Subject            func(childComplexity int) int
+		VerificationNote   func(childComplexity int) int
+		VerifiedAt         func(childComplexity int) int
+		VerifyDeadline     func(childComplexity int) int
+	}
+
 	DataItem struct {
 		DataType    func(childComplexity int) int
 		Description func(childComplexity int) int
@@ -118,6 +154,13 @@ type ComplexityRoot struct {
 		Revision        func(childComplexity int) int
 		Start           func(childComplexity int) int
 		WorkingDaysLeft func(childComplexity int) int
+	}
+
+	DeadlineExtension struct {
+		ApprovedBy func(childComplexity int) int
+		At         func(childComplexity int) int
+		Days       func(childComplexity int) int
+		Reason     func(childComplexity int) int
 	}
 
 	DeadlineRule struct {
@@ -151,11 +194,50 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	DisputeAction struct {
+		Action func(childComplexity int) int
+		At     func(childComplexity int) int
+		By     func(childComplexity int) int
+		From   func(childComplexity int) int
+		Note   func(childComplexity int) int
+		To     func(childComplexity int) int
+	}
+
+	DisputeConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	DisputeEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	DisputePosition struct {
+		At         func(childComplexity int) int
+		By         func(childComplexity int) int
+		Department func(childComplexity int) int
+		Text       func(childComplexity int) int
+	}
+
 	Entity struct {
 		FindManyDepartmentByIDs    func(childComplexity int, reps []*model.DepartmentByIDsInput) int
 		FindManyResourceByCodes    func(childComplexity int, reps []*model.ResourceByCodesInput) int
 		FindManyResourceByIDs      func(childComplexity int, reps []*model.ResourceByIDsInput) int
 		FindManyThemeDatabaseByIDs func(childComplexity int, reps []*model.ThemeDatabaseByIDsInput) int
+	}
+
+	Evidence struct {
+		AddedAt      func(childComplexity int) int
+		ContentType  func(childComplexity int) int
+		DownloadPath func(childComplexity int) int
+		FileName     func(childComplexity int) int
+		NodeID       func(childComplexity int) int
+		Sha256       func(childComplexity int) int
+		Size         func(childComplexity int) int
+		URL          func(childComplexity int) int
 	}
 
 	FieldChange struct {
@@ -213,15 +295,26 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		AcceptObjection           func(childComplexity int, id string, note *string, idempotencyKey *string) int
+		AddDisputePosition        func(childComplexity int, id string, position string, idempotencyKey *string) int
 		AddHolidaySchedule        func(childComplexity int, schedule string, replace bool, reason *string) int
+		CorrectDataError          func(childComplexity int, id string, note string, idempotencyKey *string) int
 		CreateResource            func(childComplexity int, input model.ResourceInput, idempotencyKey *string) int
 		DecideOpenRequest         func(childComplexity int, id string, decision model.OpenDecision, reason *string, basis *string, idempotencyKey *string) int
 		DecideShareRequest        func(childComplexity int, id string, decision domain.Decision, itemIds []string, mode *domain.ShareMode, until *domain.Date, reason *string, basis *string, idempotencyKey *string) int
+		EscalateSharingDispute    func(childComplexity int, input model.EscalateSharingDisputeInput) int
+		ExtendDataError           func(childComplexity int, id string, workingDays *int, reason string, approvedBy string, idempotencyKey *string) int
+		ExtendObjection           func(childComplexity int, id string, reason string, approvedBy string, idempotencyKey *string) int
 		ExtendOpenRequest         func(childComplexity int, id string, reason string, approvedBy string, idempotencyKey *string) int
 		FileUsageReport           func(childComplexity int, grantID string, period string, scenario string, outcome string, securityMeasures string, idempotencyKey *string) int
+		ObjectToOpenCatalogue     func(childComplexity int, resourceID string, objection string, proposedCorrection string, idempotencyKey *string) int
+		OpenSharingDispute        func(childComplexity int, requestID string, position string, idempotencyKey *string) int
 		RecordCatalogueChange     func(childComplexity int, departmentID string, reason domain.ChangeReason, description string, occurredOn domain.Date, idempotencyKey *string) int
 		RecordFullCatalogueReview func(childComplexity int, departmentID string, reviewedOn domain.Date, note string, idempotencyKey *string) int
 		ReinstateGrant            func(childComplexity int, id string, reason string) int
+		RejectObjection           func(childComplexity int, id string, reason string, basis string, idempotencyKey *string) int
+		ReportDataError           func(childComplexity int, input model.ReportDataErrorInput) int
+		ResolveSharingDispute     func(childComplexity int, input model.ResolveSharingDisputeInput) int
 		RetireResource            func(childComplexity int, id string, reason string, expectedVersion *int, idempotencyKey *string) int
 		ReviewResource            func(childComplexity int, id string, decision model.ReviewDecision, comment *string, expectedVersion *int, idempotencyKey *string) int
 		RevokeGrant               func(childComplexity int, id string, reason string) int
@@ -231,6 +324,8 @@ type ComplexityRoot struct {
 		SubmitShareRequest        func(childComplexity int, input model.SubmitShareRequestInput) int
 		SuspendGrant              func(childComplexity int, id string, reason string) int
 		UpdateResource            func(childComplexity int, id string, input model.ResourceInput, expectedVersion int, reason *string, idempotencyKey *string) int
+		VerifyDataError           func(childComplexity int, id string, finding domain.Finding, note *string, idempotencyKey *string) int
+		WithdrawDispute           func(childComplexity int, id string, note *string, idempotencyKey *string) int
 		WithdrawOpenRequest       func(childComplexity int, id string, idempotencyKey *string) int
 		WithdrawShareRequest      func(childComplexity int, id string, idempotencyKey *string) int
 	}
@@ -239,6 +334,29 @@ type ComplexityRoot struct {
 		APIURL      func(childComplexity int) int
 		Conditions  func(childComplexity int) int
 		DownloadURL func(childComplexity int) int
+	}
+
+	OpenObjection struct {
+		AnswerDeadline     func(childComplexity int) int
+		AnsweredAt         func(childComplexity int) int
+		Basis              func(childComplexity int) int
+		CatalogueChange    func(childComplexity int) int
+		ClosedAt           func(childComplexity int) int
+		Due                func(childComplexity int) int
+		Extension          func(childComplexity int) int
+		History            func(childComplexity int) int
+		Kind               func(childComplexity int) int
+		NodeID             func(childComplexity int) int
+		Objection          func(childComplexity int) int
+		Objector           func(childComplexity int) int
+		Open               func(childComplexity int) int
+		OpenedAt           func(childComplexity int) int
+		Overdue            func(childComplexity int) int
+		ProposedCorrection func(childComplexity int) int
+		Reason             func(childComplexity int) int
+		Resource           func(childComplexity int) int
+		Source             func(childComplexity int) int
+		Status             func(childComplexity int) int
 	}
 
 	OpenRequest struct {
@@ -292,6 +410,7 @@ type ComplexityRoot struct {
 		CatalogueChangeObligations func(childComplexity int, first *int, after *string, filter *model.CatalogueChangeObligationFilter) int
 		Department                 func(childComplexity int, id *string, creditCode *string) int
 		Departments                func(childComplexity int, first *int, after *string, filter *model.DepartmentFilter, orderBy *model.DepartmentOrder) int
+		Disputes                   func(childComplexity int, first *int, after *string, filter *model.DisputeFilter) int
 		Grants                     func(childComplexity int, first *int, after *string, filter *model.GrantFilter) int
 		Node                       func(childComplexity int, id string) int
 		OpenRequests               func(childComplexity int, first *int, after *string, filter *model.OpenRequestFilter) int
@@ -434,7 +553,39 @@ type ComplexityRoot struct {
 		Until func(childComplexity int) int
 	}
 
+	SharingDispute struct {
+		ClosedAt          func(childComplexity int) int
+		DecisionReference func(childComplexity int) int
+		Due               func(childComplexity int) int
+		GrantOrdered      func(childComplexity int) int
+		History           func(childComplexity int) int
+		Kind              func(childComplexity int) int
+		NodeID            func(childComplexity int) int
+		Open              func(childComplexity int) int
+		OpenedAt          func(childComplexity int) int
+		Overdue           func(childComplexity int) int
+		Request           func(childComplexity int) int
+		Requester         func(childComplexity int) int
+		Resolution        func(childComplexity int) int
+		Resource          func(childComplexity int) int
+		Source            func(childComplexity int) int
+		Status            func(childComplexity int) int
+		Step              func(childComplexity int) int
+		Steps             func(childComplexity int) int
+	}
+
+	SharingDisputeStepRecord struct {
+		EndedAt        func(childComplexity int) int
+		Outcome        func(childComplexity int) int
+		Positions      func(childComplexity int) int
+		Reasons        func(childComplexity int) int
+		Recommendation func(childComplexity int) int
+		StartedAt      func(childComplexity int) int
+		Step           func(childComplexity int) int
+	}
+
 	Subscription struct {
+		DisputeUpdated func(childComplexity int) int
 		RequestUpdated func(childComplexity int) int
 	}
 
@@ -639,6 +790,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CatalogueChangeObligation.RecordedBy(childComplexity), true
+	case "CatalogueChangeObligation.resource":
+		if e.ComplexityRoot.CatalogueChangeObligation.Resource == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueChangeObligation.Resource(childComplexity), true
 
 	case "CatalogueChangeObligationConnection.edges":
 		if e.ComplexityRoot.CatalogueChangeObligationConnection.Edges == nil {
@@ -708,6 +865,163 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DataElement.SourceDepartment(childComplexity), true
+
+	case "DataError.businessContinuity":
+		if e.ComplexityRoot.DataError.BusinessContinuity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataError.BusinessContinuity(childComplexity), true
+	case "DataError.closedAt":
+		if e.ComplexityRoot.DataError.ClosedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataError.ClosedAt(childComplexity), true
+	case "DataError.correctDeadline":
+		if e.ComplexityRoot.DataError.CorrectDeadline == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataError.CorrectDeadline(childComplexity), true
+	case "DataError.correctedAt":
+		if e.ComplexityRoot.DataError.CorrectedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataError.CorrectedAt(childComplexity), true
+	case "DataError.correctionNote":
+		if e.ComplexityRoot.DataError.CorrectionNote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataError.CorrectionNote(childComplexity), true
+	case "DataError.description":
+		if e.ComplexityRoot.DataError.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataError.Description(childComplexity), true
+	case "DataError.currentDeadline":
+		if e.ComplexityRoot.DataError.Due == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataError.Due(childComplexity), true
+	case "DataError.evidence":
+		if e.ComplexityRoot.DataError.Evidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataError.Evidence(childComplexity), true
+	case "DataError.extension":
+		if e.ComplexityRoot.DataError.Extension == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataError.Extension(childComplexity), true
+	case "DataError.finding":
+		if e.ComplexityRoot.DataError.Finding == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataError.Finding(childComplexity), true
+	case "DataError.history":
+		if e.ComplexityRoot.DataError.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataError.History(childComplexity), true
+	case "DataError.items":
+		if e.ComplexityRoot.DataError.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataError.Items(childComplexity), true
+	case "DataError.kind":
+		if e.ComplexityRoot.DataError.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataError.Kind(childComplexity), true
+	case "DataError.id":
+		if e.ComplexityRoot.DataError.NodeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataError.NodeID(childComplexity), true
+	case "DataError.open":
+		if e.ComplexityRoot.DataError.Open == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataError.Open(childComplexity), true
+	case "DataError.openedAt":
+		if e.ComplexityRoot.DataError.OpenedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataError.OpenedAt(childComplexity), true
+	case "DataError.overdue":
+		if e.ComplexityRoot.DataError.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataError.Overdue(childComplexity), true
+	case "DataError.reporterDepartment":
+		if e.ComplexityRoot.DataError.ReporterDepartment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataError.ReporterDepartment(childComplexity), true
+	case "DataError.reporterPerson":
+		if e.ComplexityRoot.DataError.ReporterPerson == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataError.ReporterPerson(childComplexity), true
+	case "DataError.resource":
+		if e.ComplexityRoot.DataError.Resource == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataError.Resource(childComplexity), true
+	case "DataError.source":
+		if e.ComplexityRoot.DataError.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataError.Source(childComplexity), true
+	case "DataError.status":
+		if e.ComplexityRoot.DataError.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataError.Status(childComplexity), true
+	case "DataError.subject":
+		if e.ComplexityRoot.DataError.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataError.Subject(childComplexity), true
+	case "DataError.verificationNote":
+		if e.ComplexityRoot.DataError.VerificationNote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataError.VerificationNote(childComplexity), true
+	case "DataError.verifiedAt":
+		if e.ComplexityRoot.DataError.VerifiedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataError.VerifiedAt(childComplexity), true
+	case "DataError.verifyDeadline":
+		if e.ComplexityRoot.DataError.VerifyDeadline == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataError.VerifyDeadline(childComplexity), true
 
 	case "DataItem.dataType":
 		if e.ComplexityRoot.DataItem.DataType == nil {
@@ -794,6 +1108,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Deadline.WorkingDaysLeft(childComplexity), true
+
+	case "DeadlineExtension.approvedBy":
+		if e.ComplexityRoot.DeadlineExtension.ApprovedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeadlineExtension.ApprovedBy(childComplexity), true
+	case "DeadlineExtension.at":
+		if e.ComplexityRoot.DeadlineExtension.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeadlineExtension.At(childComplexity), true
+	case "DeadlineExtension.workingDays":
+		if e.ComplexityRoot.DeadlineExtension.Days == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeadlineExtension.Days(childComplexity), true
+	case "DeadlineExtension.reason":
+		if e.ComplexityRoot.DeadlineExtension.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeadlineExtension.Reason(childComplexity), true
 
 	case "DeadlineRule.citation":
 		if e.ComplexityRoot.DeadlineRule.Citation == nil {
@@ -918,6 +1257,106 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DepartmentEdge.Node(childComplexity), true
 
+	case "DisputeAction.action":
+		if e.ComplexityRoot.DisputeAction.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisputeAction.Action(childComplexity), true
+	case "DisputeAction.at":
+		if e.ComplexityRoot.DisputeAction.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisputeAction.At(childComplexity), true
+	case "DisputeAction.by":
+		if e.ComplexityRoot.DisputeAction.By == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisputeAction.By(childComplexity), true
+	case "DisputeAction.from":
+		if e.ComplexityRoot.DisputeAction.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisputeAction.From(childComplexity), true
+	case "DisputeAction.note":
+		if e.ComplexityRoot.DisputeAction.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisputeAction.Note(childComplexity), true
+	case "DisputeAction.to":
+		if e.ComplexityRoot.DisputeAction.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisputeAction.To(childComplexity), true
+
+	case "DisputeConnection.edges":
+		if e.ComplexityRoot.DisputeConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisputeConnection.Edges(childComplexity), true
+	case "DisputeConnection.nodes":
+		if e.ComplexityRoot.DisputeConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisputeConnection.Nodes(childComplexity), true
+	case "DisputeConnection.pageInfo":
+		if e.ComplexityRoot.DisputeConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisputeConnection.PageInfo(childComplexity), true
+	case "DisputeConnection.totalCount":
+		if e.ComplexityRoot.DisputeConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisputeConnection.TotalCount(childComplexity), true
+
+	case "DisputeEdge.cursor":
+		if e.ComplexityRoot.DisputeEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisputeEdge.Cursor(childComplexity), true
+	case "DisputeEdge.node":
+		if e.ComplexityRoot.DisputeEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisputeEdge.Node(childComplexity), true
+
+	case "DisputePosition.at":
+		if e.ComplexityRoot.DisputePosition.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisputePosition.At(childComplexity), true
+	case "DisputePosition.by":
+		if e.ComplexityRoot.DisputePosition.By == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisputePosition.By(childComplexity), true
+	case "DisputePosition.department":
+		if e.ComplexityRoot.DisputePosition.Department == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisputePosition.Department(childComplexity), true
+	case "DisputePosition.text":
+		if e.ComplexityRoot.DisputePosition.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisputePosition.Text(childComplexity), true
+
 	case "Entity.findManyDepartmentByIDs":
 		if e.ComplexityRoot.Entity.FindManyDepartmentByIDs == nil {
 			break
@@ -962,6 +1401,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Entity.FindManyThemeDatabaseByIDs(childComplexity, args["reps"].([]*model.ThemeDatabaseByIDsInput)), true
+
+	case "Evidence.addedAt":
+		if e.ComplexityRoot.Evidence.AddedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evidence.AddedAt(childComplexity), true
+	case "Evidence.contentType":
+		if e.ComplexityRoot.Evidence.ContentType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evidence.ContentType(childComplexity), true
+	case "Evidence.downloadPath":
+		if e.ComplexityRoot.Evidence.DownloadPath == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evidence.DownloadPath(childComplexity), true
+	case "Evidence.fileName":
+		if e.ComplexityRoot.Evidence.FileName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evidence.FileName(childComplexity), true
+	case "Evidence.id":
+		if e.ComplexityRoot.Evidence.NodeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evidence.NodeID(childComplexity), true
+	case "Evidence.sha256":
+		if e.ComplexityRoot.Evidence.Sha256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evidence.Sha256(childComplexity), true
+	case "Evidence.size":
+		if e.ComplexityRoot.Evidence.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evidence.Size(childComplexity), true
+	case "Evidence.url":
+		if e.ComplexityRoot.Evidence.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evidence.URL(childComplexity), true
 
 	case "FieldChange.after":
 		if e.ComplexityRoot.FieldChange.After == nil {
@@ -1168,6 +1656,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.GrantEdge.Node(childComplexity), true
 
+	case "Mutation.acceptObjection":
+		if e.ComplexityRoot.Mutation.AcceptObjection == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_acceptObjection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AcceptObjection(childComplexity, args["id"].(string), args["note"].(*string), args["idempotencyKey"].(*string)), true
+	case "Mutation.addDisputePosition":
+		if e.ComplexityRoot.Mutation.AddDisputePosition == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addDisputePosition_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddDisputePosition(childComplexity, args["id"].(string), args["position"].(string), args["idempotencyKey"].(*string)), true
 	case "Mutation.addHolidaySchedule":
 		if e.ComplexityRoot.Mutation.AddHolidaySchedule == nil {
 			break
@@ -1179,6 +1689,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AddHolidaySchedule(childComplexity, args["schedule"].(string), args["replace"].(bool), args["reason"].(*string)), true
+	case "Mutation.correctDataError":
+		if e.ComplexityRoot.Mutation.CorrectDataError == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_correctDataError_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CorrectDataError(childComplexity, args["id"].(string), args["note"].(string), args["idempotencyKey"].(*string)), true
 	case "Mutation.createResource":
 		if e.ComplexityRoot.Mutation.CreateResource == nil {
 			break
@@ -1212,6 +1733,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DecideShareRequest(childComplexity, args["id"].(string), args["decision"].(domain.Decision), args["itemIds"].([]string), args["mode"].(*domain.ShareMode), args["until"].(*domain.Date), args["reason"].(*string), args["basis"].(*string), args["idempotencyKey"].(*string)), true
+	case "Mutation.escalateSharingDispute":
+		if e.ComplexityRoot.Mutation.EscalateSharingDispute == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_escalateSharingDispute_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EscalateSharingDispute(childComplexity, args["input"].(model.EscalateSharingDisputeInput)), true
+	case "Mutation.extendDataError":
+		if e.ComplexityRoot.Mutation.ExtendDataError == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_extendDataError_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ExtendDataError(childComplexity, args["id"].(string), args["workingDays"].(*int), args["reason"].(string), args["approvedBy"].(string), args["idempotencyKey"].(*string)), true
+	case "Mutation.extendObjection":
+		if e.ComplexityRoot.Mutation.ExtendObjection == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_extendObjection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ExtendObjection(childComplexity, args["id"].(string), args["reason"].(string), args["approvedBy"].(string), args["idempotencyKey"].(*string)), true
 	case "Mutation.extendOpenRequest":
 		if e.ComplexityRoot.Mutation.ExtendOpenRequest == nil {
 			break
@@ -1234,6 +1788,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.FileUsageReport(childComplexity, args["grantId"].(string), args["period"].(string), args["scenario"].(string), args["outcome"].(string), args["securityMeasures"].(string), args["idempotencyKey"].(*string)), true
+	case "Mutation.objectToOpenCatalogue":
+		if e.ComplexityRoot.Mutation.ObjectToOpenCatalogue == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_objectToOpenCatalogue_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ObjectToOpenCatalogue(childComplexity, args["resourceId"].(string), args["objection"].(string), args["proposedCorrection"].(string), args["idempotencyKey"].(*string)), true
+	case "Mutation.openSharingDispute":
+		if e.ComplexityRoot.Mutation.OpenSharingDispute == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_openSharingDispute_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.OpenSharingDispute(childComplexity, args["requestId"].(string), args["position"].(string), args["idempotencyKey"].(*string)), true
 	case "Mutation.recordCatalogueChange":
 		if e.ComplexityRoot.Mutation.RecordCatalogueChange == nil {
 			break
@@ -1267,6 +1843,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ReinstateGrant(childComplexity, args["id"].(string), args["reason"].(string)), true
+	case "Mutation.rejectObjection":
+		if e.ComplexityRoot.Mutation.RejectObjection == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rejectObjection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RejectObjection(childComplexity, args["id"].(string), args["reason"].(string), args["basis"].(string), args["idempotencyKey"].(*string)), true
+	case "Mutation.reportDataError":
+		if e.ComplexityRoot.Mutation.ReportDataError == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reportDataError_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReportDataError(childComplexity, args["input"].(model.ReportDataErrorInput)), true
+	case "Mutation.resolveSharingDispute":
+		if e.ComplexityRoot.Mutation.ResolveSharingDispute == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_resolveSharingDispute_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ResolveSharingDispute(childComplexity, args["input"].(model.ResolveSharingDisputeInput)), true
 	case "Mutation.retireResource":
 		if e.ComplexityRoot.Mutation.RetireResource == nil {
 			break
@@ -1366,6 +1975,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateResource(childComplexity, args["id"].(string), args["input"].(model.ResourceInput), args["expectedVersion"].(int), args["reason"].(*string), args["idempotencyKey"].(*string)), true
+	case "Mutation.verifyDataError":
+		if e.ComplexityRoot.Mutation.VerifyDataError == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_verifyDataError_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.VerifyDataError(childComplexity, args["id"].(string), args["finding"].(domain.Finding), args["note"].(*string), args["idempotencyKey"].(*string)), true
+	case "Mutation.withdrawDispute":
+		if e.ComplexityRoot.Mutation.WithdrawDispute == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_withdrawDispute_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WithdrawDispute(childComplexity, args["id"].(string), args["note"].(*string), args["idempotencyKey"].(*string)), true
 	case "Mutation.withdrawOpenRequest":
 		if e.ComplexityRoot.Mutation.WithdrawOpenRequest == nil {
 			break
@@ -1407,6 +2038,127 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OpenAccess.DownloadURL(childComplexity), true
+
+	case "OpenObjection.answerDeadline":
+		if e.ComplexityRoot.OpenObjection.AnswerDeadline == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenObjection.AnswerDeadline(childComplexity), true
+	case "OpenObjection.answeredAt":
+		if e.ComplexityRoot.OpenObjection.AnsweredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenObjection.AnsweredAt(childComplexity), true
+	case "OpenObjection.basis":
+		if e.ComplexityRoot.OpenObjection.Basis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenObjection.Basis(childComplexity), true
+	case "OpenObjection.catalogueChange":
+		if e.ComplexityRoot.OpenObjection.CatalogueChange == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenObjection.CatalogueChange(childComplexity), true
+	case "OpenObjection.closedAt":
+		if e.ComplexityRoot.OpenObjection.ClosedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenObjection.ClosedAt(childComplexity), true
+	case "OpenObjection.currentDeadline":
+		if e.ComplexityRoot.OpenObjection.Due == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenObjection.Due(childComplexity), true
+	case "OpenObjection.extension":
+		if e.ComplexityRoot.OpenObjection.Extension == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenObjection.Extension(childComplexity), true
+	case "OpenObjection.history":
+		if e.ComplexityRoot.OpenObjection.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenObjection.History(childComplexity), true
+	case "OpenObjection.kind":
+		if e.ComplexityRoot.OpenObjection.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenObjection.Kind(childComplexity), true
+	case "OpenObjection.id":
+		if e.ComplexityRoot.OpenObjection.NodeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenObjection.NodeID(childComplexity), true
+	case "OpenObjection.objection":
+		if e.ComplexityRoot.OpenObjection.Objection == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenObjection.Objection(childComplexity), true
+	case "OpenObjection.objector":
+		if e.ComplexityRoot.OpenObjection.Objector == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenObjection.Objector(childComplexity), true
+	case "OpenObjection.open":
+		if e.ComplexityRoot.OpenObjection.Open == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenObjection.Open(childComplexity), true
+	case "OpenObjection.openedAt":
+		if e.ComplexityRoot.OpenObjection.OpenedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenObjection.OpenedAt(childComplexity), true
+	case "OpenObjection.overdue":
+		if e.ComplexityRoot.OpenObjection.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenObjection.Overdue(childComplexity), true
+	case "OpenObjection.proposedCorrection":
+		if e.ComplexityRoot.OpenObjection.ProposedCorrection == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenObjection.ProposedCorrection(childComplexity), true
+	case "OpenObjection.reason":
+		if e.ComplexityRoot.OpenObjection.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenObjection.Reason(childComplexity), true
+	case "OpenObjection.resource":
+		if e.ComplexityRoot.OpenObjection.Resource == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenObjection.Resource(childComplexity), true
+	case "OpenObjection.source":
+		if e.ComplexityRoot.OpenObjection.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenObjection.Source(childComplexity), true
+	case "OpenObjection.status":
+		if e.ComplexityRoot.OpenObjection.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenObjection.Status(childComplexity), true
 
 	case "OpenRequest.basis":
 		if e.ComplexityRoot.OpenRequest.Basis == nil {
@@ -1643,6 +2395,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Departments(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.DepartmentFilter), args["orderBy"].(*model.DepartmentOrder)), true
+	case "Query.disputes":
+		if e.ComplexityRoot.Query.Disputes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_disputes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Disputes(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.DisputeFilter)), true
 	case "Query.grants":
 		if e.ComplexityRoot.Query.Grants == nil {
 			break
@@ -2331,6 +3094,164 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ShareTerms.Until(childComplexity), true
 
+	case "SharingDispute.closedAt":
+		if e.ComplexityRoot.SharingDispute.ClosedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharingDispute.ClosedAt(childComplexity), true
+	case "SharingDispute.decisionReference":
+		if e.ComplexityRoot.SharingDispute.DecisionReference == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharingDispute.DecisionReference(childComplexity), true
+	case "SharingDispute.currentDeadline":
+		if e.ComplexityRoot.SharingDispute.Due == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharingDispute.Due(childComplexity), true
+	case "SharingDispute.grantOrdered":
+		if e.ComplexityRoot.SharingDispute.GrantOrdered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharingDispute.GrantOrdered(childComplexity), true
+	case "SharingDispute.history":
+		if e.ComplexityRoot.SharingDispute.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharingDispute.History(childComplexity), true
+	case "SharingDispute.kind":
+		if e.ComplexityRoot.SharingDispute.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharingDispute.Kind(childComplexity), true
+	case "SharingDispute.id":
+		if e.ComplexityRoot.SharingDispute.NodeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharingDispute.NodeID(childComplexity), true
+	case "SharingDispute.open":
+		if e.ComplexityRoot.SharingDispute.Open == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharingDispute.Open(childComplexity), true
+	case "SharingDispute.openedAt":
+		if e.ComplexityRoot.SharingDispute.OpenedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharingDispute.OpenedAt(childComplexity), true
+	case "SharingDispute.overdue":
+		if e.ComplexityRoot.SharingDispute.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharingDispute.Overdue(childComplexity), true
+	case "SharingDispute.request":
+		if e.ComplexityRoot.SharingDispute.Request == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharingDispute.Request(childComplexity), true
+	case "SharingDispute.requester":
+		if e.ComplexityRoot.SharingDispute.Requester == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharingDispute.Requester(childComplexity), true
+	case "SharingDispute.resolution":
+		if e.ComplexityRoot.SharingDispute.Resolution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharingDispute.Resolution(childComplexity), true
+	case "SharingDispute.resource":
+		if e.ComplexityRoot.SharingDispute.Resource == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharingDispute.Resource(childComplexity), true
+	case "SharingDispute.source":
+		if e.ComplexityRoot.SharingDispute.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharingDispute.Source(childComplexity), true
+	case "SharingDispute.status":
+		if e.ComplexityRoot.SharingDispute.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharingDispute.Status(childComplexity), true
+	case "SharingDispute.step":
+		if e.ComplexityRoot.SharingDispute.Step == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharingDispute.Step(childComplexity), true
+	case "SharingDispute.steps":
+		if e.ComplexityRoot.SharingDispute.Steps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharingDispute.Steps(childComplexity), true
+
+	case "SharingDisputeStepRecord.endedAt":
+		if e.ComplexityRoot.SharingDisputeStepRecord.EndedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharingDisputeStepRecord.EndedAt(childComplexity), true
+	case "SharingDisputeStepRecord.outcome":
+		if e.ComplexityRoot.SharingDisputeStepRecord.Outcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharingDisputeStepRecord.Outcome(childComplexity), true
+	case "SharingDisputeStepRecord.positions":
+		if e.ComplexityRoot.SharingDisputeStepRecord.Positions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharingDisputeStepRecord.Positions(childComplexity), true
+	case "SharingDisputeStepRecord.reasons":
+		if e.ComplexityRoot.SharingDisputeStepRecord.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharingDisputeStepRecord.Reasons(childComplexity), true
+	case "SharingDisputeStepRecord.recommendation":
+		if e.ComplexityRoot.SharingDisputeStepRecord.Recommendation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharingDisputeStepRecord.Recommendation(childComplexity), true
+	case "SharingDisputeStepRecord.startedAt":
+		if e.ComplexityRoot.SharingDisputeStepRecord.StartedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharingDisputeStepRecord.StartedAt(childComplexity), true
+	case "SharingDisputeStepRecord.step":
+		if e.ComplexityRoot.SharingDisputeStepRecord.Step == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharingDisputeStepRecord.Step(childComplexity), true
+
+	case "Subscription.disputeUpdated":
+		if e.ComplexityRoot.Subscription.DisputeUpdated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subscription.DisputeUpdated(childComplexity), true
 	case "Subscription.requestUpdated":
 		if e.ComplexityRoot.Subscription.RequestUpdated == nil {
 			break
@@ -2560,8 +3481,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("DepartmentByIDsInput", ec.unmarshalInputDepartmentByIDsInput),
 			graphql.NewInputUnmarshaler("DepartmentFilter", ec.unmarshalInputDepartmentFilter),
 			graphql.NewInputUnmarshaler("DepartmentOrder", ec.unmarshalInputDepartmentOrder),
+			graphql.NewInputUnmarshaler("DisputeFilter", ec.unmarshalInputDisputeFilter),
+			graphql.NewInputUnmarshaler("EscalateSharingDisputeInput", ec.unmarshalInputEscalateSharingDisputeInput),
 			graphql.NewInputUnmarshaler("GrantFilter", ec.unmarshalInputGrantFilter),
 			graphql.NewInputUnmarshaler("OpenRequestFilter", ec.unmarshalInputOpenRequestFilter),
+			graphql.NewInputUnmarshaler("ReportDataErrorInput", ec.unmarshalInputReportDataErrorInput),
+			graphql.NewInputUnmarshaler("ResolveSharingDisputeInput", ec.unmarshalInputResolveSharingDisputeInput),
 			graphql.NewInputUnmarshaler("ResourceByCodesInput", ec.unmarshalInputResourceByCodesInput),
 			graphql.NewInputUnmarshaler("ResourceByIDsInput", ec.unmarshalInputResourceByIDsInput),
 			graphql.NewInputUnmarshaler("ResourceFilter", ec.unmarshalInputResourceFilter),
@@ -2742,6 +3667,374 @@ extend type Query {
   department(id: ID, creditCode: String): Department
 }
 `, BuiltIn: false},
+	{Name: "../schema/disputes.graphqls", Input: `"""
+A file sent with the GraphQL multipart request spec
+(https://github.com/jaydenseric/graphql-multipart-request-spec).
+"""
+scalar Upload
+
+"""
+What a dispute is about.
+"""
+enum DisputeKind {
+  "Wrong data reported by a user of it or by the data subject (MZ 23, QY 18, NY 64-65, WZ 23, MZ 35)."
+  DATA_ERROR
+  "A using and a source department disagree over a share request (MZ 42, WZ 20, QY 16(3))."
+  SHARING
+  "The public objects to an entry of the open catalogue (NY 45)."
+  OPEN_OBJECTION
+}
+
+"""
+Where a dispute stands. Each kind uses some of the values.
+"""
+enum DisputeStatus {
+  "DATA_ERROR: the source verifies within the profile's ERROR_VERIFY working days."
+  AWAITING_VERIFICATION
+  "DATA_ERROR: confirmed; the source corrects within ERROR_CORRECT working days of the verification."
+  AWAITING_CORRECTION
+  "DATA_ERROR: corrected at the source."
+  CORRECTED
+  "DATA_ERROR found right, or OPEN_OBJECTION refused with reasons and basis."
+  REJECTED
+  "SHARING: at one of its steps."
+  IN_PROGRESS
+  "SHARING: settled; the resolution may have ordered the request granted."
+  RESOLVED
+  "OPEN_OBJECTION: the source answers within OPEN_OBJECTION working days."
+  AWAITING_ANSWER
+  "OPEN_OBJECTION: accepted; the catalogue change follows through the workflow."
+  ACCEPTED
+  "Withdrawn by who opened it."
+  WITHDRAWN
+}
+
+"""
+The steps of a sharing dispute (MZ 42).
+"""
+enum SharingDisputeStep {
+  "自行协商解决: the two departments negotiate."
+  NEGOTIATION
+  "协商不成的, 由本级公共数据主管部门予以协调解决."
+  AUTHORITY_COORDINATION
+  "协调不成的, 会同本级机构编制管理部门等单位联合会商."
+  JOINT_CONSULTATION
+  "联合会商仍不能解决的, 报请本级党委或者人民政府决定, with the authority's reasons and recommended outcome."
+  GOVERNMENT_DECISION
+}
+
+"""
+What the source found when it verified a reported error.
+"""
+enum DataErrorFinding {
+  CONFIRMED
+  "The data is right; the note says why."
+  REJECTED
+}
+
+"""
+A data error, a sharing dispute or an objection to the open catalogue. Seen by the parties,
+the data authority and auditors; the data errors on an entry are seen by every department
+holding a grant on it too, so users of the data know it is being checked (WZ 23).
+"""
+interface Dispute implements Node {
+  id: ID!
+  kind: DisputeKind!
+  status: DisputeStatus!
+  "Still awaiting someone."
+  open: Boolean!
+  "The entry it is about (null if the viewer may no longer see it)."
+  resource: Resource
+  "The source department of the entry."
+  source: Department!
+  openedAt: Time!
+  closedAt: Time
+  "The deadline running now; null when none runs (closed, or a sharing dispute: MZ 42 sets none)."
+  currentDeadline: Deadline
+  "A deadline runs and has passed."
+  overdue: Boolean!
+  "Every action, oldest first."
+  history: [DisputeAction!]!
+}
+
+"""
+One action on a dispute.
+"""
+type DisputeAction {
+  at: Time!
+  by: Actor!
+  "REPORT, OPEN, OBJECT, CONFIRM, REJECT, CORRECT, EXTEND, ACCEPT, POSITION, ESCALATE, RESOLVE or WITHDRAW."
+  action: String!
+  from: DisputeStatus
+  to: DisputeStatus!
+  note: String!
+}
+
+"""
+A file or link attached as supporting material (NY 64: 佐证材料).
+"""
+type Evidence {
+  "Names the file in downloadPath."
+  id: ID!
+  "The uploaded file's name; empty for a link."
+  fileName: String!
+  "The type sniffed from the content (never the one the client declared)."
+  contentType: String!
+  size: Int!
+  "The SHA-256 of the file as stored, in hex; null for a link."
+  sha256: String
+  "The link; null for a file."
+  url: String
+  "Where to GET the file with the same bearer token; null for a link."
+  downloadPath: String
+  addedAt: Time!
+}
+
+"""
+One extension of a deadline, approved by the source's responsible person (WZ 23, NY 45).
+"""
+type DeadlineExtension {
+  at: Time!
+  workingDays: Int!
+  reason: String!
+  approvedBy: String!
+}
+
+"""
+Wrong data reported by a department that uses it or by the person it is about (MZ 23,
+QY 18, NY 64-65, WZ 23, MZ 35).
+"""
+type DataError implements Node & Dispute {
+  id: ID!
+  kind: DisputeKind!
+  status: DisputeStatus!
+  open: Boolean!
+  resource: Resource
+  source: Department!
+  openedAt: Time!
+  closedAt: Time
+  currentDeadline: Deadline
+  overdue: Boolean!
+  history: [DisputeAction!]!
+  "The items reported wrong."
+  items: [DataItem!]!
+  description: String!
+  evidence: [Evidence!]!
+  "The using department that reported it; null for a data subject's report."
+  reporterDepartment: Department
+  """
+  The token subject of the person who reported it: only for the source department, the
+  authority, auditors and that person (MZ 35); otherwise null with FORBIDDEN.
+  """
+  reporterPerson: String
+  "The ID-card number or credit code the record is about, shown as reporterPerson is (and to the reporting department)."
+  subject: String
+  "Verification within ERROR_VERIFY working days (MZ 23, NY 65, WZ 23), after its extension if any."
+  verifyDeadline: Deadline!
+  "WZ 23: one extension, approved by the source's responsible person, to at most the profile's cap."
+  extension: DeadlineExtension
+  finding: DataErrorFinding
+  verifiedAt: Time
+  verificationNote: String!
+  "Correction within ERROR_CORRECT working days of the verification (MZ 23, NY 65); null unless confirmed."
+  correctDeadline: Deadline
+  correctedAt: Time
+  correctionNote: String!
+  "While open: business of a person with valid proof goes on (WZ 23); null once closed."
+  businessContinuity: String
+}
+
+"""
+One step of a sharing dispute as it went.
+"""
+type SharingDisputeStepRecord {
+  step: SharingDisputeStep!
+  startedAt: Time!
+  endedAt: Time
+  "Why the step ended: the outcome that settled it, or why it did not."
+  outcome: String!
+  "Each party's reasons (各方理据), written by the authority to go to the government (MZ 42)."
+  reasons: String!
+  "The authority's recommended outcome (倾向性意见, MZ 42)."
+  recommendation: String!
+  positions: [DisputePosition!]!
+}
+
+"""
+A party's position at a step.
+"""
+type DisputePosition {
+  department: Department!
+  text: String!
+  by: Actor!
+  at: Time!
+}
+
+"""
+A using and a source department's dispute over a refused or overdue share request (MZ 42,
+WZ 20, QY 16(3)).
+"""
+type SharingDispute implements Node & Dispute {
+  id: ID!
+  kind: DisputeKind!
+  status: DisputeStatus!
+  open: Boolean!
+  resource: Resource
+  source: Department!
+  openedAt: Time!
+  closedAt: Time
+  currentDeadline: Deadline
+  overdue: Boolean!
+  history: [DisputeAction!]!
+  request: ShareRequest
+  requester: Department!
+  "The step it is at (or ended at)."
+  step: SharingDisputeStep!
+  steps: [SharingDisputeStepRecord!]!
+  resolution: String!
+  "The government's decision document, at the last step."
+  decisionReference: String!
+  "The resolution ordered the request granted; the grant is on request.grant."
+  grantOrdered: Boolean!
+}
+
+"""
+A person's objection to an entry of the open catalogue (NY 45).
+"""
+type OpenObjection implements Node & Dispute {
+  id: ID!
+  kind: DisputeKind!
+  status: DisputeStatus!
+  open: Boolean!
+  resource: Resource
+  source: Department!
+  openedAt: Time!
+  closedAt: Time
+  currentDeadline: Deadline
+  overdue: Boolean!
+  history: [DisputeAction!]!
+  "The person's token subject: only for the source, the authority, auditors and that person."
+  objector: String
+  objection: String!
+  proposedCorrection: String!
+  "The answer within OPEN_OBJECTION working days (NY 45), after its extension if any."
+  answerDeadline: Deadline!
+  extension: DeadlineExtension
+  answeredAt: Time
+  reason: String!
+  basis: String!
+  "The catalogue change an accepted objection opened; a submission of the entry meets it."
+  catalogueChange: CatalogueChangeObligation
+}
+
+type DisputeEdge {
+  cursor: String!
+  node: Dispute!
+}
+
+type DisputeConnection {
+  edges: [DisputeEdge!]!
+  nodes: [Dispute!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+input DisputeFilter {
+  kind: DisputeKind
+  status: DisputeStatus
+  "true: still awaiting someone; false: closed."
+  open: Boolean
+  "Disputes the department is a party to: source, reporter or requester."
+  departmentId: ID
+  resourceId: ID
+  "true: only those whose running deadline has passed."
+  overdue: Boolean
+}
+
+input ReportDataErrorInput {
+  resourceId: ID!
+  "The items that are wrong; IDs of the entry's dataItems."
+  itemIds: [ID!]
+  "What is wrong, concisely and exactly (NY 64)."
+  description: String!
+  """
+  Files as supporting material (NY 64), sent as multipart uploads: at most 5, each at most
+  10 MiB, PDF, PNG, JPEG, GIF, WebP or plain text. Required, or links, from a department.
+  """
+  files: [Upload!]
+  "Links to supporting material (http or https), at most 10."
+  links: [String!]
+  "The ID-card number or credit code the wrong record is about. A person may name only itself (MZ 35); left out, a person's report is about itself."
+  subject: String
+  idempotencyKey: String
+}
+
+input EscalateSharingDisputeInput {
+  id: ID!
+  "Why the current step did not settle it."
+  outcome: String!
+  "Each party's reasons (各方理据): required to go to the government (MZ 42)."
+  reasons: String
+  "The authority's recommended outcome (倾向性意见): required to go to the government (MZ 42)."
+  recommendation: String
+  idempotencyKey: String
+}
+
+input ResolveSharingDisputeInput {
+  id: ID!
+  outcome: String!
+  "true: the request is granted through the request workflow (narrowed by itemIds, mode and until as a decision may be)."
+  grantRequest: Boolean!
+  itemIds: [ID!]
+  mode: ShareMode
+  until: Date
+  "The government's decision document; required at GOVERNMENT_DECISION."
+  decisionReference: String
+  idempotencyKey: String
+}
+
+extend type Query {
+  "Disputes of every kind, newest first: a person's own, those a department is party to (and data errors on entries it uses), all for the authority and auditors."
+  disputes(first: Int = 20, after: String, filter: DisputeFilter): DisputeConnection!
+}
+
+extend type Mutation {
+  "A using department (with evidence, NY 64) or a data subject about itself (MZ 35) reports wrong data."
+  reportDataError(input: ReportDataErrorInput!): DataError
+  "The source verifies a reported error within its deadline (MZ 23, NY 65, WZ 23); REJECTED needs a note."
+  verifyDataError(id: ID!, finding: DataErrorFinding!, note: String, idempotencyKey: String): DataError
+  "The source records the correction of a confirmed error and feeds back what it did (MZ 23, NY 65)."
+  correctDataError(id: ID!, note: String!, idempotencyKey: String): DataError
+  """
+  The source extends the verification once, with its responsible person's approval, by at
+  most the profile's extension (WZ 23: 15 working days in all). workingDays left out: all of it.
+  """
+  extendDataError(id: ID!, workingDays: Int, reason: String!, approvedBy: String!, idempotencyKey: String): DataError
+  "The requesting department disputes a refused or overdue request, opening the negotiation with its position (MZ 42)."
+  openSharingDispute(requestId: ID!, position: String!, idempotencyKey: String): SharingDispute
+  "Either department states its position at the current step."
+  addDisputePosition(id: ID!, position: String!, idempotencyKey: String): SharingDispute
+  "Moves the dispute to its next step (MZ 42): a party ends negotiation, the authority the later steps."
+  escalateSharingDispute(input: EscalateSharingDisputeInput!): SharingDispute
+  "Settles the dispute: the source at negotiation, the authority later (with the government's decision at the last step)."
+  resolveSharingDispute(input: ResolveSharingDisputeInput!): SharingDispute
+  "A signed-in person objects to an entry of the open catalogue (NY 45)."
+  objectToOpenCatalogue(resourceId: ID!, objection: String!, proposedCorrection: String!, idempotencyKey: String): OpenObjection
+  "The source accepts an objection; a catalogue change obligation for the entry opens (NY 45)."
+  acceptObjection(id: ID!, note: String, idempotencyKey: String): OpenObjection
+  "The source refuses an objection with reason and basis (NY 45)."
+  rejectObjection(id: ID!, reason: String!, basis: String!, idempotencyKey: String): OpenObjection
+  "The source extends its answer once, by the profile's extension, with the head's approval (NY 45)."
+  extendObjection(id: ID!, reason: String!, approvedBy: String!, idempotencyKey: String): OpenObjection
+  "Who opened a dispute withdraws it while it is open."
+  withdrawDispute(id: ID!, note: String, idempotencyKey: String): Dispute
+}
+
+extend type Subscription {
+  "Disputes the viewer may see, each time one is opened or acted on (graphql-transport-ws, as requestUpdated)."
+  disputeUpdated: Dispute!
+}
+`, BuiltIn: false},
 	{Name: "../schema/obligations.graphqls", Input: `"""
 Why a department's catalogue must be updated (MZ 8, QY 8, NY 22, WZ 11).
 """
@@ -2756,6 +4049,8 @@ enum CatalogueChangeReason {
   ELEMENTS
   "其他涉及公共数据资源变化的情形 (QY 8(4))."
   OTHER
+  "An accepted objection to the open catalogue (NY 45: 同意更正的, 应当提请…变更政务数据开放目录); opened by acceptObjection, never recorded by hand."
+  OBJECTION
 }
 
 """
@@ -2784,6 +4079,8 @@ type CatalogueChangeObligation implements Node {
   metOnTime: Boolean
   "Still open after its deadline."
   overdue: Boolean!
+  "The one entry whose submission meets it (an accepted objection); null: any submission of the department."
+  resource: Resource
 }
 
 type CatalogueChangeObligationEdge {
@@ -4028,6 +5325,8 @@ func (ec *executionContext) childFields_CatalogueChangeObligation(ctx context.Co
 		return ec.fieldContext_CatalogueChangeObligation_metOnTime(ctx, field)
 	case "overdue":
 		return ec.fieldContext_CatalogueChangeObligation_overdue(ctx, field)
+	case "resource":
+		return ec.fieldContext_CatalogueChangeObligation_resource(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CatalogueChangeObligation", field.Name)
 }
@@ -4072,6 +5371,64 @@ func (ec *executionContext) childFields_DataElement(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type DataElement", field.Name)
 }
 
+func (ec *executionContext) childFields_DataError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_DataError_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_DataError_kind(ctx, field)
+	case "status":
+		return ec.fieldContext_DataError_status(ctx, field)
+	case "open":
+		return ec.fieldContext_DataError_open(ctx, field)
+	case "resource":
+		return ec.fieldContext_DataError_resource(ctx, field)
+	case "source":
+		return ec.fieldContext_DataError_source(ctx, field)
+	case "openedAt":
+		return ec.fieldContext_DataError_openedAt(ctx, field)
+	case "closedAt":
+		return ec.fieldContext_DataError_closedAt(ctx, field)
+	case "currentDeadline":
+		return ec.fieldContext_DataError_currentDeadline(ctx, field)
+	case "overdue":
+		return ec.fieldContext_DataError_overdue(ctx, field)
+	case "history":
+		return ec.fieldContext_DataError_history(ctx, field)
+	case "items":
+		return ec.fieldContext_DataError_items(ctx, field)
+	case "description":
+		return ec.fieldContext_DataError_description(ctx, field)
+	case "evidence":
+		return ec.fieldContext_DataError_evidence(ctx, field)
+	case "reporterDepartment":
+		return ec.fieldContext_DataError_reporterDepartment(ctx, field)
+	case "reporterPerson":
+		return ec.fieldContext_DataError_reporterPerson(ctx, field)
+	case "subject":
+		return ec.fieldContext_DataError_subject(ctx, field)
+	case "verifyDeadline":
+		return ec.fieldContext_DataError_verifyDeadline(ctx, field)
+	case "extension":
+		return ec.fieldContext_DataError_extension(ctx, field)
+	case "finding":
+		return ec.fieldContext_DataError_finding(ctx, field)
+	case "verifiedAt":
+		return ec.fieldContext_DataError_verifiedAt(ctx, field)
+	case "verificationNote":
+		return ec.fieldContext_DataError_verificationNote(ctx, field)
+	case "correctDeadline":
+		return ec.fieldContext_DataError_correctDeadline(ctx, field)
+	case "correctedAt":
+		return ec.fieldContext_DataError_correctedAt(ctx, field)
+	case "correctionNote":
+		return ec.fieldContext_DataError_correctionNote(ctx, field)
+	case "businessContinuity":
+		return ec.fieldContext_DataError_businessContinuity(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DataError", field.Name)
+}
+
 func (ec *executionContext) childFields_DataItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4110,6 +5467,20 @@ func (ec *executionContext) childFields_Deadline(ctx context.Context, field grap
 		return ec.fieldContext_Deadline_overdue(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Deadline", field.Name)
+}
+
+func (ec *executionContext) childFields_DeadlineExtension(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "at":
+		return ec.fieldContext_DeadlineExtension_at(ctx, field)
+	case "workingDays":
+		return ec.fieldContext_DeadlineExtension_workingDays(ctx, field)
+	case "reason":
+		return ec.fieldContext_DeadlineExtension_reason(ctx, field)
+	case "approvedBy":
+		return ec.fieldContext_DeadlineExtension_approvedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeadlineExtension", field.Name)
 }
 
 func (ec *executionContext) childFields_DeadlineRule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4172,6 +5543,84 @@ func (ec *executionContext) childFields_DepartmentEdge(ctx context.Context, fiel
 		return ec.fieldContext_DepartmentEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DepartmentEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_DisputeAction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "at":
+		return ec.fieldContext_DisputeAction_at(ctx, field)
+	case "by":
+		return ec.fieldContext_DisputeAction_by(ctx, field)
+	case "action":
+		return ec.fieldContext_DisputeAction_action(ctx, field)
+	case "from":
+		return ec.fieldContext_DisputeAction_from(ctx, field)
+	case "to":
+		return ec.fieldContext_DisputeAction_to(ctx, field)
+	case "note":
+		return ec.fieldContext_DisputeAction_note(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DisputeAction", field.Name)
+}
+
+func (ec *executionContext) childFields_DisputeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_DisputeConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_DisputeConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_DisputeConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_DisputeConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DisputeConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_DisputeEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_DisputeEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_DisputeEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DisputeEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_DisputePosition(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "department":
+		return ec.fieldContext_DisputePosition_department(ctx, field)
+	case "text":
+		return ec.fieldContext_DisputePosition_text(ctx, field)
+	case "by":
+		return ec.fieldContext_DisputePosition_by(ctx, field)
+	case "at":
+		return ec.fieldContext_DisputePosition_at(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DisputePosition", field.Name)
+}
+
+func (ec *executionContext) childFields_Evidence(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Evidence_id(ctx, field)
+	case "fileName":
+		return ec.fieldContext_Evidence_fileName(ctx, field)
+	case "contentType":
+		return ec.fieldContext_Evidence_contentType(ctx, field)
+	case "size":
+		return ec.fieldContext_Evidence_size(ctx, field)
+	case "sha256":
+		return ec.fieldContext_Evidence_sha256(ctx, field)
+	case "url":
+		return ec.fieldContext_Evidence_url(ctx, field)
+	case "downloadPath":
+		return ec.fieldContext_Evidence_downloadPath(ctx, field)
+	case "addedAt":
+		return ec.fieldContext_Evidence_addedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Evidence", field.Name)
 }
 
 func (ec *executionContext) childFields_FieldChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4292,6 +5741,52 @@ func (ec *executionContext) childFields_OpenAccess(ctx context.Context, field gr
 		return ec.fieldContext_OpenAccess_conditions(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type OpenAccess", field.Name)
+}
+
+func (ec *executionContext) childFields_OpenObjection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_OpenObjection_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_OpenObjection_kind(ctx, field)
+	case "status":
+		return ec.fieldContext_OpenObjection_status(ctx, field)
+	case "open":
+		return ec.fieldContext_OpenObjection_open(ctx, field)
+	case "resource":
+		return ec.fieldContext_OpenObjection_resource(ctx, field)
+	case "source":
+		return ec.fieldContext_OpenObjection_source(ctx, field)
+	case "openedAt":
+		return ec.fieldContext_OpenObjection_openedAt(ctx, field)
+	case "closedAt":
+		return ec.fieldContext_OpenObjection_closedAt(ctx, field)
+	case "currentDeadline":
+		return ec.fieldContext_OpenObjection_currentDeadline(ctx, field)
+	case "overdue":
+		return ec.fieldContext_OpenObjection_overdue(ctx, field)
+	case "history":
+		return ec.fieldContext_OpenObjection_history(ctx, field)
+	case "objector":
+		return ec.fieldContext_OpenObjection_objector(ctx, field)
+	case "objection":
+		return ec.fieldContext_OpenObjection_objection(ctx, field)
+	case "proposedCorrection":
+		return ec.fieldContext_OpenObjection_proposedCorrection(ctx, field)
+	case "answerDeadline":
+		return ec.fieldContext_OpenObjection_answerDeadline(ctx, field)
+	case "extension":
+		return ec.fieldContext_OpenObjection_extension(ctx, field)
+	case "answeredAt":
+		return ec.fieldContext_OpenObjection_answeredAt(ctx, field)
+	case "reason":
+		return ec.fieldContext_OpenObjection_reason(ctx, field)
+	case "basis":
+		return ec.fieldContext_OpenObjection_basis(ctx, field)
+	case "catalogueChange":
+		return ec.fieldContext_OpenObjection_catalogueChange(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OpenObjection", field.Name)
 }
 
 func (ec *executionContext) childFields_OpenRequest(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4638,6 +6133,68 @@ func (ec *executionContext) childFields_ShareTerms(ctx context.Context, field gr
 		return ec.fieldContext_ShareTerms_until(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ShareTerms", field.Name)
+}
+
+func (ec *executionContext) childFields_SharingDispute(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_SharingDispute_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_SharingDispute_kind(ctx, field)
+	case "status":
+		return ec.fieldContext_SharingDispute_status(ctx, field)
+	case "open":
+		return ec.fieldContext_SharingDispute_open(ctx, field)
+	case "resource":
+		return ec.fieldContext_SharingDispute_resource(ctx, field)
+	case "source":
+		return ec.fieldContext_SharingDispute_source(ctx, field)
+	case "openedAt":
+		return ec.fieldContext_SharingDispute_openedAt(ctx, field)
+	case "closedAt":
+		return ec.fieldContext_SharingDispute_closedAt(ctx, field)
+	case "currentDeadline":
+		return ec.fieldContext_SharingDispute_currentDeadline(ctx, field)
+	case "overdue":
+		return ec.fieldContext_SharingDispute_overdue(ctx, field)
+	case "history":
+		return ec.fieldContext_SharingDispute_history(ctx, field)
+	case "request":
+		return ec.fieldContext_SharingDispute_request(ctx, field)
+	case "requester":
+		return ec.fieldContext_SharingDispute_requester(ctx, field)
+	case "step":
+		return ec.fieldContext_SharingDispute_step(ctx, field)
+	case "steps":
+		return ec.fieldContext_SharingDispute_steps(ctx, field)
+	case "resolution":
+		return ec.fieldContext_SharingDispute_resolution(ctx, field)
+	case "decisionReference":
+		return ec.fieldContext_SharingDispute_decisionReference(ctx, field)
+	case "grantOrdered":
+		return ec.fieldContext_SharingDispute_grantOrdered(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SharingDispute", field.Name)
+}
+
+func (ec *executionContext) childFields_SharingDisputeStepRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "step":
+		return ec.fieldContext_SharingDisputeStepRecord_step(ctx, field)
+	case "startedAt":
+		return ec.fieldContext_SharingDisputeStepRecord_startedAt(ctx, field)
+	case "endedAt":
+		return ec.fieldContext_SharingDisputeStepRecord_endedAt(ctx, field)
+	case "outcome":
+		return ec.fieldContext_SharingDisputeStepRecord_outcome(ctx, field)
+	case "reasons":
+		return ec.fieldContext_SharingDisputeStepRecord_reasons(ctx, field)
+	case "recommendation":
+		return ec.fieldContext_SharingDisputeStepRecord_recommendation(ctx, field)
+	case "positions":
+		return ec.fieldContext_SharingDisputeStepRecord_positions(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SharingDisputeStepRecord", field.Name)
 }
 
 func (ec *executionContext) childFields_ThemeDatabase(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

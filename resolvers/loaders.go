@@ -67,6 +67,12 @@ type Loaders struct {
 	Grant               *dataloader.Loader[int64, *domain.ShareGrant]
 	UsageReports        *dataloader.Loader[int64, []*domain.UsageReport]
 	FullReviews         *dataloader.Loader[int64, *domain.FullReviewStatus]
+	// Disputes' parts, keyed by dispute ID; the disputes themselves were
+	// loaded in the viewer's scope.
+	Evidence       *dataloader.Loader[int64, []*domain.Evidence]
+	DisputeHistory *dataloader.Loader[int64, []*domain.DisputeAction]
+	SharingSteps   *dataloader.Loader[int64, []*domain.SharingStepRecord]
+	DisputeChange  *dataloader.Loader[int64, *domain.ChangeObligation]
 }
 
 func newLoaders(c domain.Catalogue, v domain.Viewer, policy domain.Profile, clock func() time.Time, live bool) *Loaders {
@@ -99,6 +105,14 @@ func newLoaders(c domain.Catalogue, v domain.Viewer, policy domain.Profile, cloc
 		UsageReports: mapLoader(live, c.UsageReportsOf),
 		FullReviews: mapLoader(live, func(ctx context.Context, ids []int64) (map[int64]*domain.FullReviewStatus, error) {
 			return c.FullReviewsOf(ctx, ids, policy, domain.DateOf(l.Now()))
+		}),
+		Evidence:       mapLoader(live, c.EvidenceOf),
+		DisputeHistory: mapLoader(live, c.DisputeHistoryOf),
+		SharingSteps:   mapLoader(live, c.SharingStepsOf),
+		// An objection's catalogue change is shown to whoever sees the
+		// objection (its objector too): it is the answer to it.
+		DisputeChange: mapLoader(live, func(ctx context.Context, ids []int64) (map[int64]*domain.ChangeObligation, error) {
+			return c.ChangeObligationsByID(ctx, domain.OversightScope{All: true}, ids)
 		}),
 		Department:     mapLoader(live, c.DepartmentsByID),
 		DataItems:      mapLoader(live, c.DataItemsOf),

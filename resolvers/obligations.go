@@ -15,6 +15,14 @@ func (r *Resolver) CatalogueChangeObligation() graph.CatalogueChangeObligationRe
 
 type obligationResolver struct{ *Resolver }
 
+// Resource is the one entry whose submission meets the obligation.
+func (r *obligationResolver) Resource(ctx context.Context, obj *domain.ChangeObligation) (*domain.Resource, error) {
+	if obj.ResourceID == 0 {
+		return nil, nil
+	}
+	return For(ctx).Resource.Load(ctx, obj.ResourceID)()
+}
+
 func (r *queryResolver) CatalogueChangeObligations(ctx context.Context, first *int, after *string, filter *model.CatalogueChangeObligationFilter) (*domain.Page[*domain.ChangeObligation], error) {
 	s, err := domain.OversightScopeFor(domain.ViewerFrom(ctx))
 	if err != nil {

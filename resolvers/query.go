@@ -77,6 +77,17 @@ func (r *queryResolver) Node(ctx context.Context, gid string) (model.Node, error
 				node = o
 			}
 		}
+	case domain.KindDispute:
+		// SECURITY: outside the viewer's scope it does not exist.
+		if s, err := domain.DisputeScopeFor(domain.ViewerFrom(ctx)); err == nil {
+			m, err := r.Catalogue.DisputesByID(ctx, s, []int64{id})
+			if err != nil {
+				return nil, err
+			}
+			if d := m[id]; d != nil {
+				node = d
+			}
+		}
 	case domain.KindGrant:
 		if g, err := For(ctx).Grant.Load(ctx, id)(); err != nil {
 			return nil, err

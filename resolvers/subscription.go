@@ -2,7 +2,6 @@ package resolvers
 
 import (
 	"context"
-	"log/slog"
 
 	"github.com/citydata/catalogue/domain"
 	"github.com/citydata/catalogue/graph"
@@ -21,28 +20,7 @@ func (r *subscriptionResolver) RequestUpdated(ctx context.Context) (<-chan *doma
 	if err != nil {
 		return nil, err
 	}
-	ids := r.Catalogue.ShareRequestUpdates(ctx)
-	out := make(chan *domain.ShareRequest)
-	go func() {
-		defer close(out)
-		for id := range ids {
-			m, err := r.Catalogue.ShareRequestsByID(ctx, scope, []int64{id})
-			if err != nil {
-				if ctx.Err() == nil {
-					slog.ErrorContext(ctx, "load an updated share request", "id", id, "err", err)
-				}
-				continue
-			}
-			sr := m[id]
-			if sr == nil {
-				continue // not the viewer's to see
-			}
-			select {
-			case out <- sr:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	return out, nil
+	return relay(ctx, r.Catalogue.ShareRequestUpdates(ctx), func(ctx context.Context, ids []int64) (map[int64]*domain.ShareRequest, error) {
+		return r.Catalogue.ShareRequestsByID(ctx, scope, ids)
+	}, "share request"), nil
 }

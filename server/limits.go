@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -48,6 +49,9 @@ type Limits struct {
 	MaxTokens int
 	// MaxBodyBytes bounds the request body; see LimitBody.
 	MaxBodyBytes int64
+	// MaxUploadBytes bounds a multipart request (evidence files, the
+	// GraphQL multipart request spec); see LimitBody.
+	MaxUploadBytes int64
 }
 
 // DefaultLimits returns the limits the service runs with.
@@ -58,6 +62,9 @@ func DefaultLimits() Limits {
 		MaxAliases:   30,
 		MaxTokens:    5000,
 		MaxBodyBytes: 1 << 20,
+		// Every evidence file a report may carry at its largest, and room
+		// for the operation.
+		MaxUploadBytes: domain.MaxEvidenceFiles*domain.MaxEvidenceFileBytes + 1<<20,
 	}
 }
 
@@ -414,12 +421,25 @@ func mulSat(a, b int) int {
 // says the limit), before next sees it. gqlgen reads the body whole, and
 // answers a read error with 200, so the body is read here, through
 // http.MaxBytesReader, and handed on in memory. max <= 0 means no limit.
-func LimitBody(max int64, next http.Handler) http.Handler {
+//
+// A multipart request (file uploads) is bounded by maxUpload instead and
+// streamed, not held: gqlgen's multipart transport spills large files to
+// temporary files.
+func LimitBody(max, maxUpload int64, next http.Handler) http.Handler {
 	if max <= 0 {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Body == nil || r.Body == http.NoBody {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" && maxUpload > 0 {
+			if r.ContentLength > maxUpload {
+				writeGraphQLError(w, r, http.StatusRequestEntityTooLarge, domain.EInvalid, bodyTooLarge(maxUpload))
+				return
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -95,14 +95,19 @@ func New(cfg Config) http.Handler {
 		clock = time.Now
 	}
 	srv.AddTransport(subscriptions(cfg, policy, clock, log))
+	// Evidence files (the GraphQL multipart request spec); small parts are
+	// held in memory, larger ones in temporary files.
+	srv.AddTransport(transport.MultipartForm{MaxUploadSize: limits.MaxUploadBytes, MaxMemory: 4 << 20})
 	var gql http.Handler = upgradeOr(srv, GraphQLOverHTTP(srv))
 	gql = withLoaders(cfg.Catalogue, policy, clock, gql)
 	gql = withGateway(cfg.GatewaySecret, gql)
-	gql = auth.Middleware(cfg.Verifier, cfg.Catalogue.DepartmentIDByCreditCode, log)(gql)
-	gql = LimitBody(limits.MaxBodyBytes, gql)
+	authn := auth.Middleware(cfg.Verifier, cfg.Catalogue.DepartmentIDByCreditCode, log)
+	gql = authn(gql)
+	gql = LimitBody(limits.MaxBodyBytes, limits.MaxUploadBytes, gql)
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", gql)
+	mux.Handle("GET "+resolvers.EvidencePath+"{id}", authn(evidenceHandler(cfg.Catalogue, log)))
 	mux.Handle("GET /{$}", playground.Handler("City public data catalogue", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})

@@ -113,15 +113,26 @@ type pushed struct {
 
 func (w *wsClient) next() pushed {
 	w.t.Helper()
+	var p pushed
+	w.nextInto(&p)
+	return p
+}
+
+// nextInto decodes the next push, which must carry data and no errors,
+// into p.
+func (w *wsClient) nextInto(p any) {
+	w.t.Helper()
 	m := w.read()
 	if m.Type != "next" {
 		w.t.Fatalf("want next, got %+v (%s)", m, m.Payload)
 	}
-	var p pushed
-	if err := json.Unmarshal(m.Payload, &p); err != nil || len(p.Errors) > 0 {
+	var e struct{ Errors []gqlError }
+	if err := json.Unmarshal(m.Payload, &e); err != nil || len(e.Errors) > 0 {
 		w.t.Fatalf("payload %s: %v", m.Payload, err)
 	}
-	return p
+	if err := json.Unmarshal(m.Payload, p); err != nil {
+		w.t.Fatalf("payload %s: %v", m.Payload, err)
+	}
 }
 
 // requestUpdated pushes a request's changes to the departments on either
@@ -215,6 +226,58 @@ func TestRequestUpdatedSubscription(t *testing.T) {
 	// SECURITY: another site's page cannot open the websocket.
 	if _, resp, err := dialWS(t, srv, "https://evil.example.com"); err == nil || resp == nil || resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("a foreign origin: %v %+v", err, resp)
+	}
+}
+
+// disputeUpdated pushes a dispute when it is opened and at each step to
+// those who see it (the reporter and the source), not to a person who
+// does not; the public may not subscribe.
+func TestDisputeUpdatedSubscription(t *testing.T) {
+	a := newAPI(t, storetest.Options{})
+	srv := httptest.NewServer(a.handler)
+	t.Cleanup(srv.Close)
+	e, _ := usedEntry(t, a)
+	const sub = `subscription { disputeUpdated { id kind status ... on DataError { description } } }`
+	type disputePush struct {
+		Data struct {
+			DisputeUpdated struct{ ID, Kind, Status, Description string }
+		}
+	}
+	srcClaims := departmentClaims(e.Source.CreditCode)
+	reporter, source, third := connect(t, srv, gaj), connect(t, srv, srcClaims), connect(t, srv, zhang)
+	for _, w := range []*wsClient{reporter, source, third} {
+		w.subscribe("1", sub)
+	}
+	waitFor(t, func() bool { return a.db.DisputeSubscribers() == 3 })
+
+	a.as(gaj).request(t, submitRequest, map[string]any{"in": requestInput(e, "QUERY", e.DataItems[0].ID)})
+	d := a.as(gaj).dispute(t, reportError, map[string]any{"in": map[string]any{"resourceId": e.ID,
+		"itemIds": []string{e.DataItems[0].ID}, "description": "出生日期有误", "links": []string{"https://example.gov.cn/e/1"}}})
+	for name, w := range map[string]*wsClient{"reporter": reporter, "source": source} {
+		var p disputePush
+		w.nextInto(&p)
+		if got := p.Data.DisputeUpdated; got.ID != d.ID || got.Kind != "DATA_ERROR" || got.Status != "AWAITING_VERIFICATION" || got.Description != "出生日期有误" {
+			t.Fatalf("%s was pushed %+v", name, got)
+		}
+	}
+	a.as(srcClaims).dispute(t, verifyError, map[string]any{"id": d.ID, "f": "REJECTED", "note": "经核实数据无误"})
+	var p disputePush
+	reporter.nextInto(&p)
+	if got := p.Data.DisputeUpdated; got.ID != d.ID || got.Status != "REJECTED" {
+		t.Fatalf("after verification the reporter was pushed %+v", got)
+	}
+	// The person's first push is the first dispute it sees: its own objection.
+	rid, _, _ := conditionallyOpen(t, a.public())
+	mine := a.as(zhang).dispute(t, objectMutation, map[string]any{"r": rid, "o": "开放条件过严", "c": "改为无条件开放"})
+	third.nextInto(&p)
+	if got := p.Data.DisputeUpdated; got.ID != mine.ID || got.Kind != "OPEN_OBJECTION" {
+		t.Fatalf("a person was pushed %+v, want only its objection %s", got, mine.ID)
+	}
+
+	pub := connectPublic(t, srv)
+	pub.subscribe("1", sub)
+	if m := pub.read(); !strings.Contains(string(m.Payload), "FORBIDDEN") {
+		t.Fatalf("the public subscribing: %+v %s", m, m.Payload)
 	}
 }
 

@@ -21,6 +21,8 @@ type (
 	GrantEdge                           = domain.Edge[*domain.ShareGrant]
 	OpenRequestConnection               = domain.Page[*domain.OpenRequest]
 	OpenRequestEdge                     = domain.Edge[*domain.OpenRequest]
+	DisputeConnection                   = domain.Page[domain.DisputeRecord]
+	DisputeEdge                         = domain.Edge[domain.DisputeRecord]
 )
 
 // Node is anything with a global ID (the GraphQL Node interface).

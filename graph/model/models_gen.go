@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/citydata/catalogue/domain"
 )
 
@@ -49,6 +50,29 @@ type DepartmentFilter struct {
 type DepartmentOrder struct {
 	Field     domain.DepartmentOrderField `json:"field"`
 	Direction OrderDirection              `json:"direction"`
+}
+
+type DisputeFilter struct {
+	Kind   *domain.DisputeKind   `json:"kind,omitempty"`
+	Status *domain.DisputeStatus `json:"status,omitempty"`
+	// true: still awaiting someone; false: closed.
+	Open *bool `json:"open,omitempty"`
+	// Disputes the department is a party to: source, reporter or requester.
+	DepartmentID *string `json:"departmentId,omitempty"`
+	ResourceID   *string `json:"resourceId,omitempty"`
+	// true: only those whose running deadline has passed.
+	Overdue *bool `json:"overdue,omitempty"`
+}
+
+type EscalateSharingDisputeInput struct {
+	ID string `json:"id"`
+	// Why the current step did not settle it.
+	Outcome string `json:"outcome"`
+	// Each party's reasons (各方理据): required to go to the government (MZ 42).
+	Reasons *string `json:"reasons,omitempty"`
+	// The authority's recommended outcome (倾向性意见): required to go to the government (MZ 42).
+	Recommendation *string `json:"recommendation,omitempty"`
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
 }
 
 type GrantFilter struct {
@@ -98,6 +122,35 @@ type PolicyProfile struct {
 }
 
 type Query struct {
+}
+
+type ReportDataErrorInput struct {
+	ResourceID string `json:"resourceId"`
+	// The items that are wrong; IDs of the entry's dataItems.
+	ItemIds []string `json:"itemIds,omitempty"`
+	// What is wrong, concisely and exactly (NY 64).
+	Description string `json:"description"`
+	// Files as supporting material (NY 64), sent as multipart uploads: at most 5, each at most
+	// 10 MiB, PDF, PNG, JPEG, GIF, WebP or plain text. Required, or links, from a department.
+	Files []*graphql.Upload `json:"files,omitempty"`
+	// Links to supporting material (http or https), at most 10.
+	Links []string `json:"links,omitempty"`
+	// The ID-card number or credit code the wrong record is about. A person may name only itself (MZ 35); left out, a person's report is about itself.
+	Subject        *string `json:"subject,omitempty"`
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+}
+
+type ResolveSharingDisputeInput struct {
+	ID      string `json:"id"`
+	Outcome string `json:"outcome"`
+	// true: the request is granted through the request workflow (narrowed by itemIds, mode and until as a decision may be).
+	GrantRequest bool              `json:"grantRequest"`
+	ItemIds      []string          `json:"itemIds,omitempty"`
+	Mode         *domain.ShareMode `json:"mode,omitempty"`
+	Until        *domain.Date      `json:"until,omitempty"`
+	// The government's decision document; required at GOVERNMENT_DECISION.
+	DecisionReference *string `json:"decisionReference,omitempty"`
+	IdempotencyKey    *string `json:"idempotencyKey,omitempty"`
 }
 
 type ResourceByCodesInput struct {

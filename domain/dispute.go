@@ -161,6 +161,9 @@ type DisputeScope struct {
 	DepartmentID int64
 	// Person: the disputes a person opened (its token subject).
 	Person string
+	// PartiesOnly drops the data errors a department sees only as a user
+	// of the entry (for evidence files: Dispute.IsParty).
+	PartiesOnly bool
 }
 
 // DisputeScopeFor decides v's DisputeScope.
@@ -201,6 +204,17 @@ func (d *Dispute) Open() bool { return DisputeOpen(d.Status) }
 // OverdueAt: a deadline runs and has passed at now.
 func (d *Dispute) OverdueAt(now time.Time) bool {
 	return d.Open() && d.Due != nil && now.After(d.Due.DueAt)
+}
+
+// IsParty: v handles or opened the dispute (MaySeeReporter with its
+// opener): it sees the evidence and who acted, where a department that
+// only uses the entry sees the report without them (MZ 35, WZ 25).
+func (d *Dispute) IsParty(v Viewer) bool {
+	var person string
+	if d.OpenedBy.Role == RolePerson {
+		person = d.OpenedBy.Subject
+	}
+	return MaySeeReporter(v, d.SourceDepartmentID, d.OpenedBy.DepartmentID, person)
 }
 
 // Record returns the shared part of a dispute of any kind.
@@ -675,6 +689,31 @@ func MayResolve(v Viewer, s SharingStep, source int64, res Resolution) error {
 		return Errorf(EInvalid, "the dispute cannot be resolved so: %s", strings.Join(bad, "; "))
 	}
 	return nil
+}
+
+// OrderedTerms is what a resolution ordering the request granted grants
+// (MZ 42): the asked items and mode, narrowed by terms (MZ 22: never
+// widened), and a last day of the resolution's own, for a dispute may
+// outlast the asked one; a BULK grant is the authority's to order, not the
+// source's at negotiation (WZ 21: bulk access needs the authority's
+// approval).
+func OrderedTerms(step SharingStep, asked, terms ShareTerms, today Date) (ShareTerms, error) {
+	until := terms.Until
+	terms.Until = Date{}
+	granted, err := NarrowTerms(asked, terms)
+	if err != nil {
+		return asked, err
+	}
+	if until != (Date{}) {
+		granted.Until = until
+	} else if granted.Until.Before(today) {
+		return asked, Errorf(EInvalid, "MZ 42: the last day asked, %s, has passed: give the ordered grant its own last day (terms.until)", granted.Until)
+	}
+	if step == StepNegotiation && granted.Mode == ModeBulk {
+		return asked, Errorf(EForbidden, "WZ 21: bulk access needs the data authority's approval: the source cannot order a BULK grant at negotiation; "+
+			"grant a narrower mode, or escalate the dispute to AUTHORITY_COORDINATION")
+	}
+	return granted, nil
 }
 
 // SharingDispute is a dispute over a share request.

@@ -368,3 +368,38 @@ func TestDisputeScopeFor(t *testing.T) {
 		}
 	}
 }
+
+// MZ 42 with MZ 22 and WZ 21: an ordered grant narrows, never widens, may
+// set its own last day, and is BULK only when the authority orders it.
+func TestOrderedTerms(t *testing.T) {
+	today := Date{2026, 9, 1}
+	asked := ShareTerms{ItemIDs: []int64{1, 2}, Mode: ModeBulk, Until: Date{2026, 6, 30}}
+	tests := []struct {
+		name  string
+		step  SharingStep
+		terms ShareTerms
+		want  string // "" or a fragment of the error
+		until Date
+		mode  ShareMode
+	}{
+		{"asked last day passed", StepAuthorityCoordination, ShareTerms{}, "has passed", Date{}, ""},
+		{"own last day", StepAuthorityCoordination, ShareTerms{Until: Date{2027, 6, 30}}, "", Date{2027, 6, 30}, ModeBulk},
+		{"bulk at negotiation", StepNegotiation, ShareTerms{Until: Date{2027, 6, 30}}, "WZ 21", Date{}, ""},
+		{"narrower at negotiation", StepNegotiation, ShareTerms{Mode: ModeQuery, Until: Date{2027, 1, 31}}, "", Date{2027, 1, 31}, ModeQuery},
+		{"never widened", StepGovernmentDecision, ShareTerms{ItemIDs: []int64{3}, Until: Date{2027, 1, 31}}, "MZ 22", Date{}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := OrderedTerms(tt.step, asked, tt.terms, today)
+			if tt.want != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.want) {
+					t.Fatalf("err = %v, want %q", err, tt.want)
+				}
+				return
+			}
+			if err != nil || got.Until != tt.until || got.Mode != tt.mode || len(got.ItemIDs) != 2 {
+				t.Fatalf("got %+v, %v", got, err)
+			}
+		})
+	}
+}

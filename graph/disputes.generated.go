@@ -432,10 +432,10 @@ func (ec *executionContext) _DataError_evidence(ctx context.Context, field graph
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Evidence) graphql.Marshaler {
-			return ec.marshalNEvidence2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEvidenceᚄ(ctx, selections, v)
+			return ec.marshalOEvidence2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEvidenceᚄ(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_DataError_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -3085,7 +3085,7 @@ func (ec *executionContext) _DataError(ctx context.Context, sel ast.SelectionSet
 			}
 		case "evidence":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._DataError_evidence(ctx, field, obj)
 				})
@@ -3960,22 +3960,6 @@ func (ec *executionContext) unmarshalNEscalateSharingDisputeInput2githubᚗcom�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNEvidence2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEvidenceᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Evidence) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNEvidence2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEvidence(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
 func (ec *executionContext) marshalNEvidence2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEvidence(ctx context.Context, sel ast.SelectionSet, v *domain.Evidence) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Evidence!")
@@ -4129,6 +4113,25 @@ func (ec *executionContext) marshalODisputeStatus2ᚖgithubᚗcomᚋcitydataᚋc
 	_ = ctx
 	res := graphql.MarshalString(string(*v))
 	return res
+}
+
+func (ec *executionContext) marshalOEvidence2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEvidenceᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Evidence) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEvidence2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEvidence(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalOOpenObjection2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐOpenObjection(ctx context.Context, sel ast.SelectionSet, v *domain.OpenObjection) graphql.Marshaler {

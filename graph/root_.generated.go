@@ -3762,6 +3762,7 @@ One action on a dispute.
 """
 type DisputeAction {
   at: Time!
+  "Who acted; a person's subject is empty unless the viewer is a party to the dispute (MZ 35)."
   by: Actor!
   "REPORT, OPEN, OBJECT, CONFIRM, REJECT, CORRECT, EXTEND, ACCEPT, POSITION, ESCALATE, RESOLVE or WITHDRAW."
   action: String!
@@ -3819,7 +3820,8 @@ type DataError implements Node & Dispute {
   "The items reported wrong."
   items: [DataItem!]!
   description: String!
-  evidence: [Evidence!]!
+  "Files and links sent with the report; null (FORBIDDEN) for a department that only uses the entry."
+  evidence: [Evidence!]
   "The using department that reported it; null for a data subject's report."
   reporterDepartment: Department
   """
@@ -3983,7 +3985,11 @@ input EscalateSharingDisputeInput {
 input ResolveSharingDisputeInput {
   id: ID!
   outcome: String!
-  "true: the request is granted through the request workflow (narrowed by itemIds, mode and until as a decision may be)."
+  """
+  true: the request is granted through the request workflow, narrowed by itemIds and mode as a
+  decision may be (MZ 22); until may be later than asked, since a dispute can outlast it. The source
+  cannot order a BULK grant at negotiation (WZ 21: the authority approves bulk access).
+  """
   grantRequest: Boolean!
   itemIds: [ID!]
   mode: ShareMode

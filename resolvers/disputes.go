@@ -308,8 +308,23 @@ func disputeSource(ctx context.Context, d domain.DisputeRecord) (*domain.Departm
 	return For(ctx).Department.Load(ctx, d.Record().SourceDepartmentID)()
 }
 
+// disputeHistory: the actions, a person's identifier only for the
+// dispute's parties (MZ 35, WZ 25).
 func disputeHistory(ctx context.Context, d domain.DisputeRecord) ([]*domain.DisputeAction, error) {
-	return For(ctx).DisputeHistory.Load(ctx, d.Record().ID)()
+	list, err := For(ctx).DisputeHistory.Load(ctx, d.Record().ID)()
+	if err != nil || d.Record().IsParty(domain.ViewerFrom(ctx)) {
+		return list, err
+	}
+	out := make([]*domain.DisputeAction, len(list))
+	for i, a := range list {
+		if a.By.Role == domain.RolePerson {
+			c := *a
+			c.By.Subject = ""
+			a = &c
+		}
+		out[i] = a
+	}
+	return out, nil
 }
 
 func (r *dataErrorResolver) Resource(ctx context.Context, obj *domain.DataError) (*domain.Resource, error) {
@@ -358,6 +373,10 @@ func (r *dataErrorResolver) Items(ctx context.Context, obj *domain.DataError) ([
 }
 
 func (r *dataErrorResolver) Evidence(ctx context.Context, obj *domain.DataError) ([]*domain.Evidence, error) {
+	// SECURITY: the reporter's material, for the parties only.
+	if !obj.IsParty(domain.ViewerFrom(ctx)) {
+		return nil, domain.Errorf(domain.EForbidden, "DataError.evidence is shown only to the source department, the reporter, the data authority and auditors (MZ 35)")
+	}
 	return For(ctx).Evidence.Load(ctx, obj.ID)()
 }
 

@@ -322,6 +322,17 @@ func TestDataErrorVerifiedAndCorrected(t *testing.T) {
 		}
 	}
 	a.public().queryErr(`{ disputes { totalCount } }`, nil, "FORBIDDEN")
+
+	// Once it uses the entry, the bystander sees the report (WZ 23) but
+	// not the reporter's evidence, in the API or as a download.
+	other.request(t, submitRequest, map[string]any{"in": requestInput(e, "QUERY", e.DataItems[0].ID)})
+	if n := count(other, nil); n != 1 {
+		t.Errorf("a user of the entry lists %d disputes, want 1", n)
+	}
+	other.queryErr(`query($id: ID!) { node(id: $id) { ... on DataError { evidence { id } } } }`, map[string]any{"id": d.ID}, "FORBIDDEN")
+	if rec := other.get(*file.DownloadPath); rec.Code != http.StatusNotFound {
+		t.Errorf("a user of the entry downloads the evidence: %d %s", rec.Code, rec.Body.String())
+	}
 }
 
 // Evidence limits: file count, size and type are refused with messages
@@ -449,6 +460,23 @@ func TestDataErrorOverdueAndWenzhouExtension(t *testing.T) {
 		}
 	}
 	a.as(chen).queryErr(who, map[string]any{"id": d.ID}, "NOT_FOUND")
+	// Nor through the history or the evidence (MZ 35).
+	var seen struct {
+		Node struct {
+			History []struct{ By struct{ Subject, Role string } }
+		}
+	}
+	user.query(`query($id: ID!) { node(id: $id) { ... on DataError { history { by { subject role } } } } }`, map[string]any{"id": d.ID}, &seen)
+	if h := seen.Node.History; len(h) == 0 || h[0].By.Role != "PERSON" || h[0].By.Subject != "" {
+		t.Errorf("a user of the data sees who reported in the history: %+v", h)
+	}
+	src.query(`query($id: ID!) { node(id: $id) { ... on DataError { history { by { subject role } } } } }`, map[string]any{"id": d.ID}, &seen)
+	if h := seen.Node.History; len(h) == 0 || h[0].By.Subject != zhang.Sub {
+		t.Errorf("the source does not see who reported: %+v", h)
+	}
+	if err := user.queryErr(`query($id: ID!) { node(id: $id) { ... on DataError { evidence { id } } } }`, map[string]any{"id": d.ID}, "FORBIDDEN"); !contains(err.Message, "MZ 35") {
+		t.Errorf("a user of the data reads the evidence: %s", err.Message)
+	}
 
 	// The source rejects with a note; the person is told why.
 	src.queryErr(verifyError, map[string]any{"id": d.ID, "f": "REJECTED"}, "BAD_USER_INPUT")
@@ -606,6 +634,12 @@ func TestOpenObjection(t *testing.T) {
 		}
 	}
 	src.query(`query($id: ID!) { resource(id: $id) { version name } }`, map[string]any{"id": rid}, &entryNow)
+	other := src.mutate(t, createMutation, map[string]any{"input": draftInput("441400-NY45-001")})
+	src.mutate(t, submitMutation, map[string]any{"id": other.ID})
+	person.query(`query($id: ID!) { node(id: $id) { ... on OpenObjection { `+objectionFields+` } } }`, map[string]any{"id": d.ID}, &mine)
+	if c := mine.Node.CatalogueChange; c == nil || c.Met {
+		t.Errorf("another entry's submission met the objection's change: %+v", c)
+	}
 	var full map[string]any
 	var raw struct{ Resource map[string]any }
 	src.query(`query($id: ID!) { resource(id: $id) { code name summary classification format updateFrequency shareType shareConditions

@@ -12,7 +12,7 @@ import (
 )
 
 // evidenceHandler serves an uploaded evidence file of a dispute the
-// viewer (put in the context by auth.Middleware) may see, at
+// viewer (put in the context by auth.Middleware) is a party to, at
 // /evidence/{Evidence.id}. Errors are JSON with extensions.code, as the
 // GraphQL endpoint's: NOT_FOUND for a file outside the viewer's scope.
 func evidenceHandler(c domain.Catalogue, log *slog.Logger) http.Handler {
@@ -22,12 +22,14 @@ func evidenceHandler(c domain.Catalogue, log *slog.Logger) http.Handler {
 			writeJSONError(w, http.StatusBadRequest, domain.EInvalid, domain.ErrorMessage(err))
 			return
 		}
-		// SECURITY: only who sees the dispute sees its evidence.
+		// SECURITY: only the dispute's parties see its evidence, not the
+		// departments that only use the entry (domain.Dispute.IsParty).
 		scope, err := domain.DisputeScopeFor(domain.ViewerFrom(r.Context()))
 		if err != nil {
 			writeJSONError(w, http.StatusForbidden, domain.EForbidden, domain.ErrorMessage(err))
 			return
 		}
+		scope.PartiesOnly = true
 		e, content, err := c.EvidenceFile(r.Context(), scope, id)
 		switch domain.ErrorCode(err) {
 		case "":

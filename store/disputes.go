@@ -113,8 +113,13 @@ func (q *query) disputeScope(s domain.DisputeScope) {
 		p := q.arg(s.DepartmentID)
 		// The users of an entry see the data errors reported on it, so they
 		// know it is being checked (WZ 23).
-		q.and("(d.source_department_id = " + p + " OR d.opened_department_id = " + p + " OR d.requester_department_id = " + p +
-			" OR d.kind = 'DATA_ERROR' AND EXISTS (SELECT 1 FROM grants g WHERE g.resource_id = d.resource_id AND g.department_id = " + p + "))")
+		parties := "d.source_department_id = " + p + " OR d.opened_department_id = " + p + " OR d.requester_department_id = " + p
+		if s.PartiesOnly {
+			q.and("(" + parties + ")")
+			return
+		}
+		q.and("(" + parties + " OR d.kind = 'DATA_ERROR' AND EXISTS (SELECT 1 FROM grants g WHERE g.resource_id = d.resource_id AND g.department_id = " + p +
+			" AND g.status = 'ACTIVE'))")
 	}
 }
 
@@ -579,7 +584,7 @@ func (tx *Tx) endStep(ctx context.Context, id int64, step domain.SharingStep, ou
 }
 
 // orderGrant grants the dispute's request through the request workflow
-// (EventOrderGrant, MZ 42): the asked terms, narrowed by terms, checked
+// (EventOrderGrant, MZ 42): the terms of domain.OrderedTerms, checked
 // against the entry as it is now, the request marked as ordered by the
 // dispute.
 func (tx *Tx) orderGrant(ctx context.Context, s *domain.SharingDispute, terms domain.ShareTerms, now time.Time) error {
@@ -595,7 +600,7 @@ func (tx *Tx) orderGrant(ctx context.Context, s *domain.SharingDispute, terms do
 	if err != nil {
 		return err
 	}
-	granted, err := domain.NarrowTerms(sr.Asked, terms)
+	granted, err := domain.OrderedTerms(s.Step, sr.Asked, terms, domain.DateOf(now))
 	if err != nil {
 		return err
 	}

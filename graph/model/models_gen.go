@@ -143,7 +143,9 @@ type ReportDataErrorInput struct {
 type ResolveSharingDisputeInput struct {
 	ID      string `json:"id"`
 	Outcome string `json:"outcome"`
-	// true: the request is granted through the request workflow (narrowed by itemIds, mode and until as a decision may be).
+	// true: the request is granted through the request workflow, narrowed by itemIds and mode as a
+	// decision may be (MZ 22); until may be later than asked, since a dispute can outlast it. The source
+	// cannot order a BULK grant at negotiation (WZ 21: the authority approves bulk access).
 	GrantRequest bool              `json:"grantRequest"`
 	ItemIds      []string          `json:"itemIds,omitempty"`
 	Mode         *domain.ShareMode `json:"mode,omitempty"`

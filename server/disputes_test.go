@@ -463,7 +463,9 @@ func TestDataErrorOverdueAndWenzhouExtension(t *testing.T) {
 	// Nor through the history or the evidence (MZ 35).
 	var seen struct {
 		Node struct {
-			History []struct{ By struct{ Subject, Role string } }
+			History []struct {
+				By struct{ Subject, Role string }
+			}
 		}
 	}
 	user.query(`query($id: ID!) { node(id: $id) { ... on DataError { history { by { subject role } } } } }`, map[string]any{"id": d.ID}, &seen)

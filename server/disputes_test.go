@@ -373,6 +373,11 @@ func TestDataErrorEvidenceLimits(t *testing.T) {
 	if len(resp.Errors) > 0 || len(out.D.Evidence) != 1 || out.D.Evidence[0].ContentType != "text/plain" {
 		t.Errorf("a text file named .png: %+v %+v", resp.Errors, out.D.Evidence)
 	}
+	// Without a token the upload is refused before its parts are read.
+	resp = a.public().upload(reportError, map[string]any{"in": in()}, txt)
+	if resp.status != http.StatusUnauthorized || len(resp.Errors) == 0 || resp.Errors[0].code() != "UNAUTHENTICATED" {
+		t.Errorf("a public upload: %d %+v", resp.status, resp.Errors)
+	}
 }
 
 // A verification not made by its deadline is listed as overdue; WZ 23

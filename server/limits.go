@@ -462,6 +462,22 @@ func LimitBody(max, maxUpload int64, next http.Handler) http.Handler {
 	})
 }
 
+// signedInUploads refuses a multipart request (evidence files) from a
+// viewer without a token before gqlgen reads its parts: only signed-in
+// persons and departments report data errors, so nobody else may make the
+// server read up to the upload limit.
+func signedInUploads(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" &&
+			domain.ViewerFrom(r.Context()).Role == domain.RolePublic {
+			writeGraphQLError(w, r, http.StatusUnauthorized, domain.EUnauthenticated,
+				"file uploads need a token: sign in to report a data error with evidence")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
 func bodyTooLarge(max int64) string {
 	return fmt.Sprintf("request body exceeds the limit of %s", formatBytes(max))
 }

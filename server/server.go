@@ -101,6 +101,7 @@ func New(cfg Config) http.Handler {
 	var gql http.Handler = upgradeOr(srv, GraphQLOverHTTP(srv))
 	gql = withLoaders(cfg.Catalogue, policy, clock, gql)
 	gql = withGateway(cfg.GatewaySecret, gql)
+	gql = signedInUploads(gql)
 	authn := auth.Middleware(cfg.Verifier, cfg.Catalogue.DepartmentIDByCreditCode, log)
 	gql = authn(gql)
 	gql = LimitBody(limits.MaxBodyBytes, limits.MaxUploadBytes, gql)

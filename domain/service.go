@@ -2,6 +2,7 @@ package domain
 
 import (
 	"context"
+	"io"
 	"time"
 )
 
@@ -110,6 +111,18 @@ type Catalogue interface {
 	// RecordAccessDecision decides an access query of a department's data
 	// service and records it, the subject kept as subjectHash.
 	RecordAccessDecision(ctx context.Context, v Viewer, q AccessQuery, subjectHash []byte, now time.Time) (*AccessDecision, error)
+	// AccessRecordsOf lists the access decisions about the data subject
+	// whose protected identifier is subjectHash, newest first (WZ 25).
+	AccessRecordsOf(ctx context.Context, subjectHash []byte, p PageArgs) (*Page[*AccessRecord], error)
+
+	// AppendAudit appends an audit event on its own (NY 33).
+	AppendAudit(ctx context.Context, e AuditEvent) error
+	// AuditEvents lists audit events, newest first, for v (MayReadAudit).
+	AuditEvents(ctx context.Context, v Viewer, f AuditCriteria, p PageArgs) (*Page[*AuditEvent], error)
+	// ExportAudit streams the events f selects as CSV, oldest first.
+	ExportAudit(ctx context.Context, v Viewer, f AuditCriteria, w io.Writer, flush func()) error
+	// VerifyAudit checks the audit log's hash chain.
+	VerifyAudit(ctx context.Context, now time.Time) (*AuditIntegrity, error)
 
 	// FileUsageReport files a half-yearly usage report on a grant (MZ 39).
 	FileUsageReport(ctx context.Context, v Viewer, in UsageReportInput, idempotencyKey string, now time.Time) (*UsageReport, error)

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -28,6 +29,9 @@ type DB struct {
 	pool *pgxpool.Pool
 	cals calendarCache
 	hub  hub
+	// partitions remembers the audit log's monthly partitions known to
+	// exist, so only a month's first event looks.
+	partitions sync.Map
 }
 
 var _ domain.Catalogue = (*DB)(nil)
@@ -122,14 +126,59 @@ func (db *DB) Empty(ctx context.Context) (bool, error) {
 }
 
 // Tx runs fn in a transaction, committing when it returns nil.
+//
+// When ctx carries the audit record of an attempt not yet written
+// (domain.AuditRecord), its event is appended in the same transaction,
+// after fn: the change and its audit event commit together or not at all.
 func (db *DB) Tx(ctx context.Context, fn func(*Tx) error) error {
-	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error { return fn(&Tx{tx: tx}) })
+	rec := domain.AuditFrom(ctx)
+	if rec != nil && rec.Written() {
+		rec = nil
+	}
+	if rec == nil {
+		return db.plainTx(ctx, fn)
+	}
+	err := db.plainTx(ctx, func(tx *Tx) error {
+		before, err := tx.snapshot(ctx, rec.Event())
+		if err != nil {
+			return err
+		}
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return tx.commitAudit(ctx, rec, before)
+	})
+	if err == nil {
+		rec.MarkWritten()
+	}
+	return err
+}
+
+// plainTx runs fn in a transaction that appends no audit event of its own.
+func (db *DB) plainTx(ctx context.Context, fn func(*Tx) error) error {
+	var t *Tx
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		t = &Tx{tx: tx, db: db}
+		return fn(t)
+	})
+	if err != nil {
+		return err
+	}
+	for _, f := range t.committed {
+		f()
+	}
+	return nil
 }
 
 // Tx is a transaction for writes.
 type Tx struct {
-	tx pgx.Tx
+	tx        pgx.Tx
+	db        *DB
+	committed []func()
 }
+
+// onCommit runs f once the transaction has committed.
+func (tx *Tx) onCommit(f func()) { tx.committed = append(tx.committed, f) }
 
 // constraintErrors maps constraint names to the error a user sees.
 var constraintErrors = map[string]*domain.Error{

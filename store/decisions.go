@@ -45,10 +45,40 @@ func (db *DB) RecordAccessDecision(ctx context.Context, v domain.Viewer, q domai
 			subject_hash, allowed, allowed_item_ids, grant_id, reason)
 			VALUES ($1, $2, $3, $4, $5, $6::share_mode, $7, $8, $9, $10, $11) RETURNING id`,
 			now, v.Subject, v.DepartmentID, q.ResourceID, q.ItemIDs, string(q.Mode), subjectHash, d.Allow, d.ItemIDs, grantID, d.Reason).Scan(&d.ID)
-		return mapError(err)
+		if err != nil {
+			return mapError(err)
+		}
+		// The decision is an audit event too (NY 33, WZ 34), committed with
+		// its record; a denial is a refused attempt.
+		if rec := domain.AuditFrom(ctx); rec != nil {
+			rec.Target(domain.KindResource, q.ResourceID)
+			rec.Note("accessDecision", d.ID)
+			rec.Note("allowedItemIds", d.ItemIDs)
+			if grantID != nil {
+				rec.Note("grantId", *grantID)
+			}
+			if !d.Allow {
+				rec.Decided(domain.AuditRefused, domain.EForbidden, d.Reason)
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &d, nil
+}
+
+// AccessRecordsOf lists the access decisions about the subject of
+// subjectHash, newest first.
+func (db *DB) AccessRecordsOf(ctx context.Context, subjectHash []byte, p domain.PageArgs) (*domain.Page[*domain.AccessRecord], error) {
+	q := &query{}
+	q.and("a.subject_hash = " + q.arg(subjectHash))
+	return newestFirst(ctx, db, q, p, "access_decisions a LEFT JOIN grants g ON g.id = a.grant_id", "a",
+		`a.id, a.at, a.department_id, a.resource_id, a.mode::text, a.allowed, coalesce(a.grant_id, 0), coalesce(g.scenario, ''), a.reason`,
+		func(row pgx.CollectableRow) (*domain.AccessRecord, error) {
+			var r domain.AccessRecord
+			err := row.Scan(&r.ID, &r.At, &r.DepartmentID, &r.ResourceID, &r.Mode, &r.Allowed, &r.GrantID, &r.Scenario, &r.Reason)
+			return &r, err
+		}, func(r *domain.AccessRecord) int64 { return r.ID })
 }

@@ -212,6 +212,7 @@ func (db *DB) ReportDataError(ctx context.Context, v domain.Viewer, in domain.Da
 			r.ID, r.SourceDepartmentID, a.Subject, string(a.Role), a.DepartmentID, now,
 			dateColumn(d.Due), d.DueAt, d.Days, d.Citation, d.Revision,
 			items, in.Description, subject, reporterDept, person).Scan(&id)
+		created(ctx, domain.KindDispute, id)
 		if err != nil {
 			return mapError(err)
 		}
@@ -290,6 +291,7 @@ func (db *DB) OpenSharingDispute(ctx context.Context, v domain.Viewer, requestID
 			opened_subject, opened_role, opened_department_id, opened_at, request_id, requester_department_id, step)
 			VALUES ('SHARING', 'IN_PROGRESS', $1, $2, $3, $4, $5, $6, $7, $5, 'NEGOTIATION') RETURNING id`,
 			sr.ResourceID, sr.SourceDepartmentID, a.Subject, string(a.Role), a.DepartmentID, now, requestID).Scan(&id)
+		created(ctx, domain.KindDispute, id)
 		if err != nil {
 			return mapError(err)
 		}
@@ -359,6 +361,7 @@ func (db *DB) ObjectToOpenCatalogue(ctx context.Context, v domain.Viewer, in dom
 			VALUES ('OPEN_OBJECTION', 'AWAITING_ANSWER', $1, $2, $3, 'PERSON', $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
 			r.ID, r.SourceDepartmentID, v.Subject, now, dateColumn(d.Due), d.DueAt, d.Days, d.Citation, d.Revision,
 			in.Objection, in.ProposedCorrection).Scan(&id)
+		created(ctx, domain.KindDispute, id)
 		if err != nil {
 			return mapError(err)
 		}

@@ -76,6 +76,7 @@ func (db *DB) RecordCatalogueChange(ctx context.Context, v domain.Viewer, in dom
 		if id, err = tx.insertObligation(ctx, v, in, 0, d, now); err != nil {
 			return err
 		}
+		created(ctx, domain.KindChangeObligation, id)
 		return tx.settleKey(ctx, v, key, id)
 	})
 	if err != nil {

@@ -45,6 +45,7 @@ func (db *DB) CreateEntry(ctx context.Context, v domain.Viewer, e domain.Entry, 
 			e.CollectingDepartmentID, e.ApprovingDepartmentID, e.ProvidingDepartmentID).Scan(&r.ID); err != nil {
 			return mapError(err)
 		}
+		created(ctx, domain.KindResource, r.ID)
 		if err := tx.writeEntry(ctx, r.ID, e); err != nil {
 			return err
 		}

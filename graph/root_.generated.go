@@ -24,7 +24,10 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	AccessDecision() AccessDecisionResolver
+	AccessRecord() AccessRecordResolver
 	Actor() ActorResolver
+	AuditEvent() AuditEventResolver
+	AuditIntegrity() AuditIntegrityResolver
 	CatalogueChangeObligation() CatalogueChangeObligationResolver
 	DataElement() DataElementResolver
 	DataError() DataErrorResolver
@@ -63,10 +66,83 @@ type ComplexityRoot struct {
 		Reason func(childComplexity int) int
 	}
 
+	AccessRecord struct {
+		Allowed    func(childComplexity int) int
+		At         func(childComplexity int) int
+		Department func(childComplexity int) int
+		Grant      func(childComplexity int) int
+		GrantID    func(childComplexity int) int
+		Mode       func(childComplexity int) int
+		Reason     func(childComplexity int) int
+		Resource   func(childComplexity int) int
+		Scenario   func(childComplexity int) int
+	}
+
+	AccessRecordConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	AccessRecordEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Actor struct {
 		Department func(childComplexity int) int
 		Role       func(childComplexity int) int
 		Subject    func(childComplexity int) int
+	}
+
+	AuditBreak struct {
+		At     func(childComplexity int) int
+		ID     func(childComplexity int) int
+		Reason func(childComplexity int) int
+	}
+
+	AuditEvent struct {
+		Action     func(childComplexity int) int
+		Actor      func(childComplexity int) int
+		After      func(childComplexity int) int
+		At         func(childComplexity int) int
+		Before     func(childComplexity int) int
+		Code       func(childComplexity int) int
+		Department func(childComplexity int) int
+		Details    func(childComplexity int) int
+		Hash       func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Message    func(childComplexity int) int
+		Outcome    func(childComplexity int) int
+		PrevHash   func(childComplexity int) int
+		RequestID  func(childComplexity int) int
+		Resource   func(childComplexity int) int
+		TargetID   func(childComplexity int) int
+		TargetKind func(childComplexity int) int
+	}
+
+	AuditEventConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	AuditEventEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	AuditIntegrity struct {
+		Checked        func(childComplexity int) int
+		FirstBroken    func(childComplexity int) int
+		FirstSeq       func(childComplexity int) int
+		LastSeq        func(childComplexity int) int
+		OK             func(childComplexity int) int
+		PurgedThrough  func(childComplexity int) int
+		VerifiedAt     func(childComplexity int) int
+		VerifiedOnHead func(childComplexity int) int
 	}
 
 	CatalogueChangeObligation struct {
@@ -407,11 +483,14 @@ type ComplexityRoot struct {
 
 	Query struct {
 		AccessDecision             func(childComplexity int, resourceID string, itemIds []string, mode domain.ShareMode, subject *string) int
+		AuditEvents                func(childComplexity int, filter *model.AuditFilter, first *int, after *string) int
+		AuditIntegrity             func(childComplexity int) int
 		CatalogueChangeObligations func(childComplexity int, first *int, after *string, filter *model.CatalogueChangeObligationFilter) int
 		Department                 func(childComplexity int, id *string, creditCode *string) int
 		Departments                func(childComplexity int, first *int, after *string, filter *model.DepartmentFilter, orderBy *model.DepartmentOrder) int
 		Disputes                   func(childComplexity int, first *int, after *string, filter *model.DisputeFilter) int
 		Grants                     func(childComplexity int, first *int, after *string, filter *model.GrantFilter) int
+		MyAccessRecords            func(childComplexity int, first *int, after *string) int
 		Node                       func(childComplexity int, id string) int
 		OpenRequests               func(childComplexity int, first *int, after *string, filter *model.OpenRequestFilter) int
 		PolicyProfile              func(childComplexity int, regionCode *string) int
@@ -687,6 +766,99 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AccessDecision.Reason(childComplexity), true
 
+	case "AccessRecord.allowed":
+		if e.ComplexityRoot.AccessRecord.Allowed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRecord.Allowed(childComplexity), true
+	case "AccessRecord.at":
+		if e.ComplexityRoot.AccessRecord.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRecord.At(childComplexity), true
+	case "AccessRecord.department":
+		if e.ComplexityRoot.AccessRecord.Department == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRecord.Department(childComplexity), true
+	case "AccessRecord.grant":
+		if e.ComplexityRoot.AccessRecord.Grant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRecord.Grant(childComplexity), true
+	case "AccessRecord.grantId":
+		if e.ComplexityRoot.AccessRecord.GrantID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRecord.GrantID(childComplexity), true
+	case "AccessRecord.mode":
+		if e.ComplexityRoot.AccessRecord.Mode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRecord.Mode(childComplexity), true
+	case "AccessRecord.reason":
+		if e.ComplexityRoot.AccessRecord.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRecord.Reason(childComplexity), true
+	case "AccessRecord.resource":
+		if e.ComplexityRoot.AccessRecord.Resource == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRecord.Resource(childComplexity), true
+	case "AccessRecord.scenario":
+		if e.ComplexityRoot.AccessRecord.Scenario == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRecord.Scenario(childComplexity), true
+
+	case "AccessRecordConnection.edges":
+		if e.ComplexityRoot.AccessRecordConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRecordConnection.Edges(childComplexity), true
+	case "AccessRecordConnection.nodes":
+		if e.ComplexityRoot.AccessRecordConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRecordConnection.Nodes(childComplexity), true
+	case "AccessRecordConnection.pageInfo":
+		if e.ComplexityRoot.AccessRecordConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRecordConnection.PageInfo(childComplexity), true
+	case "AccessRecordConnection.totalCount":
+		if e.ComplexityRoot.AccessRecordConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRecordConnection.TotalCount(childComplexity), true
+
+	case "AccessRecordEdge.cursor":
+		if e.ComplexityRoot.AccessRecordEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRecordEdge.Cursor(childComplexity), true
+	case "AccessRecordEdge.node":
+		if e.ComplexityRoot.AccessRecordEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRecordEdge.Node(childComplexity), true
+
 	case "Actor.department":
 		if e.ComplexityRoot.Actor.Department == nil {
 			break
@@ -705,6 +877,215 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Actor.Subject(childComplexity), true
+
+	case "AuditBreak.at":
+		if e.ComplexityRoot.AuditBreak.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditBreak.At(childComplexity), true
+	case "AuditBreak.seq":
+		if e.ComplexityRoot.AuditBreak.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditBreak.ID(childComplexity), true
+	case "AuditBreak.reason":
+		if e.ComplexityRoot.AuditBreak.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditBreak.Reason(childComplexity), true
+
+	case "AuditEvent.action":
+		if e.ComplexityRoot.AuditEvent.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.Action(childComplexity), true
+	case "AuditEvent.actor":
+		if e.ComplexityRoot.AuditEvent.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.Actor(childComplexity), true
+	case "AuditEvent.after":
+		if e.ComplexityRoot.AuditEvent.After == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.After(childComplexity), true
+	case "AuditEvent.at":
+		if e.ComplexityRoot.AuditEvent.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.At(childComplexity), true
+	case "AuditEvent.before":
+		if e.ComplexityRoot.AuditEvent.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.Before(childComplexity), true
+	case "AuditEvent.code":
+		if e.ComplexityRoot.AuditEvent.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.Code(childComplexity), true
+	case "AuditEvent.department":
+		if e.ComplexityRoot.AuditEvent.Department == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.Department(childComplexity), true
+	case "AuditEvent.details":
+		if e.ComplexityRoot.AuditEvent.Details == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.Details(childComplexity), true
+	case "AuditEvent.hash":
+		if e.ComplexityRoot.AuditEvent.Hash == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.Hash(childComplexity), true
+	case "AuditEvent.seq":
+		if e.ComplexityRoot.AuditEvent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.ID(childComplexity), true
+	case "AuditEvent.message":
+		if e.ComplexityRoot.AuditEvent.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.Message(childComplexity), true
+	case "AuditEvent.outcome":
+		if e.ComplexityRoot.AuditEvent.Outcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.Outcome(childComplexity), true
+	case "AuditEvent.prevHash":
+		if e.ComplexityRoot.AuditEvent.PrevHash == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.PrevHash(childComplexity), true
+	case "AuditEvent.requestId":
+		if e.ComplexityRoot.AuditEvent.RequestID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.RequestID(childComplexity), true
+	case "AuditEvent.resource":
+		if e.ComplexityRoot.AuditEvent.Resource == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.Resource(childComplexity), true
+	case "AuditEvent.targetId":
+		if e.ComplexityRoot.AuditEvent.TargetID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.TargetID(childComplexity), true
+	case "AuditEvent.targetKind":
+		if e.ComplexityRoot.AuditEvent.TargetKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.TargetKind(childComplexity), true
+
+	case "AuditEventConnection.edges":
+		if e.ComplexityRoot.AuditEventConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEventConnection.Edges(childComplexity), true
+	case "AuditEventConnection.nodes":
+		if e.ComplexityRoot.AuditEventConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEventConnection.Nodes(childComplexity), true
+	case "AuditEventConnection.pageInfo":
+		if e.ComplexityRoot.AuditEventConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEventConnection.PageInfo(childComplexity), true
+	case "AuditEventConnection.totalCount":
+		if e.ComplexityRoot.AuditEventConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEventConnection.TotalCount(childComplexity), true
+
+	case "AuditEventEdge.cursor":
+		if e.ComplexityRoot.AuditEventEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEventEdge.Cursor(childComplexity), true
+	case "AuditEventEdge.node":
+		if e.ComplexityRoot.AuditEventEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEventEdge.Node(childComplexity), true
+
+	case "AuditIntegrity.checked":
+		if e.ComplexityRoot.AuditIntegrity.Checked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditIntegrity.Checked(childComplexity), true
+	case "AuditIntegrity.firstBroken":
+		if e.ComplexityRoot.AuditIntegrity.FirstBroken == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditIntegrity.FirstBroken(childComplexity), true
+	case "AuditIntegrity.firstSeq":
+		if e.ComplexityRoot.AuditIntegrity.FirstSeq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditIntegrity.FirstSeq(childComplexity), true
+	case "AuditIntegrity.lastSeq":
+		if e.ComplexityRoot.AuditIntegrity.LastSeq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditIntegrity.LastSeq(childComplexity), true
+	case "AuditIntegrity.ok":
+		if e.ComplexityRoot.AuditIntegrity.OK == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditIntegrity.OK(childComplexity), true
+	case "AuditIntegrity.purgedThrough":
+		if e.ComplexityRoot.AuditIntegrity.PurgedThrough == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditIntegrity.PurgedThrough(childComplexity), true
+	case "AuditIntegrity.verifiedAt":
+		if e.ComplexityRoot.AuditIntegrity.VerifiedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditIntegrity.VerifiedAt(childComplexity), true
+	case "AuditIntegrity.headSeq":
+		if e.ComplexityRoot.AuditIntegrity.VerifiedOnHead == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditIntegrity.VerifiedOnHead(childComplexity), true
 
 	case "CatalogueChangeObligation.deadline":
 		if e.ComplexityRoot.CatalogueChangeObligation.Deadline == nil {
@@ -2362,6 +2743,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AccessDecision(childComplexity, args["resourceId"].(string), args["itemIds"].([]string), args["mode"].(domain.ShareMode), args["subject"].(*string)), true
+	case "Query.auditEvents":
+		if e.ComplexityRoot.Query.AuditEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Query_auditEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AuditEvents(childComplexity, args["filter"].(*model.AuditFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.auditIntegrity":
+		if e.ComplexityRoot.Query.AuditIntegrity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.AuditIntegrity(childComplexity), true
 	case "Query.catalogueChangeObligations":
 		if e.ComplexityRoot.Query.CatalogueChangeObligations == nil {
 			break
@@ -2418,6 +2816,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Grants(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.GrantFilter)), true
 
+	case "Query.myAccessRecords":
+		if e.ComplexityRoot.Query.MyAccessRecords == nil {
+			break
+		}
+
+		args, err := ec.field_Query_myAccessRecords_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MyAccessRecords(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -3476,6 +3885,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AuditFilter", ec.unmarshalInputAuditFilter),
 			graphql.NewInputUnmarshaler("CatalogueChangeObligationFilter", ec.unmarshalInputCatalogueChangeObligationFilter),
 			graphql.NewInputUnmarshaler("DataItemInput", ec.unmarshalInputDataItemInput),
 			graphql.NewInputUnmarshaler("DepartmentByIDsInput", ec.unmarshalInputDepartmentByIDsInput),
@@ -3589,6 +3999,137 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../schema/audit.graphqls", Input: `"How an audited attempt ended."
+enum AuditOutcome {
+  "The change was made, or the access allowed."
+  OK
+  "The rules or the viewer's rights refused it."
+  REFUSED
+  "An internal error stopped it."
+  FAILED
+}
+
+"""
+One entry of the audit log (NY 33, WZ 25, WZ 34): every mutation, every access decision and every
+refused attempt. Each event's hash covers its content and the previous event's hash, so an edited
+or deleted event breaks the chain (auditIntegrity).
+"""
+type AuditEvent {
+  "The event's place in the chain, from 1, in commit order."
+  seq: Int!
+  at: Time!
+  "The HTTP request's ID (the X-Request-Id response header), to join with the server log."
+  requestId: String!
+  actor: Actor!
+  "The mutation or query field (submitShareRequest, accessDecision...) or an operation such as exportAudit."
+  action: String!
+  outcome: AuditOutcome!
+  "The error's extensions.code for a refusal or failure."
+  code: String
+  "What the user was told of a refusal ('internal error' for a failure)."
+  message: String!
+  "The kind and global ID of the row acted on."
+  targetKind: String
+  targetId: ID
+  "The entry the event concerns."
+  resource: Resource
+  "The department whose entry it concerns."
+  department: Department
+  "A catalogue entry before and after a change (WZ 35), as JSON text exactly as hashed."
+  before: String
+  after: String
+  "The attempt's arguments (a data subject's identifier replaced, files by name, type and size) and what it decided, as JSON text."
+  details: String
+  "Hex SHA-256 of the previous event, and of this one."
+  prevHash: String!
+  hash: String!
+}
+
+type AuditEventEdge {
+  cursor: String!
+  node: AuditEvent!
+}
+
+type AuditEventConnection {
+  edges: [AuditEventEdge!]!
+  nodes: [AuditEvent!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+input AuditFilter {
+  "A token subject."
+  actor: String
+  "Events by the department's staff or about its entries."
+  departmentId: ID
+  resourceId: ID
+  action: String
+  outcome: AuditOutcome
+  "from ≤ at < to."
+  from: Time
+  to: Time
+}
+
+"Where the audit chain breaks."
+type AuditBreak {
+  seq: Int!
+  at: Time
+  reason: String!
+}
+
+"The result of checking every event of the audit chain."
+type AuditIntegrity {
+  "true when every event follows its predecessor, matches its hash and the chain reaches its head."
+  ok: Boolean!
+  checked: Int!
+  firstSeq: Int
+  lastSeq: Int
+  "The last event a retention purge dropped (0: none); the chain is checked from the event after it."
+  purgedThrough: Int!
+  "The chain's head when checked."
+  headSeq: Int!
+  firstBroken: AuditBreak
+  verifiedAt: Time!
+}
+
+"A department's access decision about data on the signed-in person (WZ 25)."
+type AccessRecord {
+  at: Time!
+  department: Department!
+  resource: Resource
+  mode: ShareMode!
+  "false: the access was refused."
+  allowed: Boolean!
+  "The ID of the grant it was made under (or whose state refused it)."
+  grantId: ID
+  "That grant, for viewers who may see grants (departments, the authority, auditors); null for a person."
+  grant: Grant
+  "The scenario of that grant."
+  scenario: String
+  reason: String!
+}
+
+type AccessRecordEdge {
+  cursor: String!
+  node: AccessRecord!
+}
+
+type AccessRecordConnection {
+  edges: [AccessRecordEdge!]!
+  nodes: [AccessRecord!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+extend type Query {
+  "The audit log, newest first; for auditors and the data authority. /export/audit.csv streams the same as CSV."
+  auditEvents(filter: AuditFilter, first: Int = 20, after: String): AuditEventConnection!
+  "Checks the whole audit chain (reads every event: seconds per million)."
+  auditIntegrity: AuditIntegrity!
+  "Which departments asked for data about the signed-in person, when, for which scenario and under which grant (WZ 25, MZ 35)."
+  myAccessRecords(first: Int = 20, after: String): AccessRecordConnection!
+}
+`, BuiltIn: false},
 	{Name: "../schema/department.graphqls", Input: `"""
 Administrative level of a department.
 """
@@ -5289,6 +5830,54 @@ func (ec *executionContext) childFields_AccessDecision(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type AccessDecision", field.Name)
 }
 
+func (ec *executionContext) childFields_AccessRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "at":
+		return ec.fieldContext_AccessRecord_at(ctx, field)
+	case "department":
+		return ec.fieldContext_AccessRecord_department(ctx, field)
+	case "resource":
+		return ec.fieldContext_AccessRecord_resource(ctx, field)
+	case "mode":
+		return ec.fieldContext_AccessRecord_mode(ctx, field)
+	case "allowed":
+		return ec.fieldContext_AccessRecord_allowed(ctx, field)
+	case "grantId":
+		return ec.fieldContext_AccessRecord_grantId(ctx, field)
+	case "grant":
+		return ec.fieldContext_AccessRecord_grant(ctx, field)
+	case "scenario":
+		return ec.fieldContext_AccessRecord_scenario(ctx, field)
+	case "reason":
+		return ec.fieldContext_AccessRecord_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AccessRecord", field.Name)
+}
+
+func (ec *executionContext) childFields_AccessRecordConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_AccessRecordConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_AccessRecordConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AccessRecordConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_AccessRecordConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AccessRecordConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_AccessRecordEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_AccessRecordEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_AccessRecordEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AccessRecordEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_Actor(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "subject":
@@ -5299,6 +5888,104 @@ func (ec *executionContext) childFields_Actor(ctx context.Context, field graphql
 		return ec.fieldContext_Actor_department(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Actor", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditBreak(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "seq":
+		return ec.fieldContext_AuditBreak_seq(ctx, field)
+	case "at":
+		return ec.fieldContext_AuditBreak_at(ctx, field)
+	case "reason":
+		return ec.fieldContext_AuditBreak_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditBreak", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "seq":
+		return ec.fieldContext_AuditEvent_seq(ctx, field)
+	case "at":
+		return ec.fieldContext_AuditEvent_at(ctx, field)
+	case "requestId":
+		return ec.fieldContext_AuditEvent_requestId(ctx, field)
+	case "actor":
+		return ec.fieldContext_AuditEvent_actor(ctx, field)
+	case "action":
+		return ec.fieldContext_AuditEvent_action(ctx, field)
+	case "outcome":
+		return ec.fieldContext_AuditEvent_outcome(ctx, field)
+	case "code":
+		return ec.fieldContext_AuditEvent_code(ctx, field)
+	case "message":
+		return ec.fieldContext_AuditEvent_message(ctx, field)
+	case "targetKind":
+		return ec.fieldContext_AuditEvent_targetKind(ctx, field)
+	case "targetId":
+		return ec.fieldContext_AuditEvent_targetId(ctx, field)
+	case "resource":
+		return ec.fieldContext_AuditEvent_resource(ctx, field)
+	case "department":
+		return ec.fieldContext_AuditEvent_department(ctx, field)
+	case "before":
+		return ec.fieldContext_AuditEvent_before(ctx, field)
+	case "after":
+		return ec.fieldContext_AuditEvent_after(ctx, field)
+	case "details":
+		return ec.fieldContext_AuditEvent_details(ctx, field)
+	case "prevHash":
+		return ec.fieldContext_AuditEvent_prevHash(ctx, field)
+	case "hash":
+		return ec.fieldContext_AuditEvent_hash(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditEventConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_AuditEventConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_AuditEventConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AuditEventConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_AuditEventConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEventConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditEventEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_AuditEventEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_AuditEventEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEventEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditIntegrity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "ok":
+		return ec.fieldContext_AuditIntegrity_ok(ctx, field)
+	case "checked":
+		return ec.fieldContext_AuditIntegrity_checked(ctx, field)
+	case "firstSeq":
+		return ec.fieldContext_AuditIntegrity_firstSeq(ctx, field)
+	case "lastSeq":
+		return ec.fieldContext_AuditIntegrity_lastSeq(ctx, field)
+	case "purgedThrough":
+		return ec.fieldContext_AuditIntegrity_purgedThrough(ctx, field)
+	case "headSeq":
+		return ec.fieldContext_AuditIntegrity_headSeq(ctx, field)
+	case "firstBroken":
+		return ec.fieldContext_AuditIntegrity_firstBroken(ctx, field)
+	case "verifiedAt":
+		return ec.fieldContext_AuditIntegrity_verifiedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditIntegrity", field.Name)
 }
 
 func (ec *executionContext) childFields_CatalogueChangeObligation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -109,6 +109,7 @@ func New(cfg Config) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", gql)
 	mux.Handle("GET "+resolvers.EvidencePath+"{id}", authn(evidenceHandler(cfg.Catalogue, log)))
+	mux.Handle("GET /export/audit.csv", authn(auditExportHandler(cfg.Catalogue, clock, log)))
 	mux.Handle("GET /{$}", playground.Handler("City public data catalogue", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
@@ -123,7 +124,7 @@ func New(cfg Config) http.Handler {
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
-	return mux
+	return withRequestID(mux)
 }
 
 // GraphQL returns the gqlgen server for the schema, with explicit
@@ -141,6 +142,7 @@ func GraphQL(root *resolvers.Resolver, log *slog.Logger) *handler.Server {
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.SetErrorPresenter(presentError(log))
 	srv.SetRecoverFunc(recoverFunc(log))
+	srv.AroundFields(resolvers.AuditFields(root.Catalogue, log))
 	return srv
 }
 

@@ -23,6 +23,10 @@ type (
 	OpenRequestEdge                     = domain.Edge[*domain.OpenRequest]
 	DisputeConnection                   = domain.Page[domain.DisputeRecord]
 	DisputeEdge                         = domain.Edge[domain.DisputeRecord]
+	AuditEventConnection                = domain.Page[*domain.AuditEvent]
+	AuditEventEdge                      = domain.Edge[*domain.AuditEvent]
+	AccessRecordConnection              = domain.Page[*domain.AccessRecord]
+	AccessRecordEdge                    = domain.Edge[*domain.AccessRecord]
 )
 
 // Node is anything with a global ID (the GraphQL Node interface).

@@ -13,6 +13,19 @@ import (
 	"github.com/citydata/catalogue/domain"
 )
 
+type AuditFilter struct {
+	// A token subject.
+	Actor *string `json:"actor,omitempty"`
+	// Events by the department's staff or about its entries.
+	DepartmentID *string              `json:"departmentId,omitempty"`
+	ResourceID   *string              `json:"resourceId,omitempty"`
+	Action       *string              `json:"action,omitempty"`
+	Outcome      *domain.AuditOutcome `json:"outcome,omitempty"`
+	// from ≤ at < to.
+	From *time.Time `json:"from,omitempty"`
+	To   *time.Time `json:"to,omitempty"`
+}
+
 type CatalogueChangeObligationFilter struct {
 	// Global ID of the department.
 	DepartmentID *string `json:"departmentId,omitempty"`

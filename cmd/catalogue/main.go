@@ -4,6 +4,7 @@
 //	catalogue serve   [--addr HOST:PORT] [--data-dir DIR] [--demo] [--dev]
 //	catalogue migrate [--data-dir DIR]
 //	catalogue token   --role ROLE [--department CREDIT_CODE] [--subject ID] [--sub NAME] [--ttl DURATION] [--data-dir DIR]
+//	catalogue audit   verify | purge --before YYYY-MM-DD [--data-dir DIR]
 //
 // With DATABASE_URL unset, it starts a private PostgreSQL cluster from the
 // machine's PostgreSQL binaries in the data directory and stops it on exit.
@@ -35,6 +36,9 @@ Usage:
   catalogue serve   [--addr HOST:PORT] [--data-dir DIR] [--demo] [--dev] [--policy PROFILE]
   catalogue migrate [--data-dir DIR]
   catalogue token   --role ROLE [--department CREDIT_CODE] [--subject ID] [--sub NAME] [--ttl DURATION] [--data-dir DIR]
+  catalogue audit   verify | purge --before YYYY-MM-DD [--data-dir DIR]
+                    check the audit log's hash chain (exit 1 when broken), or drop
+                    whole months older than the six months NY 33 keeps
 
 Environment:
   DATABASE_URL              PostgreSQL to use; unset: a private cluster in the data directory
@@ -70,6 +74,8 @@ func main() {
 		err = migrate(ctx, log, os.Args[2:])
 	case "token":
 		os.Exit(runToken(os.Args[2:], os.Stdout, os.Stderr))
+	case "audit":
+		err = runAudit(ctx, log, os.Args[2:], os.Stdout)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -14,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/citydata/catalogue/store/storetest"
 )
@@ -174,5 +177,52 @@ func TestServeUnreachableDatabase(t *testing.T) {
 	}
 	if !strings.Contains(string(out), "cannot reach the database in DATABASE_URL") {
 		t.Errorf("no actionable message:\n%s", out)
+	}
+}
+
+// `catalogue audit verify` checks the chain and exits 1 when it is broken;
+// `catalogue audit purge` refuses to drop anything younger than six
+// months (NY 33).
+func TestAuditCommands(t *testing.T) {
+	bin := buildBinary(t)
+	dbURL := storetest.NewDatabase(t, false)
+	run := func(args ...string) (string, int) {
+		cmd := exec.Command(bin, args...)
+		cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL)
+		cmd.Dir = t.TempDir()
+		out, err := cmd.CombinedOutput()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return string(out), code
+	}
+	if out, code := run("audit", "verify"); code != 0 || !strings.Contains(out, "ok: 0 events verified") {
+		t.Errorf("verify an empty log: %d %s", code, out)
+	}
+	recent := time.Now().AddDate(0, -2, 0).Format("2006-01-02")
+	if out, code := run("audit", "purge", "--before", recent); code != 1 || !strings.Contains(out, "NY 33") {
+		t.Errorf("purge two months back: %d %s", code, out)
+	}
+	if out, code := run("audit", "purge", "--before", "2019-01-01"); code != 0 || !strings.Contains(out, "dropped 0 monthly partitions") {
+		t.Errorf("purge before 2019: %d %s", code, out)
+	}
+	// A tampered log: verify says where and fails.
+	conn, err := pgx.Connect(context.Background(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(context.Background(), `SET session_replication_role = replica;
+		CREATE TABLE audit_events_y2020m01 PARTITION OF audit_events FOR VALUES FROM ('2020-01-01T00:00:00+08:00') TO ('2020-02-01T00:00:00+08:00');
+		INSERT INTO audit_events (id, at, request_id, actor_subject, actor_role, action, target_kind, outcome, code, message, prev_hash, hash)
+		VALUES (1, '2020-01-05T10:00:00+08:00', 'r', 'x', 'AUDITOR', 'forged', '', 'OK', '', '', '', sha256('forged'));
+		UPDATE audit_chain SET last_id = 1, last_hash = sha256('forged')`); err != nil {
+		t.Fatal(err)
+	}
+	if out, code := run("audit", "verify"); code != 1 || !strings.Contains(out, "BROKEN at event 1") || !strings.Contains(out, "altered") {
+		t.Errorf("verify a forged event: %d %s", code, out)
 	}
 }

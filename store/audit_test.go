@@ -147,3 +147,22 @@ func TestAuditPurgeKeepsRetention(t *testing.T) {
 		t.Fatalf("after appending: %+v %+v", r, r.FirstBroken)
 	}
 }
+
+// BenchmarkAppendAudit measures appending events from parallel clients,
+// which the chain's head lock serializes.
+func BenchmarkAppendAudit(b *testing.B) {
+	ctx := context.Background()
+	db := storetest.NewDB(b, storetest.Options{})
+	e := domain.AuditEvent{At: time.Now(), RequestID: "bench", Actor: domain.Actor{Subject: "svc", Role: domain.RoleDepartment, DepartmentID: 1},
+		Action: "accessDecision", Outcome: domain.AuditOK, Details: `{"args":{"mode":"VERIFY"}}`}
+	b.SetParallelism(4)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if err := db.AppendAudit(ctx, e); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}

@@ -115,6 +115,10 @@ type Catalogue interface {
 	// whose protected identifier is subjectHash, newest first (WZ 25).
 	AccessRecordsOf(ctx context.Context, subjectHash []byte, p PageArgs) (*Page[*AccessRecord], error)
 
+	// Lineage walks the catalogue's graph (LineageQuery) over the
+	// resources rs shows and, when showGrants, the grants in grants.
+	Lineage(ctx context.Context, rs ResourceScope, grants OversightScope, showGrants bool, q LineageQuery, p PageArgs) (*Page[*LineageNode], error)
+
 	// AppendAudit appends an audit event on its own (NY 33).
 	AppendAudit(ctx context.Context, e AuditEvent) error
 	// AuditEvents lists audit events, newest first, for v (MayReadAudit).

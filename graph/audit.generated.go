@@ -4,6 +4,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"math"
 	"strconv"
 	"sync/atomic"
@@ -40,6 +41,17 @@ type AuditEventResolver interface {
 type AuditIntegrityResolver interface {
 	FirstSeq(ctx context.Context, obj *domain.AuditIntegrity) (*int, error)
 	LastSeq(ctx context.Context, obj *domain.AuditIntegrity) (*int, error)
+}
+type LineageEdgeResolver interface {
+	From(ctx context.Context, obj *domain.LineageEdge) (string, error)
+	To(ctx context.Context, obj *domain.LineageEdge) (string, error)
+	Grant(ctx context.Context, obj *domain.LineageEdge) (*domain.ShareGrant, error)
+}
+type LineageNodeResolver interface {
+	ID(ctx context.Context, obj *domain.LineageNode) (string, error)
+
+	Direction(ctx context.Context, obj *domain.LineageNode) (*domain.LineageDirection, error)
+	Node(ctx context.Context, obj *domain.LineageNode) (model.Node, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1312,6 +1324,414 @@ func (ec *executionContext) fieldContext_AuditIntegrity_verifiedAt(_ context.Con
 	return graphql.NewScalarFieldContext("AuditIntegrity", field, false, false, "Time")
 }
 
+func (ec *executionContext) _LineageConnection_edges(ctx context.Context, field graphql.CollectedField, obj *domain.Page[*domain.LineageNode]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LineageConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.Edge[*domain.LineageNode]) graphql.Marshaler {
+			return ec.marshalNLineageNodeEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LineageConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LineageConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LineageNodeEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LineageConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *domain.Page[*domain.LineageNode]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LineageConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.LineageNode) graphql.Marshaler {
+			return ec.marshalNLineageNode2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐLineageNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LineageConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LineageConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LineageNode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LineageConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *domain.Page[*domain.LineageNode]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LineageConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LineageConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LineageConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LineageConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *domain.Page[*domain.LineageNode]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LineageConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LineageConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LineageConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _LineageEdge_kind(ctx context.Context, field graphql.CollectedField, obj *domain.LineageEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LineageEdge_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.LineageEdgeKind) graphql.Marshaler {
+			return ec.marshalNLineageEdgeKind2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐLineageEdgeKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LineageEdge_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LineageEdge", field, false, false, "LineageEdgeKind")
+}
+
+func (ec *executionContext) _LineageEdge_from(ctx context.Context, field graphql.CollectedField, obj *domain.LineageEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LineageEdge_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LineageEdge().From(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LineageEdge_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LineageEdge", field, true, true, "ID")
+}
+
+func (ec *executionContext) _LineageEdge_to(ctx context.Context, field graphql.CollectedField, obj *domain.LineageEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LineageEdge_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LineageEdge().To(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LineageEdge_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LineageEdge", field, true, true, "ID")
+}
+
+func (ec *executionContext) _LineageEdge_grant(ctx context.Context, field graphql.CollectedField, obj *domain.LineageEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LineageEdge_grant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LineageEdge().Grant(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.ShareGrant) graphql.Marshaler {
+			return ec.marshalOGrant2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐShareGrant(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LineageEdge_grant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LineageEdge",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Grant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LineageNode_id(ctx context.Context, field graphql.CollectedField, obj *domain.LineageNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LineageNode_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LineageNode().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LineageNode_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LineageNode", field, true, true, "ID")
+}
+
+func (ec *executionContext) _LineageNode_depth(ctx context.Context, field graphql.CollectedField, obj *domain.LineageNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LineageNode_depth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Depth, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LineageNode_depth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LineageNode", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LineageNode_direction(ctx context.Context, field graphql.CollectedField, obj *domain.LineageNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LineageNode_direction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LineageNode().Direction(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.LineageDirection) graphql.Marshaler {
+			return ec.marshalOLineageDirection2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐLineageDirection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LineageNode_direction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LineageNode", field, true, true, "LineageDirection")
+}
+
+func (ec *executionContext) _LineageNode_node(ctx context.Context, field graphql.CollectedField, obj *domain.LineageNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LineageNode_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LineageNode().Node(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalONode2githubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LineageNode_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LineageNode",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LineageNode_via(ctx context.Context, field graphql.CollectedField, obj *domain.LineageNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LineageNode_via(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Via, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.LineageEdge) graphql.Marshaler {
+			return ec.marshalNLineageEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐLineageEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LineageNode_via(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LineageNode",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LineageEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LineageNodeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *domain.Edge[*domain.LineageNode]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LineageNodeEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LineageNodeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LineageNodeEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _LineageNodeEdge_node(ctx context.Context, field graphql.CollectedField, obj *domain.Edge[*domain.LineageNode]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LineageNodeEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.LineageNode) graphql.Marshaler {
+			return ec.marshalNLineageNode2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐLineageNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LineageNodeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LineageNodeEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LineageNode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 // endregion **************************** field.gotpl *****************************
 
 // region    **************************** input.gotpl *****************************
@@ -1895,6 +2315,200 @@ func (ec *executionContext) _AuditIntegrity(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var lineageConnectionImplementors = []string{"LineageConnection"}
+
+func (ec *executionContext) _LineageConnection(ctx context.Context, sel ast.SelectionSet, obj *domain.Page[*domain.LineageNode]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, lineageConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LineageConnection")
+		case "edges":
+			out.Values[i] = ec._LineageConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.Values[i] = ec._LineageConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._LineageConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LineageConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var lineageEdgeImplementors = []string{"LineageEdge"}
+
+func (ec *executionContext) _LineageEdge(ctx context.Context, sel ast.SelectionSet, obj *domain.LineageEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, lineageEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LineageEdge")
+		case "kind":
+			out.Values[i] = ec._LineageEdge_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "from":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LineageEdge_from(ctx, field, obj)
+				})
+		case "to":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LineageEdge_to(ctx, field, obj)
+				})
+		case "grant":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LineageEdge_grant(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var lineageNodeImplementors = []string{"LineageNode"}
+
+func (ec *executionContext) _LineageNode(ctx context.Context, sel ast.SelectionSet, obj *domain.LineageNode) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, lineageNodeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LineageNode")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LineageNode_id(ctx, field, obj)
+				})
+		case "depth":
+			out.Values[i] = ec._LineageNode_depth(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "direction":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LineageNode_direction(ctx, field, obj)
+				})
+		case "node":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LineageNode_node(ctx, field, obj)
+				})
+		case "via":
+			out.Values[i] = ec._LineageNode_via(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var lineageNodeEdgeImplementors = []string{"LineageNodeEdge"}
+
+func (ec *executionContext) _LineageNodeEdge(ctx context.Context, sel ast.SelectionSet, obj *domain.Edge[*domain.LineageNode]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, lineageNodeEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LineageNodeEdge")
+		case "cursor":
+			out.Values[i] = ec._LineageNodeEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._LineageNodeEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 // endregion **************************** object.gotpl ****************************
 
 // region    ***************************** type.gotpl *****************************
@@ -2026,6 +2640,93 @@ func (ec *executionContext) marshalNAuditOutcome2githubᚗcomᚋcitydataᚋcatal
 	return res
 }
 
+func (ec *executionContext) marshalNLineageConnection2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐPage(ctx context.Context, sel ast.SelectionSet, v *domain.Page[*domain.LineageNode]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LineageConnection!")
+		return graphql.Null
+	}
+	return ec._LineageConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLineageEdge2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐLineageEdge(ctx context.Context, sel ast.SelectionSet, v domain.LineageEdge) graphql.Marshaler {
+	return ec._LineageEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNLineageEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐLineageEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.LineageEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLineageEdge2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐLineageEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNLineageEdgeKind2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐLineageEdgeKind(ctx context.Context, v any) (domain.LineageEdgeKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.LineageEdgeKind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLineageEdgeKind2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐLineageEdgeKind(ctx context.Context, sel ast.SelectionSet, v domain.LineageEdgeKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "LineageEdgeKind!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNLineageNode2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐLineageNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.LineageNode) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLineageNode2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐLineageNode(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLineageNode2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐLineageNode(ctx context.Context, sel ast.SelectionSet, v *domain.LineageNode) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LineageNode!")
+		return graphql.Null
+	}
+	return ec._LineageNode(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLineageNodeEdge2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdge(ctx context.Context, sel ast.SelectionSet, v domain.Edge[*domain.LineageNode]) graphql.Marshaler {
+	return ec._LineageNodeEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNLineageNodeEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Edge[*domain.LineageNode]) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLineageNodeEdge2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalOAuditBreak2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐChainBreak(ctx context.Context, sel ast.SelectionSet, v *domain.ChainBreak) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -2051,6 +2752,25 @@ func (ec *executionContext) unmarshalOAuditOutcome2ᚖgithubᚗcomᚋcitydataᚋ
 }
 
 func (ec *executionContext) marshalOAuditOutcome2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐAuditOutcome(ctx context.Context, sel ast.SelectionSet, v *domain.AuditOutcome) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
+func (ec *executionContext) unmarshalOLineageDirection2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐLineageDirection(ctx context.Context, v any) (*domain.LineageDirection, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.LineageDirection(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOLineageDirection2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐLineageDirection(ctx context.Context, sel ast.SelectionSet, v *domain.LineageDirection) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

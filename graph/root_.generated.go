@@ -38,6 +38,8 @@ type ResolverRoot interface {
 	Entity() EntityResolver
 	Evidence() EvidenceResolver
 	Grant() GrantResolver
+	LineageEdge() LineageEdgeResolver
+	LineageNode() LineageNodeResolver
 	Mutation() MutationResolver
 	OpenObjection() OpenObjectionResolver
 	OpenRequest() OpenRequestResolver
@@ -370,6 +372,33 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	LineageConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	LineageEdge struct {
+		From  func(childComplexity int) int
+		Grant func(childComplexity int) int
+		Kind  func(childComplexity int) int
+		To    func(childComplexity int) int
+	}
+
+	LineageNode struct {
+		Depth     func(childComplexity int) int
+		Direction func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Node      func(childComplexity int) int
+		Via       func(childComplexity int) int
+	}
+
+	LineageNodeEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Mutation struct {
 		AcceptObjection           func(childComplexity int, id string, note *string, idempotencyKey *string) int
 		AddDisputePosition        func(childComplexity int, id string, position string, idempotencyKey *string) int
@@ -490,6 +519,7 @@ type ComplexityRoot struct {
 		Departments                func(childComplexity int, first *int, after *string, filter *model.DepartmentFilter, orderBy *model.DepartmentOrder) int
 		Disputes                   func(childComplexity int, first *int, after *string, filter *model.DisputeFilter) int
 		Grants                     func(childComplexity int, first *int, after *string, filter *model.GrantFilter) int
+		Lineage                    func(childComplexity int, id string, direction *domain.LineageDirection, depth *int, asOf *domain.Date, first *int, after *string) int
 		MyAccessRecords            func(childComplexity int, first *int, after *string) int
 		Node                       func(childComplexity int, id string) int
 		OpenRequests               func(childComplexity int, first *int, after *string, filter *model.OpenRequestFilter) int
@@ -2037,6 +2067,100 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.GrantEdge.Node(childComplexity), true
 
+	case "LineageConnection.edges":
+		if e.ComplexityRoot.LineageConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LineageConnection.Edges(childComplexity), true
+	case "LineageConnection.nodes":
+		if e.ComplexityRoot.LineageConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LineageConnection.Nodes(childComplexity), true
+	case "LineageConnection.pageInfo":
+		if e.ComplexityRoot.LineageConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LineageConnection.PageInfo(childComplexity), true
+	case "LineageConnection.totalCount":
+		if e.ComplexityRoot.LineageConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LineageConnection.TotalCount(childComplexity), true
+
+	case "LineageEdge.from":
+		if e.ComplexityRoot.LineageEdge.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LineageEdge.From(childComplexity), true
+	case "LineageEdge.grant":
+		if e.ComplexityRoot.LineageEdge.Grant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LineageEdge.Grant(childComplexity), true
+	case "LineageEdge.kind":
+		if e.ComplexityRoot.LineageEdge.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LineageEdge.Kind(childComplexity), true
+	case "LineageEdge.to":
+		if e.ComplexityRoot.LineageEdge.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LineageEdge.To(childComplexity), true
+
+	case "LineageNode.depth":
+		if e.ComplexityRoot.LineageNode.Depth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LineageNode.Depth(childComplexity), true
+	case "LineageNode.direction":
+		if e.ComplexityRoot.LineageNode.Direction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LineageNode.Direction(childComplexity), true
+	case "LineageNode.id":
+		if e.ComplexityRoot.LineageNode.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LineageNode.ID(childComplexity), true
+	case "LineageNode.node":
+		if e.ComplexityRoot.LineageNode.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LineageNode.Node(childComplexity), true
+	case "LineageNode.via":
+		if e.ComplexityRoot.LineageNode.Via == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LineageNode.Via(childComplexity), true
+
+	case "LineageNodeEdge.cursor":
+		if e.ComplexityRoot.LineageNodeEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LineageNodeEdge.Cursor(childComplexity), true
+	case "LineageNodeEdge.node":
+		if e.ComplexityRoot.LineageNodeEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LineageNodeEdge.Node(childComplexity), true
+
 	case "Mutation.acceptObjection":
 		if e.ComplexityRoot.Mutation.AcceptObjection == nil {
 			break
@@ -2816,6 +2940,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Grants(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.GrantFilter)), true
 
+	case "Query.lineage":
+		if e.ComplexityRoot.Query.Lineage == nil {
+			break
+		}
+
+		args, err := ec.field_Query_lineage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Lineage(childComplexity, args["id"].(string), args["direction"].(*domain.LineageDirection), args["depth"].(*int), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string)), true
 	case "Query.myAccessRecords":
 		if e.ComplexityRoot.Query.MyAccessRecords == nil {
 			break
@@ -4128,6 +4263,75 @@ extend type Query {
   auditIntegrity: AuditIntegrity!
   "Which departments asked for data about the signed-in person, when, for which scenario and under which grant (WZ 25, MZ 35)."
   myAccessRecords(first: Int = 20, after: String): AccessRecordConnection!
+}
+
+"Which way a lineage walk goes from its start."
+enum LineageDirection {
+  "Towards the source departments."
+  UPSTREAM
+  "Towards the departments that use the data."
+  DOWNSTREAM
+  BOTH
+}
+
+"How data flows along a lineage edge."
+enum LineageEdgeKind {
+  "The department is the data element's one source (MZ 11)."
+  SOURCE_OF
+  "The resource carries the data element."
+  CARRIED_BY
+  "The department is the resource's source."
+  PROVIDES
+  "The resource feeds the theme or base database."
+  FEEDS
+  "A grant in force gives the department the resource."
+  GRANTED_TO
+  "A grant in force on one of the theme database's resources gives the department its data."
+  USED_BY
+}
+
+"An edge of the lineage graph, from the upstream node to the downstream one."
+type LineageEdge {
+  kind: LineageEdgeKind!
+  from: ID!
+  to: ID!
+  "The grant of a GRANTED_TO or USED_BY edge."
+  grant: Grant
+}
+
+"A node of the lineage graph, at the fewest steps from the start, with the edges that reached it there."
+type LineageNode {
+  id: ID!
+  "Steps from the start (0: the start)."
+  depth: Int!
+  "How it was reached; null for the start."
+  direction: LineageDirection
+  "The department, data element, resource or theme database."
+  node: Node
+  via: [LineageEdge!]!
+}
+
+type LineageNodeEdge {
+  cursor: String!
+  node: LineageNode!
+}
+
+type LineageConnection {
+  edges: [LineageNodeEdge!]!
+  nodes: [LineageNode!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+extend type Query {
+  """
+  Follows data from a department, data element, resource or theme database: upstream to its
+  sources, downstream through theme databases to the departments granted it, up to depth steps
+  (at most 6), nearest first. asOf draws the graph as it was at the end of that day: entries
+  created by then, grants in force then. Only resources the viewer may see appear; grant edges
+  only for departments (their own and those on their entries), the authority and auditors.
+  """
+  lineage(id: ID!, direction: LineageDirection = BOTH, depth: Int = 4, asOf: Date, first: Int = 100, after: String): LineageConnection!
 }
 `, BuiltIn: false},
 	{Name: "../schema/department.graphqls", Input: `"""
@@ -6422,6 +6626,60 @@ func (ec *executionContext) childFields_GrantEdge(ctx context.Context, field gra
 		return ec.fieldContext_GrantEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type GrantEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_LineageConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_LineageConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_LineageConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_LineageConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_LineageConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LineageConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_LineageEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_LineageEdge_kind(ctx, field)
+	case "from":
+		return ec.fieldContext_LineageEdge_from(ctx, field)
+	case "to":
+		return ec.fieldContext_LineageEdge_to(ctx, field)
+	case "grant":
+		return ec.fieldContext_LineageEdge_grant(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LineageEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_LineageNode(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_LineageNode_id(ctx, field)
+	case "depth":
+		return ec.fieldContext_LineageNode_depth(ctx, field)
+	case "direction":
+		return ec.fieldContext_LineageNode_direction(ctx, field)
+	case "node":
+		return ec.fieldContext_LineageNode_node(ctx, field)
+	case "via":
+		return ec.fieldContext_LineageNode_via(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LineageNode", field.Name)
+}
+
+func (ec *executionContext) childFields_LineageNodeEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_LineageNodeEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_LineageNodeEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LineageNodeEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_OpenAccess(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -27,6 +27,8 @@ type (
 	AuditEventEdge                      = domain.Edge[*domain.AuditEvent]
 	AccessRecordConnection              = domain.Page[*domain.AccessRecord]
 	AccessRecordEdge                    = domain.Edge[*domain.AccessRecord]
+	LineageConnection                   = domain.Page[*domain.LineageNode]
+	LineageNodeEdge                     = domain.Edge[*domain.LineageNode]
 )
 
 // Node is anything with a global ID (the GraphQL Node interface).

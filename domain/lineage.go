@@ -49,7 +49,7 @@ type LineageQuery struct {
 	// grants in force then.
 	At time.Time
 	// Past: At is before now, so a grant's current status does not tell
-	// whether it was in force (revocations are dated; suspensions are not).
+	// whether it was in force then; its dated changes do.
 	Past bool
 }
 

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/citydata/catalogue/server"
 	"github.com/citydata/catalogue/store/storetest"
 )
 
@@ -65,7 +66,9 @@ func (a *api) lineage(t *testing.T, vars map[string]any) []lineageNode {
 // reaches the resources, their source departments and data elements; a
 // public viewer's lineage shows no resource it may not see and no grant.
 func TestLineage(t *testing.T) {
-	a := newAPI(t, storetest.Options{})
+	clock := &testClock{}
+	clock.set("2027-01-11 10:00") // after the demo was loaded
+	a := newAPIWith(t, storetest.Options{Demo: true}, server.Config{Clock: clock.Now})
 	auth := a.as(authority)
 	var bases struct {
 		ThemeDatabases struct {
@@ -197,7 +200,9 @@ func TestLineage(t *testing.T) {
 	if len(past) != 1 {
 		t.Errorf("as of 2020 the base database leads to %d nodes, want only itself", len(past))
 	}
-	// A suspended grant is not in force: its edge goes (NY 41).
+	// A suspended grant is not in force: its edge goes (NY 41); as of a
+	// day before the suspension it was there.
+	clock.set("2027-01-20 10:00")
 	auth.query(`mutation($id: ID!) { suspendGrant(id: $id, reason: "超范围使用") { status } }`, map[string]any{"id": g2.Grant.ID}, &struct{}{})
 	for _, n := range auth.lineage(t, map[string]any{"id": base, "dir": "DOWNSTREAM", "depth": 1}) {
 		for _, e := range n.Via {
@@ -205,6 +210,15 @@ func TestLineage(t *testing.T) {
 				t.Errorf("a suspended grant's edge %+v", e)
 			}
 		}
+	}
+	before := false
+	for _, n := range auth.lineage(t, map[string]any{"id": base, "dir": "DOWNSTREAM", "depth": 1, "asOf": "2027-01-15"}) {
+		for _, e := range n.Via {
+			before = before || e.Grant != nil && e.Grant.ID == g2.Grant.ID
+		}
+	}
+	if !before {
+		t.Error("as of 01-15, before its suspension, the grant's edge is missing")
 	}
 	auth.queryErr(lineageQuery, map[string]any{"id": base, "depth": 7}, "BAD_USER_INPUT")
 	auth.queryErr(lineageQuery, map[string]any{"id": g1.ID}, "BAD_USER_INPUT")

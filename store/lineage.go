@@ -61,7 +61,12 @@ func (db *DB) Lineage(ctx context.Context, rs domain.ResourceScope, grants domai
 	if showGrants {
 		g = "SELECT g.id, g.resource_id, g.department_id FROM grants g JOIN vis r ON r.id = g.resource_id WHERE g.created_at <= " + at +
 			" AND (g.valid_until IS NULL OR g.valid_until >= " + at + ") AND (g.revoked_at IS NULL OR g.revoked_at > " + at + ")"
-		if !lq.Past {
+		if lq.Past {
+			// In force then: ACTIVE after its last change by then (NY 41,
+			// WZ 22: every change is dated in grant_changes).
+			g += " AND coalesce((SELECT c.to_status FROM grant_changes c WHERE c.grant_id = g.id AND c.at <= " + at +
+				" ORDER BY c.at DESC LIMIT 1), 'ACTIVE') = 'ACTIVE'"
+		} else {
 			g += " AND g.status = 'ACTIVE'"
 		}
 		if !grants.All {

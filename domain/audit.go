@@ -184,8 +184,8 @@ func MayReadAudit(v Viewer) error {
 
 // AuditCriteria filters the audit log.
 type AuditCriteria struct {
-	// Actor is a token subject.
-	Actor string
+	// Actors are actor_subject values (AuditActorsFor); any matches.
+	Actors []string
 	// DepartmentID: events by the department's staff or about its entries.
 	DepartmentID int64
 	ResourceID   int64
@@ -209,11 +209,39 @@ type AuditRecord struct {
 	written bool
 }
 
-// NewAuditRecord starts the record of action by v at at; args, called
-// when the event is written, gives the attempt's arguments
-// (SanitizeAuditArgs).
-func NewAuditRecord(v Viewer, requestID, action string, at time.Time, args func() map[string]any) *AuditRecord {
-	return &AuditRecord{event: AuditEvent{At: at, RequestID: requestID, Actor: ActorOf(v), Action: action}, args: args}
+// NewAuditRecord starts the record of action by v at at, v named as
+// AuditActorOf with key; args, called when the event is written, gives
+// the attempt's arguments (SanitizeAuditArgs).
+func NewAuditRecord(v Viewer, key []byte, requestID, action string, at time.Time, args func() map[string]any) *AuditRecord {
+	return &AuditRecord{event: AuditEvent{At: at, RequestID: requestID, Actor: AuditActorOf(v, key), Action: action}, args: args}
+}
+
+// personActor prefixes the protected subject of a PERSON actor.
+const personActor = "person:"
+
+// AuditActorOf is v as the audit log names it: staff by their token
+// subject, a person by the keyed hash of theirs (WZ 25, MZ 35: a person's
+// token subject may be their ID number, which the log must not keep in
+// clear; an auditor finds their events by the identifier, hashed alike).
+func AuditActorOf(v Viewer, key []byte) Actor {
+	a := ActorOf(v)
+	if v.Role == RolePerson && a.Subject != "" {
+		a.Subject = personActor + hex.EncodeToString(ProtectSubject(key, a.Subject))
+	}
+	return a
+}
+
+// AuditActorsFor are the actor_subject values an auditor's actor filter
+// matches: the subject as given (staff) and as a person's protected one.
+func AuditActorsFor(actor string, key []byte) []string {
+	actor = strings.TrimSpace(actor)
+	if actor == "" {
+		return nil
+	}
+	if strings.HasPrefix(actor, personActor) {
+		return []string{actor}
+	}
+	return []string{actor, personActor + hex.EncodeToString(ProtectSubject(key, actor))}
 }
 
 // Target sets the row acted on, unless one is already set.
@@ -337,7 +365,8 @@ func RequestIDFrom(ctx context.Context) string {
 }
 
 // SanitizeAuditArgs returns args as they may be kept in the log: a data
-// subject's identifier (any "subject" argument) is replaced, since the log
+// subject's identifier (any "subject" argument, and an auditor's "actor"
+// filter, which may be a person's) is replaced, since the log
 // must not name the subject (WZ 25: matched through the protected hash
 // only), and values too long for a log are cut.
 func SanitizeAuditArgs(args map[string]any) map[string]any {
@@ -351,7 +380,7 @@ func SanitizeAuditArgs(args map[string]any) map[string]any {
 const maxAuditString = 2000
 
 func sanitizeAuditValue(key string, v any) any {
-	if strings.EqualFold(key, "subject") && v != nil {
+	if (strings.EqualFold(key, "subject") || strings.EqualFold(key, "actor")) && v != nil {
 		return "[protected]"
 	}
 	switch x := v.(type) {

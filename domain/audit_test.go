@@ -139,3 +139,25 @@ func TestSanitizeAuditArgs(t *testing.T) {
 		t.Errorf("sanitized %+v", got)
 	}
 }
+
+// WZ 25: a person actor is kept as the keyed hash of their subject, and an
+// auditor's filter by the identifier finds them.
+func TestAuditActorOf(t *testing.T) {
+	key := []byte("0123456789abcdef0123456789abcdef")
+	p := AuditActorOf(Viewer{Role: RolePerson, Subject: "441402198507150012"}, key)
+	if !strings.HasPrefix(p.Subject, "person:") || strings.Contains(p.Subject, "441402198507150012") {
+		t.Errorf("a person actor %q", p.Subject)
+	}
+	if s := AuditActorOf(Viewer{Role: RoleDepartment, Subject: "li.wei", DepartmentID: 2}, key); s.Subject != "li.wei" || s.DepartmentID != 2 {
+		t.Errorf("a staff actor %+v", s)
+	}
+	if got := AuditActorsFor(" 441402198507150012 ", key); len(got) != 2 || got[1] != p.Subject {
+		t.Errorf("the filter %v does not find %s", got, p.Subject)
+	}
+	if got := AuditActorsFor(p.Subject, key); len(got) != 1 || got[0] != p.Subject {
+		t.Errorf("a protected filter %v", got)
+	}
+	if AuditActorsFor("  ", key) != nil {
+		t.Error("an empty filter")
+	}
+}

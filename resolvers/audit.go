@@ -3,6 +3,7 @@ package resolvers
 import (
 	"context"
 	"encoding/hex"
+	"errors"
 	"log/slog"
 	"strings"
 	"time"
@@ -21,8 +22,10 @@ import (
 // transaction committed — a refusal, a failure — is appended here on its
 // own: always for a mutation, for a query or subscription when it was
 // refused (FORBIDDEN, UNAUTHENTICATED).
-func AuditFields(c domain.Catalogue, log *slog.Logger) graphql.FieldMiddleware {
-	return func(ctx context.Context, next graphql.Resolver) (any, error) {
+//
+// key protects a person actor's subject (domain.AuditActorOf).
+func AuditFields(c domain.Catalogue, key []byte, log *slog.Logger) graphql.FieldMiddleware {
+	return func(ctx context.Context, next graphql.Resolver) (res any, err error) {
 		fc := graphql.GetFieldContext(ctx)
 		if fc == nil || strings.HasPrefix(fc.Field.Name, "__") {
 			return next(ctx)
@@ -37,11 +40,23 @@ func AuditFields(c domain.Catalogue, log *slog.Logger) graphql.FieldMiddleware {
 		}
 		field := fc.Field
 		args := func() map[string]any { return domain.SanitizeAuditArgs(auditValues(field.ArgumentMap(vars))) }
-		rec := domain.NewAuditRecord(domain.ViewerFrom(ctx), domain.RequestIDFrom(ctx), field.Name, auditNow(ctx), args)
+		rec := domain.NewAuditRecord(domain.ViewerFrom(ctx), key, domain.RequestIDFrom(ctx), field.Name, auditNow(ctx), args)
 		if kind, id := auditTarget(field.ArgumentMap(vars)); id != 0 {
 			rec.Target(kind, id)
 		}
-		res, err := next(domain.WithAudit(ctx, rec))
+		// A panic is a failed attempt too: recorded, then passed on to
+		// gqlgen's recover function.
+		defer func() {
+			if p := recover(); p != nil {
+				if !rec.Written() {
+					if aerr := c.AppendAudit(context.WithoutCancel(ctx), rec.Finished(errors.New("panic"))); aerr != nil {
+						log.ErrorContext(ctx, "audit event not written", "action", field.Name, "err", aerr)
+					}
+				}
+				panic(p)
+			}
+		}()
+		res, err = next(domain.WithAudit(ctx, rec))
 		if rec.Written() {
 			return res, err
 		}
@@ -52,14 +67,11 @@ func AuditFields(c domain.Catalogue, log *slog.Logger) graphql.FieldMiddleware {
 		}
 		// The attempt is over; its record is written even if the client has
 		// gone.
+		// Every mutation writes through a transaction that commits its event,
+		// so what arrives here committed nothing; its event failing is for
+		// the log, not the caller.
 		if aerr := c.AppendAudit(context.WithoutCancel(ctx), rec.Finished(err)); aerr != nil {
-			log.ErrorContext(ctx, "audit event not written", "action", field.Name, "err", aerr)
-			if err == nil {
-				// A change that committed without its event must not look
-				// like a success (the store writes events in the change's
-				// transaction, so this is a mutation that wrote nothing).
-				return nil, aerr
-			}
+			log.ErrorContext(ctx, "audit event not written", "action", field.Name, "outcome", rec.Finished(err).Outcome, "err", aerr)
 		}
 		return res, err
 	}
@@ -141,7 +153,7 @@ func (r *queryResolver) AuditEvents(ctx context.Context, filter *model.AuditFilt
 	if err := domain.MayReadAudit(v); err != nil {
 		return nil, err
 	}
-	f, err := auditCriteria(filter)
+	f, err := auditCriteria(filter, r.SubjectKey)
 	if err != nil {
 		return nil, err
 	}
@@ -149,13 +161,13 @@ func (r *queryResolver) AuditEvents(ctx context.Context, filter *model.AuditFilt
 }
 
 // auditCriteria turns the GraphQL filter into the store's.
-func auditCriteria(filter *model.AuditFilter) (domain.AuditCriteria, error) {
+func auditCriteria(filter *model.AuditFilter, key []byte) (domain.AuditCriteria, error) {
 	var f domain.AuditCriteria
 	if filter == nil {
 		return f, nil
 	}
 	var err error
-	f.Actor, f.Action, f.Outcome = deref(filter.Actor), deref(filter.Action), deref(filter.Outcome)
+	f.Actors, f.Action, f.Outcome = domain.AuditActorsFor(deref(filter.Actor), key), deref(filter.Action), deref(filter.Outcome)
 	if f.ResourceID, err = optionalID(domain.KindResource, filter.ResourceID); err != nil {
 		return f, err
 	}

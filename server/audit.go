@@ -35,17 +35,17 @@ func withRequestID(next http.Handler) http.Handler {
 // (actor, departmentId, resourceId, action, outcome, from, to: RFC 3339)
 // as CSV, oldest first, for auditors and the authority; the export is
 // itself an audit event.
-func auditExportHandler(c domain.Catalogue, clock func() time.Time, log *slog.Logger) http.Handler {
+func auditExportHandler(c domain.Catalogue, key []byte, clock func() time.Time, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		v := domain.ViewerFrom(ctx)
 		q := r.URL.Query()
-		rec := domain.NewAuditRecord(v, domain.RequestIDFrom(ctx), "exportAudit", clock(), func() map[string]any {
+		rec := domain.NewAuditRecord(v, key, domain.RequestIDFrom(ctx), "exportAudit", clock(), func() map[string]any {
 			args := map[string]any{}
 			for k := range q {
 				args[k] = q.Get(k)
 			}
-			return args
+			return domain.SanitizeAuditArgs(args)
 		})
 		fail := func(status int, err error) {
 			if aerr := c.AppendAudit(ctx, rec.Finished(err)); aerr != nil {
@@ -57,7 +57,7 @@ func auditExportHandler(c domain.Catalogue, clock func() time.Time, log *slog.Lo
 			fail(http.StatusForbidden, err)
 			return
 		}
-		f, err := auditFilterOf(q.Get)
+		f, err := auditFilterOf(q.Get, key)
 		if err != nil {
 			fail(http.StatusBadRequest, err)
 			return
@@ -86,8 +86,8 @@ func auditExportHandler(c domain.Catalogue, clock func() time.Time, log *slog.Lo
 }
 
 // auditFilterOf reads the export's filters from query parameters.
-func auditFilterOf(get func(string) string) (domain.AuditCriteria, error) {
-	f := domain.AuditCriteria{Actor: get("actor"), Action: get("action"), Outcome: domain.AuditOutcome(get("outcome"))}
+func auditFilterOf(get func(string) string, key []byte) (domain.AuditCriteria, error) {
+	f := domain.AuditCriteria{Actors: domain.AuditActorsFor(get("actor"), key), Action: get("action"), Outcome: domain.AuditOutcome(get("outcome"))}
 	switch f.Outcome {
 	case "", domain.AuditOK, domain.AuditRefused, domain.AuditFailed:
 	default:

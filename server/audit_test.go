@@ -138,6 +138,32 @@ func TestAuditTrail(t *testing.T) {
 	}
 	dept.queryErr(`{ auditIntegrity { ok } }`, nil, "FORBIDDEN")
 
+	// An auditor's mutation is refused before it runs, and audited.
+	aud.queryErr(createMutation, map[string]any{"input": draftInput("441400-GA-AUD2")}, "FORBIDDEN")
+	if ref := aud.audit(t, map[string]any{"action": "createResource", "outcome": "REFUSED"}); len(ref) != 1 || ref[0].Actor.Role != "AUDITOR" {
+		t.Errorf("the auditor's refused mutation: %+v", ref)
+	}
+	// A replay is an event that says so.
+	keyed := requestInput(e, "QUERY", e.DataItems[0].ID)
+	keyed["idempotencyKey"] = "audit-replay-1"
+	first := dept.request(t, submitRequest, map[string]any{"in": keyed})
+	if again := dept.request(t, submitRequest, map[string]any{"in": keyed}); again.ID != first.ID {
+		t.Fatalf("the replay made %s, not %s", again.ID, first.ID)
+	}
+	if rep := aud.audit(t, map[string]any{"action": "submitShareRequest"}); len(rep) != 3 || !contains(deref(rep[0].Details), `"replayOf"`) ||
+		contains(deref(rep[1].Details), `"replayOf"`) || deref(rep[1].TargetID) != first.ID {
+		t.Errorf("the replay's event: %+v", rep)
+	}
+	// A person is named by the keyed hash of their subject, found by it.
+	a.as(zhang).queryErr(auditQuery, nil, "FORBIDDEN")
+	byPerson := aud.audit(t, map[string]any{"actor": zhang.Sub})
+	if len(byPerson) != 1 || !strings.HasPrefix(byPerson[0].Actor.Subject, "person:") || contains(byPerson[0].Actor.Subject, zhang.Sub) {
+		t.Errorf("a person's event: %+v", byPerson)
+	}
+	if whole := aud.get("/export/audit.csv"); contains(whole.Body.String(), zhang.Subject) {
+		t.Errorf("the export names a person: %s", whole.Body.String())
+	}
+
 	// The CSV export streams the same rows, oldest first.
 	rec := aud.get("/export/audit.csv?action=accessDecision&from=2026-02-01T00:00:00%2B08:00")
 	if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != "text/csv; charset=utf-8" {
@@ -156,7 +182,7 @@ func TestAuditTrail(t *testing.T) {
 	if rec := aud.get("/export/audit.csv?from=yesterday"); rec.Code != http.StatusBadRequest || !contains(rec.Body.String(), "RFC 3339") {
 		t.Errorf("a bad from: %d %s", rec.Code, rec.Body.String())
 	}
-	if ex := aud.audit(t, map[string]any{"action": "exportAudit"}); len(ex) != 3 || ex[0].Outcome != "REFUSED" || ex[2].Outcome != "OK" {
+	if ex := aud.audit(t, map[string]any{"action": "exportAudit"}); len(ex) != 4 || ex[0].Outcome != "REFUSED" || ex[3].Outcome != "OK" {
 		t.Errorf("exports audited: %+v", ex)
 	}
 }

@@ -97,7 +97,10 @@ var registerCodes sync.Once
 //
 // Call Harden after GraphQL, which adds extension.Introspection: Harden's
 // extension runs after it and has the last word on introspection.
-func Harden(srv *handler.Server, l Limits, dev bool, mayIntrospect func(ctx context.Context) bool) {
+//
+// refused, when not nil, hears of each mutation refused before it runs
+// (its root fields), so the refusal is audited like any other.
+func Harden(srv *handler.Server, l Limits, dev bool, mayIntrospect func(ctx context.Context) bool, refused func(ctx context.Context, action string, err error)) {
 	if l.MaxTokens > 0 {
 		srv.SetParserTokenLimit(l.MaxTokens)
 	}
@@ -106,7 +109,7 @@ func Harden(srv *handler.Server, l Limits, dev bool, mayIntrospect func(ctx cont
 		errcode.RegisterErrorType(string(domain.EInvalid), errcode.KindProtocol)
 		errcode.RegisterErrorType(string(domain.EForbidden), errcode.KindProtocol)
 	})
-	srv.Use(&guard{limits: l, dev: dev, mayIntrospect: mayIntrospect})
+	srv.Use(&guard{limits: l, dev: dev, mayIntrospect: mayIntrospect, refused: refused})
 }
 
 // guard is the gqlgen extension that checks each operation, after parsing
@@ -115,6 +118,7 @@ type guard struct {
 	limits        Limits
 	dev           bool
 	mayIntrospect func(ctx context.Context) bool
+	refused       func(ctx context.Context, action string, err error)
 	schema        *ast.Schema
 }
 
@@ -140,6 +144,15 @@ func (g *guard) MutateOperationContext(ctx context.Context, oc *graphql.Operatio
 	}
 	if op.Operation == ast.Mutation {
 		if err := domain.MayMutate(domain.ViewerFrom(ctx)); err != nil {
+			if g.refused != nil {
+				var fields []string
+				for _, s := range op.SelectionSet {
+					if f, ok := s.(*ast.Field); ok {
+						fields = append(fields, f.Name)
+					}
+				}
+				g.refused(ctx, strings.Join(fields, ","), err)
+			}
 			return refusal(domain.ErrorCode(err), domain.ErrorMessage(err))
 		}
 	}

@@ -89,11 +89,16 @@ func New(cfg Config) http.Handler {
 		policy, _ = domain.LookupProfile("default")
 	}
 	srv := GraphQL(&resolvers.Resolver{Catalogue: cfg.Catalogue, Policy: policy, SubjectKey: cfg.SubjectKey}, log)
-	Harden(srv, limits, cfg.Dev, mayIntrospect)
 	clock := cfg.Clock
 	if clock == nil {
 		clock = time.Now
 	}
+	Harden(srv, limits, cfg.Dev, mayIntrospect, func(ctx context.Context, action string, err error) {
+		rec := domain.NewAuditRecord(domain.ViewerFrom(ctx), cfg.SubjectKey, domain.RequestIDFrom(ctx), action, clock(), nil)
+		if aerr := cfg.Catalogue.AppendAudit(context.WithoutCancel(ctx), rec.Finished(err)); aerr != nil {
+			log.ErrorContext(ctx, "audit event not written", "action", action, "err", aerr)
+		}
+	})
 	srv.AddTransport(subscriptions(cfg, policy, clock, log))
 	// Evidence files (the GraphQL multipart request spec); small parts are
 	// held in memory, larger ones in temporary files.
@@ -109,7 +114,7 @@ func New(cfg Config) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", gql)
 	mux.Handle("GET "+resolvers.EvidencePath+"{id}", authn(evidenceHandler(cfg.Catalogue, log)))
-	mux.Handle("GET /export/audit.csv", authn(auditExportHandler(cfg.Catalogue, clock, log)))
+	mux.Handle("GET /export/audit.csv", authn(auditExportHandler(cfg.Catalogue, cfg.SubjectKey, clock, log)))
 	mux.Handle("GET /{$}", playground.Handler("City public data catalogue", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
@@ -142,7 +147,7 @@ func GraphQL(root *resolvers.Resolver, log *slog.Logger) *handler.Server {
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.SetErrorPresenter(presentError(log))
 	srv.SetRecoverFunc(recoverFunc(log))
-	srv.AroundFields(resolvers.AuditFields(root.Catalogue, log))
+	srv.AroundFields(resolvers.AuditFields(root.Catalogue, root.SubjectKey, log))
 	return srv
 }
 

@@ -3,10 +3,12 @@ package store
 import (
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -34,10 +36,14 @@ const snapshotSQL = `SELECT json_build_object('resource', to_jsonb(r) - 'search_
 	FROM resources r WHERE r.id = $1`
 
 // snapshot is the entry e's target is, as JSON text; "" for another kind
-// of target or none.
+// of target or none. The first snapshot locks the entry's row, so what is
+// kept as before is what the change starts from.
 func (tx *Tx) snapshot(ctx context.Context, e domain.AuditEvent) (string, error) {
 	if !domain.ChangesCatalogue(e.Action) || e.TargetKind != domain.KindResource || e.TargetID == 0 {
 		return "", nil
+	}
+	if _, err := tx.tx.Exec(ctx, `SELECT 1 FROM resources WHERE id = $1 FOR UPDATE`, e.TargetID); err != nil {
+		return "", fmt.Errorf("audit snapshot: %w", err)
 	}
 	var s string
 	err := tx.tx.QueryRow(ctx, snapshotSQL, e.TargetID).Scan(&s)
@@ -179,6 +185,25 @@ func created(ctx context.Context, kind domain.NodeKind, id int64) {
 	}
 }
 
+// ensureAuditPartitions creates the partitions of the months from now's
+// to months later, so appends seldom create one: creating a partition
+// takes an exclusive lock on the log, which waits for a long verify or
+// export to end.
+func (db *DB) ensureAuditPartitions(ctx context.Context, now time.Time, months int) error {
+	return db.plainTx(ctx, func(tx *Tx) error {
+		if _, err := tx.tx.Exec(ctx, `SELECT 1 FROM audit_chain FOR UPDATE`); err != nil {
+			return fmt.Errorf("audit chain head: %w", err)
+		}
+		from, _ := monthOf(now)
+		for i := 0; i <= months; i++ {
+			if err := tx.ensurePartition(ctx, from.AddDate(0, i, 0)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // AppendAudit appends e on its own: an attempt that committed nothing (a
 // refusal, a failure, a read that is audited).
 func (db *DB) AppendAudit(ctx context.Context, e domain.AuditEvent) error {
@@ -204,8 +229,8 @@ func scanAudit(row pgx.CollectableRow) (*domain.AuditEvent, error) {
 }
 
 func (q *query) auditCriteria(f domain.AuditCriteria) {
-	if f.Actor != "" {
-		q.and("e.actor_subject = " + q.arg(f.Actor))
+	if len(f.Actors) > 0 {
+		q.and("e.actor_subject = ANY(" + q.arg(f.Actors) + ")")
 	}
 	if f.DepartmentID != 0 {
 		p := q.arg(f.DepartmentID)
@@ -264,7 +289,7 @@ func (db *DB) ExportAudit(ctx context.Context, v domain.Viewer, f domain.AuditCr
 		if err != nil {
 			return fmt.Errorf("export audit: %w", err)
 		}
-		if err := cw.Write(auditRecord(e)); err != nil {
+		if err := cw.Write(spreadsheetSafe(auditRecord(e))); err != nil {
 			return err
 		}
 		if n++; n%1000 == 0 {
@@ -280,6 +305,18 @@ func (db *DB) ExportAudit(ctx context.Context, v domain.Viewer, f domain.AuditCr
 		return fmt.Errorf("export audit: %w", err)
 	}
 	return cw.Error()
+}
+
+// spreadsheetSafe prefixes a cell a spreadsheet would run as a formula
+// (=, +, -, @, tab, carriage return first) with an apostrophe (OWASP CSV
+// injection): messages, request IDs and arguments come from callers.
+func spreadsheetSafe(row []string) []string {
+	for i, c := range row {
+		if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
+			row[i] = "'" + c
+		}
+	}
+	return row
 }
 
 func auditRecord(e *domain.AuditEvent) []string {
@@ -404,7 +441,10 @@ func (db *DB) PurgeAudit(ctx context.Context, cutoff domain.Date, now time.Time)
 			db.partitions.Delete(name)
 			dropped = append(dropped, name)
 		}
-		return nil
+		// The purge is in the chain itself.
+		details, _ := json.Marshal(map[string]any{"before": cutoff.String(), "dropped": dropped})
+		return tx.appendAudit(ctx, &domain.AuditEvent{At: now, Actor: domain.Actor{Subject: "catalogue audit purge", Role: domain.RoleAuthority},
+			Action: "purgeAudit", Outcome: domain.AuditOK, Details: string(details)})
 	})
 	return dropped, err
 }

@@ -133,17 +133,22 @@ func TestAuditPurgeKeepsRetention(t *testing.T) {
 	}
 	var left int
 	conn.QueryRow(ctx, `SELECT count(*) FROM audit_events`).Scan(&left)
-	if left != 11 {
-		t.Errorf("%d events left, want March's 11", left)
+	if left != 12 {
+		t.Errorf("%d events left, want March's 11 and the purge's own", left)
 	}
-	if r := verify(t, db); !r.OK || r.PurgedThrough != 59 || r.FirstID != 60 || r.Checked != 11 {
+	// The purge is the chain's 71st event.
+	if r := verify(t, db); !r.OK || r.PurgedThrough != 59 || r.FirstID != 60 || r.Checked != 12 || r.LastID != 71 {
 		t.Fatalf("after the purge: %+v %+v", r, r.FirstBroken)
+	}
+	page, err := db.AuditEvents(ctx, domain.Viewer{Role: domain.RoleAuditor}, domain.AuditCriteria{Action: "purgeAudit"}, domain.PageArgs{First: 5})
+	if err != nil || len(page.Nodes) != 1 || !strings.Contains(page.Nodes[0].Details, "audit_events_y2026m02") {
+		t.Fatalf("the purge's event: %+v %v", page, err)
 	}
 	// Appending goes on after it.
 	if err := db.AppendAudit(ctx, domain.AuditEvent{At: now, Actor: domain.Actor{Subject: "a", Role: domain.RoleAuditor}, Action: "exportAudit", Outcome: domain.AuditOK}); err != nil {
 		t.Fatal(err)
 	}
-	if r := verify(t, db); !r.OK || r.LastID != 71 {
+	if r := verify(t, db); !r.OK || r.LastID != 72 {
 		t.Fatalf("after appending: %+v %+v", r, r.FirstBroken)
 	}
 }
@@ -165,4 +170,13 @@ func BenchmarkAppendAudit(b *testing.B) {
 			}
 		}
 	})
+}
+
+// Cells a spreadsheet would run as formulas are exported as text.
+func TestAuditExportNeutralizesFormulas(t *testing.T) {
+	got := store.SpreadsheetSafe([]string{"=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)", "\tx", "plain", "", "a=b"})
+	want := []string{"'=HYPERLINK(\"http://x\")", "'+1", "'-2", "'@SUM(A1)", "'\tx", "plain", "", "a=b"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("got %q", got)
+	}
 }

@@ -201,16 +201,21 @@ func (db *DB) SetRegionPolicy(ctx context.Context, v domain.Viewer, regionCode, 
 	if err := domain.ValidateRegionCode(regionCode); err != nil {
 		return err
 	}
+	// In a transaction, so the change commits with its audit event.
 	if profile == "" {
-		_, err := db.pool.Exec(ctx, `DELETE FROM region_policies WHERE region_code = $1`, regionCode)
-		return err
+		return db.Tx(ctx, func(tx *Tx) error {
+			_, err := tx.tx.Exec(ctx, `DELETE FROM region_policies WHERE region_code = $1`, regionCode)
+			return mapError(err)
+		})
 	}
 	p, err := domain.LookupProfile(profile)
 	if err != nil {
 		return err
 	}
-	_, err = db.pool.Exec(ctx, `INSERT INTO region_policies (region_code, profile, set_by) VALUES ($1, $2, $3)
-		ON CONFLICT (region_code) DO UPDATE SET profile = EXCLUDED.profile, set_by = EXCLUDED.set_by, set_at = now()`,
-		regionCode, p.Name, domain.ActorOf(v).Key())
-	return mapError(err)
+	return db.Tx(ctx, func(tx *Tx) error {
+		_, err := tx.tx.Exec(ctx, `INSERT INTO region_policies (region_code, profile, set_by) VALUES ($1, $2, $3)
+			ON CONFLICT (region_code) DO UPDATE SET profile = EXCLUDED.profile, set_by = EXCLUDED.set_by, set_at = now()`,
+			regionCode, p.Name, domain.ActorOf(v).Key())
+		return mapError(err)
+	})
 }

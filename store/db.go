@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -91,6 +92,9 @@ func (db *DB) Migrate(ctx context.Context, log *slog.Logger) error {
 	sqldb := stdlib.OpenDBFromPool(db.pool)
 	defer sqldb.Close()
 	if err := migrate(ctx, sqldb, log); err != nil {
+		return err
+	}
+	if err := db.ensureAuditPartitions(ctx, time.Now(), 12); err != nil {
 		return err
 	}
 	return seedCalendar(ctx, db, log)

@@ -212,10 +212,10 @@ func (db *DB) ReportDataError(ctx context.Context, v domain.Viewer, in domain.Da
 			r.ID, r.SourceDepartmentID, a.Subject, string(a.Role), a.DepartmentID, now,
 			dateColumn(d.Due), d.DueAt, d.Days, d.Citation, d.Revision,
 			items, in.Description, subject, reporterDept, person).Scan(&id)
-		created(ctx, domain.KindDispute, id)
 		if err != nil {
 			return mapError(err)
 		}
+		created(ctx, domain.KindDispute, id)
 		for i, f := range in.Files {
 			_, err := tx.tx.Exec(ctx, `INSERT INTO dispute_evidence (dispute_id, file_name, content_type, size, sha256, content, added_at)
 				VALUES ($1, $2, $3, $4, $5, $6, $7)`, id, f.FileName, f.ContentType, len(f.Content), sums[i], f.Content, now)
@@ -291,10 +291,10 @@ func (db *DB) OpenSharingDispute(ctx context.Context, v domain.Viewer, requestID
 			opened_subject, opened_role, opened_department_id, opened_at, request_id, requester_department_id, step)
 			VALUES ('SHARING', 'IN_PROGRESS', $1, $2, $3, $4, $5, $6, $7, $5, 'NEGOTIATION') RETURNING id`,
 			sr.ResourceID, sr.SourceDepartmentID, a.Subject, string(a.Role), a.DepartmentID, now, requestID).Scan(&id)
-		created(ctx, domain.KindDispute, id)
 		if err != nil {
 			return mapError(err)
 		}
+		created(ctx, domain.KindDispute, id)
 		if _, err := tx.tx.Exec(ctx, `INSERT INTO sharing_dispute_steps (dispute_id, step, started_at) VALUES ($1, 'NEGOTIATION', $2)`, id, now); err != nil {
 			return mapError(err)
 		}
@@ -361,10 +361,10 @@ func (db *DB) ObjectToOpenCatalogue(ctx context.Context, v domain.Viewer, in dom
 			VALUES ('OPEN_OBJECTION', 'AWAITING_ANSWER', $1, $2, $3, 'PERSON', $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
 			r.ID, r.SourceDepartmentID, v.Subject, now, dateColumn(d.Due), d.DueAt, d.Days, d.Citation, d.Revision,
 			in.Objection, in.ProposedCorrection).Scan(&id)
-		created(ctx, domain.KindDispute, id)
 		if err != nil {
 			return mapError(err)
 		}
+		created(ctx, domain.KindDispute, id)
 		if err := tx.disputeEvent(ctx, id, v, "OBJECT", "", domain.DisputeAwaitingAnswer, in.Objection, now); err != nil {
 			return err
 		}

@@ -16,3 +16,6 @@ func (tx *Tx) Exec(ctx context.Context, sql string, args ...any) (pgconn.Command
 func (tx *Tx) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
 	return tx.tx.Query(ctx, sql, args...)
 }
+
+// SpreadsheetSafe is spreadsheetSafe, for the CSV export's test.
+var SpreadsheetSafe = spreadsheetSafe

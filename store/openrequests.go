@@ -84,10 +84,10 @@ func (db *DB) SubmitOpenRequest(ctx context.Context, v domain.Viewer, in domain.
 			due_date, due_at, due_days, due_citation, calendar_revision)
 			VALUES ($1, $2, $3, $4, 'PENDING', $5, $6, $7, $8, $9, $10) RETURNING id`,
 			in.ResourceID, v.Subject, in.Purpose, in.Scope, now, dateColumn(d.Due), d.DueAt, d.Days, d.Citation, d.Revision).Scan(&id)
-		created(ctx, domain.KindOpenRequest, id)
 		if err != nil {
 			return mapError(err)
 		}
+		created(ctx, domain.KindOpenRequest, id)
 		return tx.settleKey(ctx, v, key, id)
 	})
 	if err != nil {

@@ -120,10 +120,10 @@ func (db *DB) SubmitShareRequest(ctx context.Context, v domain.Viewer, in domain
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8::share_mode, $9, $10::share_request_status, $11, $12, $13, $14, $15, $16) RETURNING id`,
 			in.ResourceID, v.DepartmentID, r.SourceDepartmentID, v.Subject, in.Purpose, in.Scenario, in.ItemIDs,
 			string(in.Mode), dateColumn(in.Until), string(status), now, dueDate, dueAt, days, citation, calRev).Scan(&id)
-		created(ctx, domain.KindShareRequest, id)
 		if err != nil {
 			return mapError(err)
 		}
+		created(ctx, domain.KindShareRequest, id)
 		if err := tx.notifyRequest(ctx, id); err != nil {
 			return err
 		}

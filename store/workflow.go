@@ -459,6 +459,11 @@ func (tx *Tx) claimKey(ctx context.Context, v domain.Viewer, key, operation stri
 	if op != operation || !bytes.Equal(hash, sum[:]) || rid == nil {
 		return 0, domain.Errorf(domain.EConflict, "idempotency key %q was used for a different request (%s): use a new key for a new request", key, op)
 	}
+	// The replay's audit event says it changed nothing.
+	if rec := domain.AuditFrom(ctx); rec != nil {
+		rec.Note("replayOf", *rid)
+		rec.Note("idempotencyKey", key)
+	}
 	return *rid, nil
 }
 

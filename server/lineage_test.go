@@ -149,6 +149,36 @@ func TestLineage(t *testing.T) {
 		t.Errorf("the other department's grant %s not on an edge: %v", g2.Grant.ID, used)
 	}
 
+	// From the resource: downstream it feeds the base database and is
+	// granted to both departments; from one of its data elements upstream
+	// is the element's one source department (MZ 11).
+	fromRes := auth.lineage(t, map[string]any{"id": shared, "dir": "DOWNSTREAM", "depth": 1})
+	edgeKinds := map[string]int{}
+	for _, n := range fromRes {
+		for _, e := range n.Via {
+			edgeKinds[e.Kind]++
+		}
+	}
+	if edgeKinds["FEEDS"] < 1 || edgeKinds["GRANTED_TO"] != 2 {
+		t.Errorf("downstream of the resource: %v", edgeKinds)
+	}
+	var elems struct {
+		Resource struct {
+			DataElements []struct{ ID string }
+		}
+	}
+	auth.query(`query($id: ID!) { resource(id: $id) { dataElements { id } } }`, map[string]any{"id": shared}, &elems)
+	if len(elems.Resource.DataElements) == 0 {
+		t.Fatal("the shared resource carries no data element")
+	}
+	{
+		el := elems.Resource.DataElements[0].ID
+		up := auth.lineage(t, map[string]any{"id": el, "dir": "UPSTREAM", "depth": 1})
+		if len(up) != 2 || up[1].Node == nil || up[1].Node.Typename != "Department" || len(up[1].Via) != 1 || up[1].Via[0].Kind != "SOURCE_OF" || up[1].Via[0].To != el {
+			t.Errorf("upstream of a data element: %+v", up)
+		}
+	}
+
 	// Upstream: resources feed it, their departments provide them.
 	up := auth.lineage(t, map[string]any{"id": base, "dir": "UPSTREAM", "depth": 3})
 	kinds := map[int]map[string]bool{}

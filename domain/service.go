@@ -119,6 +119,11 @@ type Catalogue interface {
 	// resources rs shows and, when showGrants, the grants in grants.
 	Lineage(ctx context.Context, rs ResourceScope, grants OversightScope, showGrants bool, q LineageQuery, p PageArgs) (*Page[*LineageNode], error)
 
+	// RecordDataUpdate records an update of a resource's data (MZ 13).
+	RecordDataUpdate(ctx context.Context, v Viewer, resourceID int64, at time.Time, rows int64, key string, now time.Time) (*DataUpdate, error)
+	// LastDataUpdatesOf returns each resource's latest update.
+	LastDataUpdatesOf(ctx context.Context, resourceIDs []int64) (map[int64]*DataUpdate, error)
+
 	// AppendAudit appends an audit event on its own (NY 33).
 	AppendAudit(ctx context.Context, e AuditEvent) error
 	// AuditEvents lists audit events, newest first, for v (MayReadAudit).

@@ -22,6 +22,10 @@ type DataElementResolver interface {
 	SourceDepartment(ctx context.Context, obj *domain.DataElement) (*domain.Department, error)
 }
 type ResourceResolver interface {
+	LastDataUpdate(ctx context.Context, obj *domain.Resource) (*domain.DataUpdate, error)
+	NextUpdateDue(ctx context.Context, obj *domain.Resource) (*time.Time, error)
+	Stale(ctx context.Context, obj *domain.Resource) (bool, error)
+
 	CollectingDepartment(ctx context.Context, obj *domain.Resource) (*domain.Department, error)
 	ApprovingDepartment(ctx context.Context, obj *domain.Resource) (*domain.Department, error)
 	ProvidingDepartment(ctx context.Context, obj *domain.Resource) (*domain.Department, error)
@@ -514,6 +518,84 @@ func (ec *executionContext) _Resource_updateFrequency(ctx context.Context, field
 }
 func (ec *executionContext) fieldContext_Resource_updateFrequency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Resource", field, false, false, "UpdateFrequency")
+}
+
+func (ec *executionContext) _Resource_lastDataUpdate(ctx context.Context, field graphql.CollectedField, obj *domain.Resource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Resource_lastDataUpdate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Resource().LastDataUpdate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.DataUpdate) graphql.Marshaler {
+			return ec.marshalODataUpdate2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDataUpdate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Resource_lastDataUpdate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Resource",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DataUpdate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Resource_nextUpdateDue(ctx context.Context, field graphql.CollectedField, obj *domain.Resource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Resource_nextUpdateDue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Resource().NextUpdateDue(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Resource_nextUpdateDue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Resource", field, true, true, "Time")
+}
+
+func (ec *executionContext) _Resource_stale(ctx context.Context, field graphql.CollectedField, obj *domain.Resource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Resource_stale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Resource().Stale(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Resource_stale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Resource", field, true, true, "Boolean")
 }
 
 func (ec *executionContext) _Resource_shareType(ctx context.Context, field graphql.CollectedField, obj *domain.Resource) (ret graphql.Marshaler) {
@@ -2383,6 +2465,24 @@ func (ec *executionContext) _Resource(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "lastDataUpdate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Resource_lastDataUpdate(ctx, field, obj)
+				})
+		case "nextUpdateDue":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Resource_nextUpdateDue(ctx, field, obj)
+				})
+		case "stale":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Resource_stale(ctx, field, obj)
+				})
 		case "shareType":
 			out.Values[i] = ec._Resource_shareType(ctx, field, obj)
 			if out.Values[i] == graphql.Null {

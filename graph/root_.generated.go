@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"sync/atomic"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/citydata/catalogue/domain"
@@ -222,6 +223,12 @@ type ComplexityRoot struct {
 		Personal    func(childComplexity int) int
 	}
 
+	DataUpdate struct {
+		At         func(childComplexity int) int
+		RecordedAt func(childComplexity int) int
+		Rows       func(childComplexity int) int
+	}
+
 	Deadline struct {
 		Citation        func(childComplexity int) int
 		Days            func(childComplexity int) int
@@ -415,6 +422,7 @@ type ComplexityRoot struct {
 		ObjectToOpenCatalogue     func(childComplexity int, resourceID string, objection string, proposedCorrection string, idempotencyKey *string) int
 		OpenSharingDispute        func(childComplexity int, requestID string, position string, idempotencyKey *string) int
 		RecordCatalogueChange     func(childComplexity int, departmentID string, reason domain.ChangeReason, description string, occurredOn domain.Date, idempotencyKey *string) int
+		RecordDataUpdate          func(childComplexity int, resourceID string, at time.Time, rows int, idempotencyKey *string) int
 		RecordFullCatalogueReview func(childComplexity int, departmentID string, reviewedOn domain.Date, note string, idempotencyKey *string) int
 		ReinstateGrant            func(childComplexity int, id string, reason string) int
 		RejectObjection           func(childComplexity int, id string, reason string, basis string, idempotencyKey *string) int
@@ -546,8 +554,10 @@ type ComplexityRoot struct {
 		DataElements         func(childComplexity int) int
 		DataItems            func(childComplexity int) int
 		Format               func(childComplexity int) int
+		LastDataUpdate       func(childComplexity int) int
 		LegalBasis           func(childComplexity int) int
 		Name                 func(childComplexity int) int
+		NextUpdateDue        func(childComplexity int) int
 		NodeID               func(childComplexity int) int
 		NoneShareFiling      func(childComplexity int) int
 		OpenAccess           func(childComplexity int) int
@@ -565,6 +575,7 @@ type ComplexityRoot struct {
 		ShareScope           func(childComplexity int) int
 		ShareType            func(childComplexity int) int
 		SourceDepartment     func(childComplexity int) int
+		Stale                func(childComplexity int) int
 		Status               func(childComplexity int) int
 		Summary              func(childComplexity int) int
 		ThemeDatabases       func(childComplexity int) int
@@ -1465,6 +1476,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DataItem.Personal(childComplexity), true
 
+	case "DataUpdate.at":
+		if e.ComplexityRoot.DataUpdate.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataUpdate.At(childComplexity), true
+	case "DataUpdate.recordedAt":
+		if e.ComplexityRoot.DataUpdate.RecordedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataUpdate.RecordedAt(childComplexity), true
+	case "DataUpdate.rows":
+		if e.ComplexityRoot.DataUpdate.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataUpdate.Rows(childComplexity), true
+
 	case "Deadline.citation":
 		if e.ComplexityRoot.Deadline.Citation == nil {
 			break
@@ -2326,6 +2356,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RecordCatalogueChange(childComplexity, args["departmentId"].(string), args["reason"].(domain.ChangeReason), args["description"].(string), args["occurredOn"].(domain.Date), args["idempotencyKey"].(*string)), true
+	case "Mutation.recordDataUpdate":
+		if e.ComplexityRoot.Mutation.RecordDataUpdate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordDataUpdate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordDataUpdate(childComplexity, args["resourceId"].(string), args["at"].(time.Time), args["rows"].(int), args["idempotencyKey"].(*string)), true
 	case "Mutation.recordFullCatalogueReview":
 		if e.ComplexityRoot.Mutation.RecordFullCatalogueReview == nil {
 			break
@@ -3140,6 +3181,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Resource.Format(childComplexity), true
+	case "Resource.lastDataUpdate":
+		if e.ComplexityRoot.Resource.LastDataUpdate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Resource.LastDataUpdate(childComplexity), true
 	case "Resource.legalBasis":
 		if e.ComplexityRoot.Resource.LegalBasis == nil {
 			break
@@ -3152,6 +3199,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Resource.Name(childComplexity), true
+	case "Resource.nextUpdateDue":
+		if e.ComplexityRoot.Resource.NextUpdateDue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Resource.NextUpdateDue(childComplexity), true
 	case "Resource.id":
 		if e.ComplexityRoot.Resource.NodeID == nil {
 			break
@@ -3254,6 +3307,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Resource.SourceDepartment(childComplexity), true
+	case "Resource.stale":
+		if e.ComplexityRoot.Resource.Stale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Resource.Stale(childComplexity), true
 	case "Resource.status":
 		if e.ComplexityRoot.Resource.Status == nil {
 			break
@@ -5330,6 +5389,12 @@ type Resource implements Node @key(fields: "id") @key(fields: "code") {
   "Data form / format (数据格式), e.g. 数据库, 电子表格."
   format: String! @public
   updateFrequency: UpdateFrequency! @public
+  "The latest update of the data its source department recorded (MZ 13)."
+  lastDataUpdate: DataUpdate @public
+  "When the data must next be updated under its frequency; null for IRREGULAR or an unpublished entry never updated."
+  nextUpdateDue: Time @public
+  "MZ 13: the data is older than its declared frequency allows (never updated: counted from publication)."
+  stale: Boolean! @public
   shareType: ShareType! @public
   "Share conditions (共享条件); required for CONDITIONAL share (MZ 10)."
   shareConditions: String! @public
@@ -5655,6 +5720,20 @@ extend type Query {
   "Base, theme and special databases, ordered by code. ` + "`" + `first` + "`" + ` is at most 100."
   themeDatabases(first: Int = 20, after: String, filter: ThemeDatabaseFilter): ThemeDatabaseConnection!
   themeDatabase(id: ID!): ThemeDatabase
+}
+`, BuiltIn: false},
+	{Name: "../schema/updates.graphqls", Input: `"An update of a resource's data, as its source department recorded it (MZ 13)."
+type DataUpdate {
+  "When the data was updated."
+  at: Time!
+  "How many rows the data holds after the update."
+  rows: Int!
+  recordedAt: Time!
+}
+
+extend type Mutation {
+  "The source department records an update of its resource's data (MZ 13: updated on the catalogue's declared frequency)."
+  recordDataUpdate(resourceId: ID!, at: Time!, rows: Int!, idempotencyKey: String): DataUpdate
 }
 `, BuiltIn: false},
 	{Name: "../schema/workflow.graphqls", Input: `"""
@@ -6342,6 +6421,18 @@ func (ec *executionContext) childFields_DataItem(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type DataItem", field.Name)
 }
 
+func (ec *executionContext) childFields_DataUpdate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "at":
+		return ec.fieldContext_DataUpdate_at(ctx, field)
+	case "rows":
+		return ec.fieldContext_DataUpdate_rows(ctx, field)
+	case "recordedAt":
+		return ec.fieldContext_DataUpdate_recordedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DataUpdate", field.Name)
+}
+
 func (ec *executionContext) childFields_Deadline(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "kind":
@@ -6848,6 +6939,12 @@ func (ec *executionContext) childFields_Resource(ctx context.Context, field grap
 		return ec.fieldContext_Resource_format(ctx, field)
 	case "updateFrequency":
 		return ec.fieldContext_Resource_updateFrequency(ctx, field)
+	case "lastDataUpdate":
+		return ec.fieldContext_Resource_lastDataUpdate(ctx, field)
+	case "nextUpdateDue":
+		return ec.fieldContext_Resource_nextUpdateDue(ctx, field)
+	case "stale":
+		return ec.fieldContext_Resource_stale(ctx, field)
 	case "shareType":
 		return ec.fieldContext_Resource_shareType(ctx, field)
 	case "shareConditions":

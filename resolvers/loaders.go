@@ -66,6 +66,7 @@ type Loaders struct {
 	ShareRequest        *dataloader.Loader[int64, *domain.ShareRequest]
 	Grant               *dataloader.Loader[int64, *domain.ShareGrant]
 	UsageReports        *dataloader.Loader[int64, []*domain.UsageReport]
+	LastDataUpdate      *dataloader.Loader[int64, *domain.DataUpdate]
 	FullReviews         *dataloader.Loader[int64, *domain.FullReviewStatus]
 	// Disputes' parts, keyed by dispute ID; the disputes themselves were
 	// loaded in the viewer's scope.
@@ -102,7 +103,8 @@ func newLoaders(c domain.Catalogue, v domain.Viewer, policy domain.Profile, cloc
 			}
 			return c.GrantsByID(ctx, s, ids)
 		}),
-		UsageReports: mapLoader(live, c.UsageReportsOf),
+		UsageReports:   mapLoader(live, c.UsageReportsOf),
+		LastDataUpdate: mapLoader(live, c.LastDataUpdatesOf),
 		FullReviews: mapLoader(live, func(ctx context.Context, ids []int64) (map[int64]*domain.FullReviewStatus, error) {
 			return c.FullReviewsOf(ctx, ids, policy, domain.DateOf(l.Now()))
 		}),

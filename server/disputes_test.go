@@ -47,17 +47,7 @@ func (a *api) upload(query string, vars map[string]any, files ...upload) respons
 	_ = w.Close()
 	req := httptest.NewRequest(http.MethodPost, "/graphql", &body)
 	req.Header.Set("Content-Type", w.FormDataContentType())
-	if a.token != "" {
-		req.Header.Set("Authorization", "Bearer "+a.token)
-	}
-	rec := httptest.NewRecorder()
-	a.handler.ServeHTTP(rec, req)
-	var resp response
-	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
-		a.t.Fatalf("response is not JSON (status %d): %s", rec.Code, rec.Body.String())
-	}
-	resp.status = rec.Code
-	return resp
+	return a.send(req)
 }
 
 // get sends a GET of path with a's token.

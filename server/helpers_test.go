@@ -115,6 +115,12 @@ func (a *api) do(query string, vars map[string]any) response {
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
+	return a.send(req)
+}
+
+// send sends req with a's token and decodes the GraphQL response.
+func (a *api) send(req *http.Request) response {
+	a.t.Helper()
 	if a.token != "" {
 		req.Header.Set("Authorization", "Bearer "+a.token)
 	}

@@ -130,6 +130,14 @@ type Catalogue interface {
 	AuditEvents(ctx context.Context, v Viewer, f AuditCriteria, p PageArgs) (*Page[*AuditEvent], error)
 	// ExportAudit streams the events f selects as CSV, oldest first.
 	ExportAudit(ctx context.Context, v Viewer, f AuditCriteria, w io.Writer, flush func()) error
+	// ComplianceDepartments resolves a compliance scope to its
+	// departments, in ID order.
+	ComplianceDepartments(ctx context.Context, s ComplianceScope) ([]*Department, error)
+	// Compliance counts the figures of the departments over a period, its
+	// deadlines judged at now (NY 59, WZ 40, QY 31).
+	Compliance(ctx context.Context, ids []int64, p Period, now time.Time) (*ComplianceReport, error)
+	// Violations pages the violations those figures found.
+	Violations(ctx context.Context, ids []int64, p Period, now time.Time, f ViolationCriteria, page PageArgs) (*Page[*ComplianceViolation], error)
 	// VerifyAudit checks the audit log's hash chain.
 	VerifyAudit(ctx context.Context, now time.Time) (*AuditIntegrity, error)
 

@@ -39,7 +39,8 @@ func NextUpdateDue(f UpdateFrequency, last time.Time) (time.Time, bool) {
 	if !ok || last.IsZero() {
 		return time.Time{}, false
 	}
-	return last.AddDate(0, iv.months, iv.days), true
+	// Counted on China's calendar, as the store's queries count it.
+	return last.In(ChinaTime).AddDate(0, iv.months, iv.days), true
 }
 
 // StaleAt: MZ 13: at now, data of frequency f last updated at last (zero:

@@ -875,6 +875,19 @@ func (ec *executionContext) unmarshalODepartmentFilter2ᚖgithubᚗcomᚋcitydat
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalODepartmentLevel2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDepartmentLevel(ctx context.Context, v any) (domain.DepartmentLevel, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.DepartmentLevel(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODepartmentLevel2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDepartmentLevel(ctx context.Context, sel ast.SelectionSet, v domain.DepartmentLevel) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(v))
+	return res
+}
+
 func (ec *executionContext) unmarshalODepartmentLevel2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDepartmentLevel(ctx context.Context, v any) (*domain.DepartmentLevel, error) {
 	if v == nil {
 		return nil, nil

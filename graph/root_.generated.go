@@ -30,10 +30,12 @@ type ResolverRoot interface {
 	AuditEvent() AuditEventResolver
 	AuditIntegrity() AuditIntegrityResolver
 	CatalogueChangeObligation() CatalogueChangeObligationResolver
+	ComplianceReport() ComplianceReportResolver
 	DataElement() DataElementResolver
 	DataError() DataErrorResolver
 	Deadline() DeadlineResolver
 	Department() DepartmentResolver
+	DepartmentScorecard() DepartmentScorecardResolver
 	DisputeAction() DisputeActionResolver
 	DisputePosition() DisputePositionResolver
 	Entity() EntityResolver
@@ -53,7 +55,9 @@ type ResolverRoot interface {
 	Subscription() SubscriptionResolver
 	ThemeDatabase() ThemeDatabaseResolver
 	UsageReport() UsageReportResolver
+	Violation() ViolationResolver
 	WorkingCalendar() WorkingCalendarResolver
+	ComplianceScope() ComplianceScopeResolver
 }
 
 type DirectiveRoot struct {
@@ -178,6 +182,34 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	CatalogueFigures struct {
+		ChangeObligations      func(childComplexity int) int
+		Departments            func(childComplexity int) int
+		Entries                func(childComplexity int) int
+		FullReviewsDone        func(childComplexity int) int
+		RequiredComplete       func(childComplexity int) int
+		RestrictedMissingBasis func(childComplexity int) int
+		Reviews                func(childComplexity int) int
+	}
+
+	ComplianceFigures struct {
+		Catalogue   func(childComplexity int) int
+		DataQuality func(childComplexity int) int
+		Opening     func(childComplexity int) int
+		Sharing     func(childComplexity int) int
+		Use         func(childComplexity int) int
+		Violations  func(childComplexity int) int
+	}
+
+	ComplianceReport struct {
+		AsOf       func(childComplexity int) int
+		From       func(childComplexity int) int
+		Monthly    func(childComplexity int) int
+		To         func(childComplexity int) int
+		Total      func(childComplexity int) int
+		Violations func(childComplexity int, kinds []domain.ViolationKind, departmentID *string, first *int, after *string) int
+	}
+
 	DataElement struct {
 		Code             func(childComplexity int) int
 		Description      func(childComplexity int) int
@@ -221,6 +253,13 @@ type ComplexityRoot struct {
 		Name        func(childComplexity int) int
 		NodeID      func(childComplexity int) int
 		Personal    func(childComplexity int) int
+	}
+
+	DataQualityFigures struct {
+		ErrorsCorrected func(childComplexity int) int
+		ErrorsVerified  func(childComplexity int) int
+		Stale           func(childComplexity int) int
+		UpdateDue       func(childComplexity int) int
 	}
 
 	DataUpdate struct {
@@ -275,6 +314,23 @@ type ComplexityRoot struct {
 	}
 
 	DepartmentEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	DepartmentScorecard struct {
+		Department func(childComplexity int) int
+		Figures    func(childComplexity int) int
+	}
+
+	DepartmentScorecardConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	DepartmentScorecardEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 	}
@@ -406,6 +462,24 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	MonthlyFigures struct {
+		Answered                func(childComplexity int) int
+		BulkGrants              func(childComplexity int) int
+		ChangeObligations       func(childComplexity int) int
+		ErrorsCorrected         func(childComplexity int) int
+		ErrorsVerified          func(childComplexity int) int
+		GrantsRevoked           func(childComplexity int) int
+		GrantsSuspended         func(childComplexity int) int
+		MedianAnswerDays        func(childComplexity int) int
+		Month                   func(childComplexity int) int
+		OpenRequests            func(childComplexity int) int
+		RejectionsWithoutReason func(childComplexity int) int
+		Reviews                 func(childComplexity int) int
+		ShareRequests           func(childComplexity int) int
+		UsageReports            func(childComplexity int) int
+		Violations              func(childComplexity int) int
+	}
+
 	Mutation struct {
 		AcceptObjection           func(childComplexity int, id string, note *string, idempotencyKey *string) int
 		AddDisputePosition        func(childComplexity int, id string, position string, idempotencyKey *string) int
@@ -441,6 +515,12 @@ type ComplexityRoot struct {
 		WithdrawDispute           func(childComplexity int, id string, note *string, idempotencyKey *string) int
 		WithdrawOpenRequest       func(childComplexity int, id string, idempotencyKey *string) int
 		WithdrawShareRequest      func(childComplexity int, id string, idempotencyKey *string) int
+	}
+
+	OnTimeRatio struct {
+		Due  func(childComplexity int) int
+		Met  func(childComplexity int) int
+		Rate func(childComplexity int) int
 	}
 
 	OpenAccess struct {
@@ -502,6 +582,11 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	OpeningFigures struct {
+		OpenRequests func(childComplexity int) int
+		OpenTypes    func(childComplexity int) int
+	}
+
 	PageInfo struct {
 		EndCursor       func(childComplexity int) int
 		HasNextPage     func(childComplexity int) int
@@ -523,7 +608,9 @@ type ComplexityRoot struct {
 		AuditEvents                func(childComplexity int, filter *model.AuditFilter, first *int, after *string) int
 		AuditIntegrity             func(childComplexity int) int
 		CatalogueChangeObligations func(childComplexity int, first *int, after *string, filter *model.CatalogueChangeObligationFilter) int
+		ComplianceReport           func(childComplexity int, scope *domain.ComplianceScope, from *domain.Date, to *domain.Date) int
 		Department                 func(childComplexity int, id *string, creditCode *string) int
+		DepartmentScorecards       func(childComplexity int, scope *domain.ComplianceScope, from *domain.Date, to *domain.Date, orderBy *model.ScorecardOrder, first *int, after *string) int
 		Departments                func(childComplexity int, first *int, after *string, filter *model.DepartmentFilter, orderBy *model.DepartmentOrder) int
 		Disputes                   func(childComplexity int, first *int, after *string, filter *model.DisputeFilter) int
 		Grants                     func(childComplexity int, first *int, after *string, filter *model.GrantFilter) int
@@ -704,6 +791,18 @@ type ComplexityRoot struct {
 		Step           func(childComplexity int) int
 	}
 
+	SharingFigures struct {
+		Answered                func(childComplexity int) int
+		BulkGrants              func(childComplexity int) int
+		GrantsRevoked           func(childComplexity int) int
+		GrantsSuspended         func(childComplexity int) int
+		MedianAnswerDays        func(childComplexity int) int
+		RejectionsWithoutReason func(childComplexity int) int
+		ShareRequests           func(childComplexity int) int
+		ShareTypes              func(childComplexity int) int
+		UnconditionalShare      func(childComplexity int) int
+	}
+
 	Subscription struct {
 		DisputeUpdated func(childComplexity int) int
 		RequestUpdated func(childComplexity int) int
@@ -732,6 +831,13 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	TypeCounts struct {
+		Conditional   func(childComplexity int) int
+		None          func(childComplexity int) int
+		Total         func(childComplexity int) int
+		Unconditional func(childComplexity int) int
+	}
+
 	UsageReport struct {
 		FiledAt          func(childComplexity int) int
 		FiledBy          func(childComplexity int) int
@@ -741,6 +847,10 @@ type ComplexityRoot struct {
 		SecurityMeasures func(childComplexity int) int
 	}
 
+	UseFigures struct {
+		UsageReports func(childComplexity int) int
+	}
+
 	ViewerAccess struct {
 		CanRequest func(childComplexity int) int
 		Internal   func(childComplexity int) int
@@ -748,6 +858,28 @@ type ComplexityRoot struct {
 		Reason     func(childComplexity int) int
 		Sample     func(childComplexity int) int
 		Share      func(childComplexity int) int
+	}
+
+	Violation struct {
+		Article    func(childComplexity int) int
+		Articles   func(childComplexity int) int
+		Department func(childComplexity int) int
+		Detail     func(childComplexity int) int
+		Due        func(childComplexity int) int
+		Kind       func(childComplexity int) int
+		Record     func(childComplexity int) int
+		RecordID   func(childComplexity int) int
+	}
+
+	ViolationConnection struct {
+		Edges    func(childComplexity int) int
+		Nodes    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	ViolationEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	WorkingCalendar struct {
@@ -1257,6 +1389,128 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CatalogueChangeObligationEdge.Node(childComplexity), true
 
+	case "CatalogueFigures.changeObligations":
+		if e.ComplexityRoot.CatalogueFigures.ChangeObligations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueFigures.ChangeObligations(childComplexity), true
+	case "CatalogueFigures.departments":
+		if e.ComplexityRoot.CatalogueFigures.Departments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueFigures.Departments(childComplexity), true
+	case "CatalogueFigures.entries":
+		if e.ComplexityRoot.CatalogueFigures.Entries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueFigures.Entries(childComplexity), true
+	case "CatalogueFigures.fullReviewsDone":
+		if e.ComplexityRoot.CatalogueFigures.FullReviewsDone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueFigures.FullReviewsDone(childComplexity), true
+	case "CatalogueFigures.requiredComplete":
+		if e.ComplexityRoot.CatalogueFigures.RequiredComplete == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueFigures.RequiredComplete(childComplexity), true
+	case "CatalogueFigures.restrictedMissingBasis":
+		if e.ComplexityRoot.CatalogueFigures.RestrictedMissingBasis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueFigures.RestrictedMissingBasis(childComplexity), true
+	case "CatalogueFigures.reviews":
+		if e.ComplexityRoot.CatalogueFigures.Reviews == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueFigures.Reviews(childComplexity), true
+
+	case "ComplianceFigures.catalogue":
+		if e.ComplexityRoot.ComplianceFigures.Catalogue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceFigures.Catalogue(childComplexity), true
+	case "ComplianceFigures.dataQuality":
+		if e.ComplexityRoot.ComplianceFigures.DataQuality == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceFigures.DataQuality(childComplexity), true
+	case "ComplianceFigures.opening":
+		if e.ComplexityRoot.ComplianceFigures.Opening == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceFigures.Opening(childComplexity), true
+	case "ComplianceFigures.sharing":
+		if e.ComplexityRoot.ComplianceFigures.Sharing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceFigures.Sharing(childComplexity), true
+	case "ComplianceFigures.use":
+		if e.ComplexityRoot.ComplianceFigures.Use == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceFigures.Use(childComplexity), true
+	case "ComplianceFigures.violations":
+		if e.ComplexityRoot.ComplianceFigures.Violations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceFigures.Violations(childComplexity), true
+
+	case "ComplianceReport.asOf":
+		if e.ComplexityRoot.ComplianceReport.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceReport.AsOf(childComplexity), true
+	case "ComplianceReport.from":
+		if e.ComplexityRoot.ComplianceReport.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceReport.From(childComplexity), true
+	case "ComplianceReport.monthly":
+		if e.ComplexityRoot.ComplianceReport.Monthly == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceReport.Monthly(childComplexity), true
+	case "ComplianceReport.to":
+		if e.ComplexityRoot.ComplianceReport.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceReport.To(childComplexity), true
+	case "ComplianceReport.total":
+		if e.ComplexityRoot.ComplianceReport.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceReport.Total(childComplexity), true
+	case "ComplianceReport.violations":
+		if e.ComplexityRoot.ComplianceReport.Violations == nil {
+			break
+		}
+
+		args, err := ec.field_ComplianceReport_violations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ComplianceReport.Violations(childComplexity, args["kinds"].([]domain.ViolationKind), args["departmentId"].(*string), args["first"].(*int), args["after"].(*string)), true
+
 	case "DataElement.code":
 		if e.ComplexityRoot.DataElement.Code == nil {
 			break
@@ -1475,6 +1729,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DataItem.Personal(childComplexity), true
+
+	case "DataQualityFigures.errorsCorrected":
+		if e.ComplexityRoot.DataQualityFigures.ErrorsCorrected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataQualityFigures.ErrorsCorrected(childComplexity), true
+	case "DataQualityFigures.errorsVerified":
+		if e.ComplexityRoot.DataQualityFigures.ErrorsVerified == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataQualityFigures.ErrorsVerified(childComplexity), true
+	case "DataQualityFigures.stale":
+		if e.ComplexityRoot.DataQualityFigures.Stale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataQualityFigures.Stale(childComplexity), true
+	case "DataQualityFigures.updateDue":
+		if e.ComplexityRoot.DataQualityFigures.UpdateDue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataQualityFigures.UpdateDue(childComplexity), true
 
 	case "DataUpdate.at":
 		if e.ComplexityRoot.DataUpdate.At == nil {
@@ -1697,6 +1976,57 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DepartmentEdge.Node(childComplexity), true
+
+	case "DepartmentScorecard.department":
+		if e.ComplexityRoot.DepartmentScorecard.Department == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DepartmentScorecard.Department(childComplexity), true
+	case "DepartmentScorecard.figures":
+		if e.ComplexityRoot.DepartmentScorecard.Figures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DepartmentScorecard.Figures(childComplexity), true
+
+	case "DepartmentScorecardConnection.edges":
+		if e.ComplexityRoot.DepartmentScorecardConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DepartmentScorecardConnection.Edges(childComplexity), true
+	case "DepartmentScorecardConnection.nodes":
+		if e.ComplexityRoot.DepartmentScorecardConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DepartmentScorecardConnection.Nodes(childComplexity), true
+	case "DepartmentScorecardConnection.pageInfo":
+		if e.ComplexityRoot.DepartmentScorecardConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DepartmentScorecardConnection.PageInfo(childComplexity), true
+	case "DepartmentScorecardConnection.totalCount":
+		if e.ComplexityRoot.DepartmentScorecardConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DepartmentScorecardConnection.TotalCount(childComplexity), true
+
+	case "DepartmentScorecardEdge.cursor":
+		if e.ComplexityRoot.DepartmentScorecardEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DepartmentScorecardEdge.Cursor(childComplexity), true
+	case "DepartmentScorecardEdge.node":
+		if e.ComplexityRoot.DepartmentScorecardEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DepartmentScorecardEdge.Node(childComplexity), true
 
 	case "DisputeAction.action":
 		if e.ComplexityRoot.DisputeAction.Action == nil {
@@ -2191,6 +2521,97 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LineageNodeEdge.Node(childComplexity), true
 
+	case "MonthlyFigures.answered":
+		if e.ComplexityRoot.MonthlyFigures.Answered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthlyFigures.Answered(childComplexity), true
+	case "MonthlyFigures.bulkGrants":
+		if e.ComplexityRoot.MonthlyFigures.BulkGrants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthlyFigures.BulkGrants(childComplexity), true
+	case "MonthlyFigures.changeObligations":
+		if e.ComplexityRoot.MonthlyFigures.ChangeObligations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthlyFigures.ChangeObligations(childComplexity), true
+	case "MonthlyFigures.errorsCorrected":
+		if e.ComplexityRoot.MonthlyFigures.ErrorsCorrected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthlyFigures.ErrorsCorrected(childComplexity), true
+	case "MonthlyFigures.errorsVerified":
+		if e.ComplexityRoot.MonthlyFigures.ErrorsVerified == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthlyFigures.ErrorsVerified(childComplexity), true
+	case "MonthlyFigures.grantsRevoked":
+		if e.ComplexityRoot.MonthlyFigures.GrantsRevoked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthlyFigures.GrantsRevoked(childComplexity), true
+	case "MonthlyFigures.grantsSuspended":
+		if e.ComplexityRoot.MonthlyFigures.GrantsSuspended == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthlyFigures.GrantsSuspended(childComplexity), true
+	case "MonthlyFigures.medianAnswerDays":
+		if e.ComplexityRoot.MonthlyFigures.MedianAnswerDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthlyFigures.MedianAnswerDays(childComplexity), true
+	case "MonthlyFigures.month":
+		if e.ComplexityRoot.MonthlyFigures.Month == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthlyFigures.Month(childComplexity), true
+	case "MonthlyFigures.openRequests":
+		if e.ComplexityRoot.MonthlyFigures.OpenRequests == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthlyFigures.OpenRequests(childComplexity), true
+	case "MonthlyFigures.rejectionsWithoutReason":
+		if e.ComplexityRoot.MonthlyFigures.RejectionsWithoutReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthlyFigures.RejectionsWithoutReason(childComplexity), true
+	case "MonthlyFigures.reviews":
+		if e.ComplexityRoot.MonthlyFigures.Reviews == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthlyFigures.Reviews(childComplexity), true
+	case "MonthlyFigures.shareRequests":
+		if e.ComplexityRoot.MonthlyFigures.ShareRequests == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthlyFigures.ShareRequests(childComplexity), true
+	case "MonthlyFigures.usageReports":
+		if e.ComplexityRoot.MonthlyFigures.UsageReports == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthlyFigures.UsageReports(childComplexity), true
+	case "MonthlyFigures.violations":
+		if e.ComplexityRoot.MonthlyFigures.Violations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthlyFigures.Violations(childComplexity), true
+
 	case "Mutation.acceptObjection":
 		if e.ComplexityRoot.Mutation.AcceptObjection == nil {
 			break
@@ -2566,6 +2987,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Mutation.WithdrawShareRequest(childComplexity, args["id"].(string), args["idempotencyKey"].(*string)), true
 
+	case "OnTimeRatio.due":
+		if e.ComplexityRoot.OnTimeRatio.Due == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnTimeRatio.Due(childComplexity), true
+	case "OnTimeRatio.met":
+		if e.ComplexityRoot.OnTimeRatio.Met == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnTimeRatio.Met(childComplexity), true
+	case "OnTimeRatio.rate":
+		if e.ComplexityRoot.OnTimeRatio.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnTimeRatio.Rate(childComplexity), true
+
 	case "OpenAccess.apiUrl":
 		if e.ComplexityRoot.OpenAccess.APIURL == nil {
 			break
@@ -2835,6 +3275,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.OpenRequestEdge.Node(childComplexity), true
 
+	case "OpeningFigures.openRequests":
+		if e.ComplexityRoot.OpeningFigures.OpenRequests == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpeningFigures.OpenRequests(childComplexity), true
+	case "OpeningFigures.openTypes":
+		if e.ComplexityRoot.OpeningFigures.OpenTypes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpeningFigures.OpenTypes(childComplexity), true
+
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
 			break
@@ -2936,6 +3389,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.CatalogueChangeObligations(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.CatalogueChangeObligationFilter)), true
+	case "Query.complianceReport":
+		if e.ComplexityRoot.Query.ComplianceReport == nil {
+			break
+		}
+
+		args, err := ec.field_Query_complianceReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ComplianceReport(childComplexity, args["scope"].(*domain.ComplianceScope), args["from"].(*domain.Date), args["to"].(*domain.Date)), true
 	case "Query.department":
 		if e.ComplexityRoot.Query.Department == nil {
 			break
@@ -2947,6 +3411,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Department(childComplexity, args["id"].(*string), args["creditCode"].(*string)), true
+	case "Query.departmentScorecards":
+		if e.ComplexityRoot.Query.DepartmentScorecards == nil {
+			break
+		}
+
+		args, err := ec.field_Query_departmentScorecards_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DepartmentScorecards(childComplexity, args["scope"].(*domain.ComplianceScope), args["from"].(*domain.Date), args["to"].(*domain.Date), args["orderBy"].(*model.ScorecardOrder), args["first"].(*int), args["after"].(*string)), true
 	case "Query.departments":
 		if e.ComplexityRoot.Query.Departments == nil {
 			break
@@ -3849,6 +4324,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SharingDisputeStepRecord.Step(childComplexity), true
 
+	case "SharingFigures.answered":
+		if e.ComplexityRoot.SharingFigures.Answered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharingFigures.Answered(childComplexity), true
+	case "SharingFigures.bulkGrants":
+		if e.ComplexityRoot.SharingFigures.BulkGrants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharingFigures.BulkGrants(childComplexity), true
+	case "SharingFigures.grantsRevoked":
+		if e.ComplexityRoot.SharingFigures.GrantsRevoked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharingFigures.GrantsRevoked(childComplexity), true
+	case "SharingFigures.grantsSuspended":
+		if e.ComplexityRoot.SharingFigures.GrantsSuspended == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharingFigures.GrantsSuspended(childComplexity), true
+	case "SharingFigures.medianAnswerDays":
+		if e.ComplexityRoot.SharingFigures.MedianAnswerDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharingFigures.MedianAnswerDays(childComplexity), true
+	case "SharingFigures.rejectionsWithoutReason":
+		if e.ComplexityRoot.SharingFigures.RejectionsWithoutReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharingFigures.RejectionsWithoutReason(childComplexity), true
+	case "SharingFigures.shareRequests":
+		if e.ComplexityRoot.SharingFigures.ShareRequests == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharingFigures.ShareRequests(childComplexity), true
+	case "SharingFigures.shareTypes":
+		if e.ComplexityRoot.SharingFigures.ShareTypes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharingFigures.ShareTypes(childComplexity), true
+	case "SharingFigures.unconditionalShare":
+		if e.ComplexityRoot.SharingFigures.UnconditionalShare == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharingFigures.UnconditionalShare(childComplexity), true
+
 	case "Subscription.disputeUpdated":
 		if e.ComplexityRoot.Subscription.DisputeUpdated == nil {
 			break
@@ -3954,6 +4484,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ThemeDatabaseEdge.Node(childComplexity), true
 
+	case "TypeCounts.conditional":
+		if e.ComplexityRoot.TypeCounts.Conditional == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TypeCounts.Conditional(childComplexity), true
+	case "TypeCounts.none":
+		if e.ComplexityRoot.TypeCounts.None == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TypeCounts.None(childComplexity), true
+	case "TypeCounts.total":
+		if e.ComplexityRoot.TypeCounts.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TypeCounts.Total(childComplexity), true
+	case "TypeCounts.unconditional":
+		if e.ComplexityRoot.TypeCounts.Unconditional == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TypeCounts.Unconditional(childComplexity), true
+
 	case "UsageReport.filedAt":
 		if e.ComplexityRoot.UsageReport.FiledAt == nil {
 			break
@@ -3991,6 +4546,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UsageReport.SecurityMeasures(childComplexity), true
 
+	case "UseFigures.usageReports":
+		if e.ComplexityRoot.UseFigures.UsageReports == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UseFigures.UsageReports(childComplexity), true
+
 	case "ViewerAccess.canRequest":
 		if e.ComplexityRoot.ViewerAccess.CanRequest == nil {
 			break
@@ -4027,6 +4589,87 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ViewerAccess.Share(childComplexity), true
+
+	case "Violation.article":
+		if e.ComplexityRoot.Violation.Article == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Violation.Article(childComplexity), true
+	case "Violation.articles":
+		if e.ComplexityRoot.Violation.Articles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Violation.Articles(childComplexity), true
+	case "Violation.department":
+		if e.ComplexityRoot.Violation.Department == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Violation.Department(childComplexity), true
+	case "Violation.detail":
+		if e.ComplexityRoot.Violation.Detail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Violation.Detail(childComplexity), true
+	case "Violation.due":
+		if e.ComplexityRoot.Violation.Due == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Violation.Due(childComplexity), true
+	case "Violation.kind":
+		if e.ComplexityRoot.Violation.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Violation.Kind(childComplexity), true
+	case "Violation.record":
+		if e.ComplexityRoot.Violation.Record == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Violation.Record(childComplexity), true
+	case "Violation.recordId":
+		if e.ComplexityRoot.Violation.RecordID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Violation.RecordID(childComplexity), true
+
+	case "ViolationConnection.edges":
+		if e.ComplexityRoot.ViolationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ViolationConnection.Edges(childComplexity), true
+	case "ViolationConnection.nodes":
+		if e.ComplexityRoot.ViolationConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ViolationConnection.Nodes(childComplexity), true
+	case "ViolationConnection.pageInfo":
+		if e.ComplexityRoot.ViolationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ViolationConnection.PageInfo(childComplexity), true
+
+	case "ViolationEdge.cursor":
+		if e.ComplexityRoot.ViolationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ViolationEdge.Cursor(childComplexity), true
+	case "ViolationEdge.node":
+		if e.ComplexityRoot.ViolationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ViolationEdge.Node(childComplexity), true
 
 	case "WorkingCalendar.addWorkingDays":
 		if e.ComplexityRoot.WorkingCalendar.AddWorkingDays == nil {
@@ -4081,6 +4724,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AuditFilter", ec.unmarshalInputAuditFilter),
 			graphql.NewInputUnmarshaler("CatalogueChangeObligationFilter", ec.unmarshalInputCatalogueChangeObligationFilter),
+			graphql.NewInputUnmarshaler("ComplianceScope", ec.unmarshalInputComplianceScope),
 			graphql.NewInputUnmarshaler("DataItemInput", ec.unmarshalInputDataItemInput),
 			graphql.NewInputUnmarshaler("DepartmentByIDsInput", ec.unmarshalInputDepartmentByIDsInput),
 			graphql.NewInputUnmarshaler("DepartmentFilter", ec.unmarshalInputDepartmentFilter),
@@ -4096,6 +4740,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ResourceFilter", ec.unmarshalInputResourceFilter),
 			graphql.NewInputUnmarshaler("ResourceInput", ec.unmarshalInputResourceInput),
 			graphql.NewInputUnmarshaler("ResourceOrder", ec.unmarshalInputResourceOrder),
+			graphql.NewInputUnmarshaler("ScorecardOrder", ec.unmarshalInputScorecardOrder),
 			graphql.NewInputUnmarshaler("ShareRequestFilter", ec.unmarshalInputShareRequestFilter),
 			graphql.NewInputUnmarshaler("SubmitShareRequestInput", ec.unmarshalInputSubmitShareRequestInput),
 			graphql.NewInputUnmarshaler("ThemeDatabaseByIDsInput", ec.unmarshalInputThemeDatabaseByIDsInput),
@@ -4391,6 +5036,248 @@ extend type Query {
   only for departments (their own and those on their entries), the authority and auditors.
   """
   lineage(id: ID!, direction: LineageDirection = BOTH, depth: Int = 4, asOf: Date, first: Int = 100, after: String): LineageConnection!
+}
+`, BuiltIn: false},
+	{Name: "../schema/compliance.graphqls", Input: `"""
+Which departments a compliance report covers; a field left out does not filter.
+A department's token always covers that department only.
+"""
+input ComplianceScope {
+  "Global ID of one department."
+  departmentId: ID
+  "A region and the regions under it: 441400 covers the city and its districts and counties (441402, 441421, ...)."
+  regionCode: String
+  level: DepartmentLevel
+}
+
+"How many of the duties that fell due were met by their deadline (the last instant of the deadline's day counts)."
+type OnTimeRatio {
+  "Met by the deadline."
+  met: Int!
+  "Fell due: met on time, met late, or still undone after the deadline. Duties not yet due are left out."
+  due: Int!
+  "met / due; null when nothing fell due."
+  rate: Float
+}
+
+"Entries counted by share or open type."
+type TypeCounts {
+  unconditional: Int!
+  conditional: Int!
+  none: Int!
+  total: Int!
+}
+
+"Catalogue figures (MZ 7, MZ 8, MZ 10, QY 8, NY 22, NY 44, WZ 11): published entries as of the report's asOf, duties due in its period."
+type CatalogueFigures {
+  "Departments covered."
+  departments: Int!
+  "Published entries."
+  entries: Int!
+  "Entries with every required element of MZ 7: name, summary, classification, format, share scope, share modes, conditions where restricted, and at least one data item, each described."
+  requiredComplete: Int!
+  "Entries restricted in share or not open without a legal basis (MZ 10, WZ 15, NY 44)."
+  restrictedMissingBasis: Int!
+  "The authority's reviews of submissions, due in the period, done on time (MZ 8, NY 22, WZ 11). The authority's duty, shown on the department whose entries it reviewed."
+  reviews: OnTimeRatio!
+  "Catalogue change obligations due in the period met on time (MZ 8, QY 8, NY 22, WZ 11)."
+  changeObligations: OnTimeRatio!
+  "Departments whose yearly full review (QY 8) is done as of asOf: one within the year before."
+  fullReviewsDone: Int!
+}
+
+"Sharing figures (MZ 21-22, QY 16, WZ 20-22)."
+type SharingFigures {
+  "Published entries by share type."
+  shareTypes: TypeCounts!
+  "The fraction of entries shared UNCONDITIONAL; null without entries."
+  unconditionalShare: Float
+  "Requests for conditional data due in the period answered by the source on time (MZ 21, QY 16, WZ 20). Withdrawn unanswered requests are left out."
+  shareRequests: OnTimeRatio!
+  "Requests the source answered in the period."
+  answered: Int!
+  "The median of the working days the source took to answer those requests; null when none was answered."
+  medianAnswerDays: Float
+  "Requests rejected in the period without a reason (QY 16(2), WZ 20)."
+  rejectionsWithoutReason: Int!
+  "BULK grants made in the period on the department's entries (WZ 21)."
+  bulkGrants: Int!
+  "Suspensions and revocations in the period of grants the department held (WZ 22)."
+  grantsSuspended: Int!
+  grantsRevoked: Int!
+}
+
+"Opening figures (NY 44-46)."
+type OpeningFigures {
+  "Published entries by open type."
+  openTypes: TypeCounts!
+  "Open requests due in the period answered on time (NY 46, with its extension)."
+  openRequests: OnTimeRatio!
+}
+
+"Data quality figures (MZ 13, MZ 23, NY 65, WZ 23)."
+type DataQualityFigures {
+  "Reported data errors due in the period verified on time."
+  errorsVerified: OnTimeRatio!
+  "Confirmed errors due in the period corrected on time."
+  errorsCorrected: OnTimeRatio!
+  "Published entries whose declared frequency makes updates due (all but IRREGULAR)."
+  updateDue: Int!
+  "Of those, entries whose last update (or, never updated, publication) is older than their frequency allows as of asOf (MZ 13)."
+  stale: Int!
+}
+
+"Use figures (MZ 39)."
+type UseFigures {
+  "Half-yearly usage reports due in the period (a half-year ending in it, for each grant the department held then) filed by the half-year's last day."
+  usageReports: OnTimeRatio!
+}
+
+"The figures of a department, or of all departments in a scope."
+type ComplianceFigures {
+  catalogue: CatalogueFigures!
+  sharing: SharingFigures!
+  opening: OpeningFigures!
+  dataQuality: DataQualityFigures!
+  use: UseFigures!
+  "Violations found (see ComplianceReport.violations)."
+  violations: Int!
+}
+
+"The figures of duties that fell due, and events, in one month: what a dashboard plots."
+type MonthlyFigures {
+  "The month's first day."
+  month: Date!
+  reviews: OnTimeRatio!
+  changeObligations: OnTimeRatio!
+  shareRequests: OnTimeRatio!
+  answered: Int!
+  medianAnswerDays: Float
+  rejectionsWithoutReason: Int!
+  bulkGrants: Int!
+  grantsSuspended: Int!
+  grantsRevoked: Int!
+  openRequests: OnTimeRatio!
+  errorsVerified: OnTimeRatio!
+  errorsCorrected: OnTimeRatio!
+  usageReports: OnTimeRatio!
+  "Violations whose deadline fell in the month, or without one, that happened in it (a rejection, a suspension); stale data and missing full reviews are states as of asOf and count in its month. The months add up to the total."
+  violations: Int!
+}
+
+"A kind of breach the yearly evaluation looks for (QY 32, NY 62, NY 67, WZ 45, MZ 13, MZ 39)."
+enum ViolationKind {
+  "A catalogue change obligation met late or not at all (QY 32(2), NY 62(8), NY 67(1), WZ 45(1); MZ 8)."
+  CATALOGUE_CHANGE_LATE
+  "No yearly full review of the catalogue within the year (QY 32(2); QY 8)."
+  FULL_REVIEW_MISSING
+  "Data not updated on its declared frequency (QY 32(5), WZ 45(3), NY 67(1); MZ 13)."
+  STALE_DATA
+  "A share request answered late or not at all (QY 32(7); MZ 21, QY 16, WZ 20)."
+  SHARE_REQUEST_LATE
+  "A share request rejected without a reason (QY 32(7); QY 16(2), WZ 20)."
+  REJECTION_WITHOUT_REASON
+  "An open request answered late or not at all (NY 62(8); NY 46)."
+  OPEN_REQUEST_LATE
+  "A reported data error verified or corrected late or not at all (NY 67(3), NY 62(8); MZ 23, NY 65, WZ 23)."
+  DATA_ERROR_LATE
+  "A grant the department held was suspended for misuse (QY 32(6), WZ 45(4), NY 62(5); WZ 22)."
+  GRANT_SUSPENDED
+  "A grant the department held was revoked (QY 32(6), WZ 45(4), NY 62(5); WZ 22)."
+  GRANT_REVOKED
+  "A half-yearly usage report filed late or not at all (MZ 39)."
+  USAGE_REPORT_MISSING
+}
+
+"One breach, with the record that shows it."
+type Violation {
+  kind: ViolationKind!
+  "The article that lists it as a violation, e.g. QY 32(7)."
+  article: String!
+  "Every article it breaches: the violation's first, then the duty's."
+  articles: [String!]!
+  department: Department!
+  "Global ID of the record that shows it: the request, obligation, dispute, entry, grant or department."
+  recordId: ID!
+  "That record, when the viewer may see it."
+  record: Node
+  "The deadline missed; null when there is none (a rejection, a suspension, a full review never done)."
+  due: Time
+  "What happened, e.g. answer not done by 2026-06-30, past its deadline of 2026-03-12 (MZ 21)."
+  detail: String!
+}
+
+type ViolationEdge {
+  cursor: String!
+  node: Violation!
+}
+
+type ViolationConnection {
+  edges: [ViolationEdge!]!
+  nodes: [Violation!]!
+  pageInfo: PageInfo!
+}
+
+"Compliance figures of a scope over a period, for the yearly evaluation (NY 59, WZ 40, QY 31)."
+type ComplianceReport {
+  "The period, both days included (China time)."
+  from: Date!
+  to: Date!
+  "The instant the period is judged at: its end, or now while it lasts. Entries are counted as of it; a deadline after it is not yet due."
+  asOf: Time!
+  "The departments covered, summed."
+  total: ComplianceFigures!
+  "One row per calendar month the period touches."
+  monthly: [MonthlyFigures!]!
+  "The violations found, by kind, then record."
+  violations(kinds: [ViolationKind!], departmentId: ID, first: Int = 20, after: String): ViolationConnection!
+}
+
+"One department's figures."
+type DepartmentScorecard {
+  department: Department!
+  figures: ComplianceFigures!
+}
+
+type DepartmentScorecardEdge {
+  cursor: String!
+  node: DepartmentScorecard!
+}
+
+type DepartmentScorecardConnection {
+  edges: [DepartmentScorecardEdge!]!
+  nodes: [DepartmentScorecard!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+enum ScorecardOrderField {
+  NAME
+  VIOLATIONS
+  ENTRIES
+  "The on-time rate of share requests; departments with none due sort last."
+  SHARE_REQUESTS_ON_TIME
+  OPEN_REQUESTS_ON_TIME
+  STALE
+  "The fraction of entries shared UNCONDITIONAL."
+  UNCONDITIONAL_SHARE
+}
+
+input ScorecardOrder {
+  field: ScorecardOrderField!
+  direction: OrderDirection = ASC
+}
+
+extend type Query {
+  """
+  The compliance figures of the departments in scope over from..to (both included; from
+  defaults to the first day of to's year, to to today; at most 36 months). For the data
+  authority and auditors; a department sees its own. /export/scorecards.csv has the same
+  figures per department.
+  """
+  complianceReport(scope: ComplianceScope, from: Date, to: Date): ComplianceReport!
+  "Each department's figures over from..to, sorted (by name unless told)."
+  departmentScorecards(scope: ComplianceScope, from: Date, to: Date, orderBy: ScorecardOrder, first: Int = 20, after: String): DepartmentScorecardConnection!
 }
 `, BuiltIn: false},
 	{Name: "../schema/department.graphqls", Input: `"""
@@ -6331,6 +7218,62 @@ func (ec *executionContext) childFields_CatalogueChangeObligationEdge(ctx contex
 	return nil, fmt.Errorf("no field named %q was found under type CatalogueChangeObligationEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_CatalogueFigures(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "departments":
+		return ec.fieldContext_CatalogueFigures_departments(ctx, field)
+	case "entries":
+		return ec.fieldContext_CatalogueFigures_entries(ctx, field)
+	case "requiredComplete":
+		return ec.fieldContext_CatalogueFigures_requiredComplete(ctx, field)
+	case "restrictedMissingBasis":
+		return ec.fieldContext_CatalogueFigures_restrictedMissingBasis(ctx, field)
+	case "reviews":
+		return ec.fieldContext_CatalogueFigures_reviews(ctx, field)
+	case "changeObligations":
+		return ec.fieldContext_CatalogueFigures_changeObligations(ctx, field)
+	case "fullReviewsDone":
+		return ec.fieldContext_CatalogueFigures_fullReviewsDone(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CatalogueFigures", field.Name)
+}
+
+func (ec *executionContext) childFields_ComplianceFigures(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "catalogue":
+		return ec.fieldContext_ComplianceFigures_catalogue(ctx, field)
+	case "sharing":
+		return ec.fieldContext_ComplianceFigures_sharing(ctx, field)
+	case "opening":
+		return ec.fieldContext_ComplianceFigures_opening(ctx, field)
+	case "dataQuality":
+		return ec.fieldContext_ComplianceFigures_dataQuality(ctx, field)
+	case "use":
+		return ec.fieldContext_ComplianceFigures_use(ctx, field)
+	case "violations":
+		return ec.fieldContext_ComplianceFigures_violations(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ComplianceFigures", field.Name)
+}
+
+func (ec *executionContext) childFields_ComplianceReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_ComplianceReport_from(ctx, field)
+	case "to":
+		return ec.fieldContext_ComplianceReport_to(ctx, field)
+	case "asOf":
+		return ec.fieldContext_ComplianceReport_asOf(ctx, field)
+	case "total":
+		return ec.fieldContext_ComplianceReport_total(ctx, field)
+	case "monthly":
+		return ec.fieldContext_ComplianceReport_monthly(ctx, field)
+	case "violations":
+		return ec.fieldContext_ComplianceReport_violations(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ComplianceReport", field.Name)
+}
+
 func (ec *executionContext) childFields_DataElement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -6419,6 +7362,20 @@ func (ec *executionContext) childFields_DataItem(ctx context.Context, field grap
 		return ec.fieldContext_DataItem_personal(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DataItem", field.Name)
+}
+
+func (ec *executionContext) childFields_DataQualityFigures(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "errorsVerified":
+		return ec.fieldContext_DataQualityFigures_errorsVerified(ctx, field)
+	case "errorsCorrected":
+		return ec.fieldContext_DataQualityFigures_errorsCorrected(ctx, field)
+	case "updateDue":
+		return ec.fieldContext_DataQualityFigures_updateDue(ctx, field)
+	case "stale":
+		return ec.fieldContext_DataQualityFigures_stale(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DataQualityFigures", field.Name)
 }
 
 func (ec *executionContext) childFields_DataUpdate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6531,6 +7488,40 @@ func (ec *executionContext) childFields_DepartmentEdge(ctx context.Context, fiel
 		return ec.fieldContext_DepartmentEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DepartmentEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_DepartmentScorecard(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "department":
+		return ec.fieldContext_DepartmentScorecard_department(ctx, field)
+	case "figures":
+		return ec.fieldContext_DepartmentScorecard_figures(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DepartmentScorecard", field.Name)
+}
+
+func (ec *executionContext) childFields_DepartmentScorecardConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_DepartmentScorecardConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_DepartmentScorecardConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_DepartmentScorecardConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_DepartmentScorecardConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DepartmentScorecardConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_DepartmentScorecardEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_DepartmentScorecardEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_DepartmentScorecardEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DepartmentScorecardEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_DisputeAction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6773,6 +7764,54 @@ func (ec *executionContext) childFields_LineageNodeEdge(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type LineageNodeEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_MonthlyFigures(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "month":
+		return ec.fieldContext_MonthlyFigures_month(ctx, field)
+	case "reviews":
+		return ec.fieldContext_MonthlyFigures_reviews(ctx, field)
+	case "changeObligations":
+		return ec.fieldContext_MonthlyFigures_changeObligations(ctx, field)
+	case "shareRequests":
+		return ec.fieldContext_MonthlyFigures_shareRequests(ctx, field)
+	case "answered":
+		return ec.fieldContext_MonthlyFigures_answered(ctx, field)
+	case "medianAnswerDays":
+		return ec.fieldContext_MonthlyFigures_medianAnswerDays(ctx, field)
+	case "rejectionsWithoutReason":
+		return ec.fieldContext_MonthlyFigures_rejectionsWithoutReason(ctx, field)
+	case "bulkGrants":
+		return ec.fieldContext_MonthlyFigures_bulkGrants(ctx, field)
+	case "grantsSuspended":
+		return ec.fieldContext_MonthlyFigures_grantsSuspended(ctx, field)
+	case "grantsRevoked":
+		return ec.fieldContext_MonthlyFigures_grantsRevoked(ctx, field)
+	case "openRequests":
+		return ec.fieldContext_MonthlyFigures_openRequests(ctx, field)
+	case "errorsVerified":
+		return ec.fieldContext_MonthlyFigures_errorsVerified(ctx, field)
+	case "errorsCorrected":
+		return ec.fieldContext_MonthlyFigures_errorsCorrected(ctx, field)
+	case "usageReports":
+		return ec.fieldContext_MonthlyFigures_usageReports(ctx, field)
+	case "violations":
+		return ec.fieldContext_MonthlyFigures_violations(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MonthlyFigures", field.Name)
+}
+
+func (ec *executionContext) childFields_OnTimeRatio(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "met":
+		return ec.fieldContext_OnTimeRatio_met(ctx, field)
+	case "due":
+		return ec.fieldContext_OnTimeRatio_due(ctx, field)
+	case "rate":
+		return ec.fieldContext_OnTimeRatio_rate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OnTimeRatio", field.Name)
+}
+
 func (ec *executionContext) childFields_OpenAccess(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "downloadUrl":
@@ -6889,6 +7928,16 @@ func (ec *executionContext) childFields_OpenRequestEdge(ctx context.Context, fie
 		return ec.fieldContext_OpenRequestEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type OpenRequestEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_OpeningFigures(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "openTypes":
+		return ec.fieldContext_OpeningFigures_openTypes(ctx, field)
+	case "openRequests":
+		return ec.fieldContext_OpeningFigures_openRequests(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OpeningFigures", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7245,6 +8294,30 @@ func (ec *executionContext) childFields_SharingDisputeStepRecord(ctx context.Con
 	return nil, fmt.Errorf("no field named %q was found under type SharingDisputeStepRecord", field.Name)
 }
 
+func (ec *executionContext) childFields_SharingFigures(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "shareTypes":
+		return ec.fieldContext_SharingFigures_shareTypes(ctx, field)
+	case "unconditionalShare":
+		return ec.fieldContext_SharingFigures_unconditionalShare(ctx, field)
+	case "shareRequests":
+		return ec.fieldContext_SharingFigures_shareRequests(ctx, field)
+	case "answered":
+		return ec.fieldContext_SharingFigures_answered(ctx, field)
+	case "medianAnswerDays":
+		return ec.fieldContext_SharingFigures_medianAnswerDays(ctx, field)
+	case "rejectionsWithoutReason":
+		return ec.fieldContext_SharingFigures_rejectionsWithoutReason(ctx, field)
+	case "bulkGrants":
+		return ec.fieldContext_SharingFigures_bulkGrants(ctx, field)
+	case "grantsSuspended":
+		return ec.fieldContext_SharingFigures_grantsSuspended(ctx, field)
+	case "grantsRevoked":
+		return ec.fieldContext_SharingFigures_grantsRevoked(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SharingFigures", field.Name)
+}
+
 func (ec *executionContext) childFields_ThemeDatabase(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -7291,6 +8364,20 @@ func (ec *executionContext) childFields_ThemeDatabaseEdge(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type ThemeDatabaseEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_TypeCounts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "unconditional":
+		return ec.fieldContext_TypeCounts_unconditional(ctx, field)
+	case "conditional":
+		return ec.fieldContext_TypeCounts_conditional(ctx, field)
+	case "none":
+		return ec.fieldContext_TypeCounts_none(ctx, field)
+	case "total":
+		return ec.fieldContext_TypeCounts_total(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TypeCounts", field.Name)
+}
+
 func (ec *executionContext) childFields_UsageReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "period":
@@ -7309,6 +8396,14 @@ func (ec *executionContext) childFields_UsageReport(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type UsageReport", field.Name)
 }
 
+func (ec *executionContext) childFields_UseFigures(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "usageReports":
+		return ec.fieldContext_UseFigures_usageReports(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UseFigures", field.Name)
+}
+
 func (ec *executionContext) childFields_ViewerAccess(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "share":
@@ -7325,6 +8420,50 @@ func (ec *executionContext) childFields_ViewerAccess(ctx context.Context, field 
 		return ec.fieldContext_ViewerAccess_reason(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ViewerAccess", field.Name)
+}
+
+func (ec *executionContext) childFields_Violation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_Violation_kind(ctx, field)
+	case "article":
+		return ec.fieldContext_Violation_article(ctx, field)
+	case "articles":
+		return ec.fieldContext_Violation_articles(ctx, field)
+	case "department":
+		return ec.fieldContext_Violation_department(ctx, field)
+	case "recordId":
+		return ec.fieldContext_Violation_recordId(ctx, field)
+	case "record":
+		return ec.fieldContext_Violation_record(ctx, field)
+	case "due":
+		return ec.fieldContext_Violation_due(ctx, field)
+	case "detail":
+		return ec.fieldContext_Violation_detail(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Violation", field.Name)
+}
+
+func (ec *executionContext) childFields_ViolationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ViolationConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_ViolationConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ViolationConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ViolationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ViolationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ViolationEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ViolationEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ViolationEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_WorkingCalendar(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -13,6 +13,19 @@ func (r *queryResolver) Node(ctx context.Context, gid string) (model.Node, error
 	if err != nil {
 		return nil, err
 	}
+	node, err := r.loadNode(ctx, kind, id)
+	if err != nil {
+		return nil, err
+	}
+	if node == nil {
+		return nil, notFound("object", "with id "+strconv.Quote(gid))
+	}
+	return node, nil
+}
+
+// loadNode loads the object kind id within the viewer's scope; nil when
+// there is none the viewer may see.
+func (r *Resolver) loadNode(ctx context.Context, kind domain.NodeKind, id int64) (model.Node, error) {
 	var node model.Node
 	switch kind {
 	case domain.KindResource:
@@ -102,9 +115,6 @@ func (r *queryResolver) Node(ctx context.Context, gid string) (model.Node, error
 		if e := m[id]; e != nil {
 			node = e
 		}
-	}
-	if node == nil {
-		return nil, notFound("object", "with id "+strconv.Quote(gid))
 	}
 	return node, nil
 }

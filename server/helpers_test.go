@@ -43,7 +43,9 @@ type api struct {
 	t       testing.TB
 	handler http.Handler
 	db      *store.DB
-	token   string
+	// url is the database's, for tests that write history directly.
+	url   string
+	token string
 }
 
 // testSecret signs the tests' tokens; the handler verifies with it.
@@ -76,7 +78,7 @@ func newEmptyAPI(t testing.TB) *api {
 // Catalogue, Verifier and Log it fills in.
 func newAPIWith(t testing.TB, opts storetest.Options, cfg server.Config) *api {
 	t.Helper()
-	db := storetest.NewDB(t, opts)
+	db, url := storetest.NewDBWithURL(t, opts)
 	v, err := auth.NewVerifier(context.Background(), auth.Config{Secret: testSecret})
 	if err != nil {
 		t.Fatal(err)
@@ -88,7 +90,7 @@ func newAPIWith(t testing.TB, opts storetest.Options, cfg server.Config) *api {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	return &api{t: t, handler: server.New(cfg), db: db}
+	return &api{t: t, handler: server.New(cfg), db: db, url: url}
 }
 
 // as returns a copy of a that sends a bearer token for c.

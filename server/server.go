@@ -115,6 +115,7 @@ func New(cfg Config) http.Handler {
 	mux.Handle("/graphql", gql)
 	mux.Handle("GET "+resolvers.EvidencePath+"{id}", authn(evidenceHandler(cfg.Catalogue, log)))
 	mux.Handle("GET /export/audit.csv", authn(auditExportHandler(cfg.Catalogue, cfg.SubjectKey, clock, log)))
+	mux.Handle("GET /export/scorecards.csv", authn(scorecardsExportHandler(cfg.Catalogue, clock, log)))
 	mux.Handle("GET /{$}", playground.Handler("City public data catalogue", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})

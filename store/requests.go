@@ -213,6 +213,14 @@ func (db *DB) DecideShareRequest(ctx context.Context, v domain.Viewer, cmd domai
 		switch e {
 		case domain.EventSourceApprove, domain.EventSourceReject:
 			sets = append(sets, "source_decided_at = "+arg(now), "source_decided_by = "+arg(actor))
+			cal, err := db.calendar(ctx, tx.tx)
+			if err != nil {
+				return err
+			}
+			// The median answer time of the evaluation (NY 59, WZ 40).
+			if n, ok := domain.AnswerDays(cal, r.SubmittedAt, now); ok {
+				sets = append(sets, "answer_days = "+arg(n))
+			}
 		case domain.EventAuthorityApprove, domain.EventAuthorityReject:
 			sets = append(sets, "authority_decided_at = "+arg(now), "authority_decided_by = "+arg(actor))
 		}

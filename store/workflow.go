@@ -209,6 +209,14 @@ func (db *DB) ActOnEntry(ctx context.Context, v domain.Viewer, cmd domain.EntryC
 		if err := tx.addVersion(ctx, r.ID, ch.version, action, domain.ActorOf(v), strings.TrimSpace(cmd.Comment), to, changes, content); err != nil {
 			return err
 		}
+		if d := r.Review; d != nil && (cmd.Event == domain.EventApprove || cmd.Event == domain.EventReturn) {
+			// MZ 8, NY 22, WZ 11: the review is kept with its deadline, which
+			// the entry's row forgets, for the evaluation (NY 59, WZ 40).
+			if _, err := tx.tx.Exec(ctx, `INSERT INTO catalogue_reviews (resource_id, version, department_id, submitted_at, due_at, decided_at, outcome)
+				VALUES ($1, $2, $3, $4, $5, $6, $7)`, r.ID, ch.version, r.SourceDepartmentID, d.Start, d.DueAt, now, action); err != nil {
+				return mapError(err)
+			}
+		}
 		if cmd.Event == domain.EventSubmit {
 			// MZ 8, QY 8, NY 22, WZ 11: submitting an update meets the
 			// department's open catalogue change obligations.

@@ -29,6 +29,10 @@ type (
 	AccessRecordEdge                    = domain.Edge[*domain.AccessRecord]
 	LineageConnection                   = domain.Page[*domain.LineageNode]
 	LineageNodeEdge                     = domain.Edge[*domain.LineageNode]
+	ViolationConnection                 = domain.Page[*domain.ComplianceViolation]
+	ViolationEdge                       = domain.Edge[*domain.ComplianceViolation]
+	DepartmentScorecardConnection       = domain.Page[*domain.ComplianceFigures]
+	DepartmentScorecardEdge             = domain.Edge[*domain.ComplianceFigures]
 )
 
 // Node is anything with a global ID (the GraphQL Node interface).

@@ -265,6 +265,11 @@ type SampleRecord struct {
 	Fields []*SampleField `json:"fields"`
 }
 
+type ScorecardOrder struct {
+	Field     domain.ScorecardField `json:"field"`
+	Direction *OrderDirection       `json:"direction,omitempty"`
+}
+
 // How a department obtains a shared resource (共享方式, WZ 16).
 type ShareAccess struct {
 	// Modes the viewer may use: its grant's mode, else every mode the entry offers.

@@ -145,13 +145,21 @@ type Options struct {
 // NewDB returns a fresh migrated database for t, dropped when t ends.
 func NewDB(t testing.TB, opts Options) *store.DB {
 	t.Helper()
+	db, _ := NewDBWithURL(t, opts)
+	return db
+}
+
+// NewDBWithURL is NewDB that also returns the database's URL, for tests
+// that write rows the API cannot (a past year's history).
+func NewDBWithURL(t testing.TB, opts Options) (*store.DB, string) {
+	t.Helper()
 	url := NewDatabase(t, opts.Demo)
 	db, err := store.Open(context.Background(), store.Config{URL: url, Tracer: opts.Tracer})
 	if err != nil {
 		t.Fatalf("open test database: %v", err)
 	}
 	t.Cleanup(db.Close)
-	return db
+	return db, url
 }
 
 // NewDatabase creates a fresh migrated database for t and returns its URL;

@@ -569,3 +569,53 @@ func NewViolation(k ViolationKind, departmentID, recordID int64, sub string, due
 	}
 	return v
 }
+
+// MedianOf is the median of the values counted in hist (value → how many),
+// the mean of the middle two when their number is even (as PostgreSQL's
+// percentile_cont(0.5)); nil when hist counts nothing.
+func MedianOf(hist map[int]int) *float64 {
+	n := 0
+	keys := make([]int, 0, len(hist))
+	for k, c := range hist {
+		if c > 0 {
+			n += c
+			keys = append(keys, k)
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	slices.Sort(keys)
+	// nth is the i-th smallest value (from 0).
+	nth := func(i int) int {
+		for _, k := range keys {
+			if i < hist[k] {
+				return k
+			}
+			i -= hist[k]
+		}
+		panic("unreachable")
+	}
+	m := float64(nth((n-1)/2)+nth(n/2)) / 2
+	return &m
+}
+
+// CountViolations is how many violations the figures show, as the
+// violation list finds them: every duty failed (late or overdue) but the
+// authority's reviews, every rejection without reason, suspension and
+// revocation; with standing, a department's states as of asOf too: its
+// stale entries, and its missing yearly review if it has entries.
+func (f *ComplianceFigures) CountViolations(standing bool) int {
+	n := 0
+	for _, r := range []Ratio{f.ChangeObligations, f.ShareRequests, f.OpenRequests, f.ErrorsVerified, f.ErrorsCorrected, f.UsageReports} {
+		n += r.Due - r.Met
+	}
+	n += f.RejectionsWithoutReason + f.GrantsSuspended + f.GrantsRevoked
+	if standing {
+		n += f.Stale
+		if f.Entries > 0 && f.FullReviewsDone == 0 {
+			n++
+		}
+	}
+	return n
+}

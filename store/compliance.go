@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -20,9 +21,10 @@ import (
 // one pass (GROUPING SETS), so a report over a whole city is a handful of
 // index scans.
 
-// complianceArgs are the named parameters every compliance query takes.
-func complianceArgs(ids []int64, p domain.Period, now time.Time) pgx.NamedArgs {
-	asOf := p.AsOf(now)
+// complianceArgs are the named parameters every compliance query takes:
+// the departments, the span [start, end] whose deadlines and events count,
+// asOf for entries, now for deadlines.
+func complianceArgs(ids []int64, start, end, asOf, now time.Time) pgx.NamedArgs {
 	var freqs []string
 	var months, days []int
 	for _, f := range domain.UpdateFrequencies() {
@@ -30,12 +32,16 @@ func complianceArgs(ids []int64, p domain.Period, now time.Time) pgx.NamedArgs {
 			freqs, months, days = append(freqs, string(f)), append(months, m), append(days, d)
 		}
 	}
+	// MZ 39: the half-years whose report falls due in the span.
 	var periods []string
 	var firsts, dues []time.Time
-	for _, h := range p.HalfYears() {
-		periods, firsts, dues = append(periods, h.String()), append(firsts, h.First().StartOfDay()), append(dues, h.Last().EndOfDay())
+	span := domain.Period{From: domain.DateOf(start), To: domain.DateOf(end)}
+	for _, h := range span.HalfYears() {
+		if due := h.Last().EndOfDay(); !due.Before(start) && !due.After(end) {
+			periods, firsts, dues = append(periods, h.String()), append(firsts, h.First().StartOfDay()), append(dues, due)
+		}
 	}
-	return pgx.NamedArgs{"ids": ids, "start": p.Start(), "end": p.End(), "asOf": asOf, "now": now, "asOfDate": dateColumn(domain.DateOf(asOf)),
+	return pgx.NamedArgs{"ids": ids, "start": start, "end": end, "asOf": asOf, "now": now, "asOfDate": dateColumn(domain.DateOf(asOf)),
 		"freqs": freqs, "months": months, "days": days, "periods": periods, "firsts": firsts, "dues": dues}
 }
 
@@ -44,67 +50,88 @@ func chinaMonth(x string) string {
 	return "date_trunc('month', " + x + " AT TIME ZONE 'Asia/Shanghai')::date"
 }
 
-// entriesCTE are the published entries of the departments as of asOf, and
-// when each next owes an update (MZ 13).
-const entriesCTE = `iv(freq, months, days) AS (SELECT * FROM unnest(@freqs::text[], @months::int[], @days::int[])),
+// intervalsCTE is how long each frequency may go without an update (MZ 13,
+// domain.UpdateInterval).
+const intervalsCTE = `iv(freq, months, days) AS (SELECT * FROM unnest(@freqs::text[], @months::int[], @days::int[]))`
+
+// updateDueSQL is when an entry next owes an update: its frequency's
+// interval after its last update by asOf, or after its publication.
+const updateDueSQL = `((coalesce(l.last, r.published_at) AT TIME ZONE 'Asia/Shanghai') + make_interval(months => iv.months, days => iv.days))
+  AT TIME ZONE 'Asia/Shanghai'`
+
+// entriesCTE are the published entries of the departments as of asOf,
+// and when each next owes an update (NULL: never, IRREGULAR). Items and
+// updates are aggregated by joins the planner may hash for a whole city.
+const entriesCTE = intervalsCTE + `,
+items AS (
+  SELECT i.resource_id, bool_and(i.description <> '') AS described FROM data_items i JOIN resources r ON r.id = i.resource_id
+  WHERE i.removed_at IS NULL AND r.source_department_id = ANY(@ids) GROUP BY i.resource_id),
+last AS (
+  SELECT du.resource_id, max(du.at) AS last FROM data_updates du JOIN resources r ON r.id = du.resource_id
+  WHERE du.at <= @asOf AND r.source_department_id = ANY(@ids) GROUP BY du.resource_id),
 ent AS (
-  SELECT r.id, r.source_department_id AS d, r.share_type, r.open_type, r.published_at, r.update_frequency,
+  SELECT r.id, r.source_department_id AS d, r.share_type, r.open_type, r.update_frequency, l.last,
     -- MZ 7: the required elements.
     (r.name <> '' AND r.summary <> '' AND r.classification <> '' AND r.format <> '' AND r.share_scope <> ''
       AND (r.share_type = 'NONE' OR cardinality(r.share_modes) > 0)
       AND (r.share_type <> 'CONDITIONAL' OR r.share_conditions <> '')
       AND (r.open_type <> 'CONDITIONAL' OR r.open_conditions <> '')
-      AND EXISTS (SELECT 1 FROM data_items i WHERE i.resource_id = r.id AND i.removed_at IS NULL)
-      AND NOT EXISTS (SELECT 1 FROM data_items i WHERE i.resource_id = r.id AND i.removed_at IS NULL AND i.description = '')) AS complete,
+      AND i.described IS TRUE) AS complete,
     -- MZ 10, WZ 15, NY 44: a restricted entry names its basis.
-    ((r.share_type <> 'UNCONDITIONAL' OR r.open_type = 'NONE') AND r.legal_basis = '') AS missing_basis
-  FROM resources r
+    ((r.share_type <> 'UNCONDITIONAL' OR r.open_type = 'NONE') AND r.legal_basis = '') AS missing_basis,
+    ` + updateDueSQL + ` AS update_due
+  FROM resources r LEFT JOIN items i ON i.resource_id = r.id LEFT JOIN last l ON l.resource_id = r.id
+    LEFT JOIN iv ON iv.freq = r.update_frequency::text
   WHERE r.status = 'PUBLISHED' AND r.published_at <= @asOf AND r.source_department_id = ANY(@ids)
-),
-upd AS (
-  SELECT e.id, e.d, e.update_frequency, u.last,
-    ((coalesce(u.last, e.published_at) AT TIME ZONE 'Asia/Shanghai') + make_interval(months => iv.months, days => iv.days))
-      AT TIME ZONE 'Asia/Shanghai' AS due_at
-  FROM ent e JOIN iv ON iv.freq = e.update_frequency::text
-  LEFT JOIN LATERAL (SELECT max(du.at) AS last FROM data_updates du WHERE du.resource_id = e.id AND du.at <= @asOf) u ON true
 )`
 
-// dutiesCTE are the duties with a deadline in the period: (figure,
-// department, record, sub, due, done, note), sub telling two duties of one
-// record apart.
-const dutiesCTE = `duties(f, d, record, sub, due, done, note) AS (
-  -- MZ 8, NY 22, WZ 11: the authority's review of a submission.
-  SELECT 'REVIEW', department_id, resource_id, version::text, due_at, decided_at, '' FROM catalogue_reviews
-    WHERE due_at BETWEEN @start AND @end AND department_id = ANY(@ids)
-  UNION ALL SELECT 'REVIEW', source_department_id, id, '', review_due_at, NULL, '' FROM resources
-    WHERE review_due_at BETWEEN @start AND @end AND source_department_id = ANY(@ids)
-  -- MZ 8, QY 8, NY 22, WZ 11: a catalogue change obligation.
-  UNION ALL SELECT 'CHANGE', department_id, id, '', due_at, met_at, due_citation FROM catalogue_change_obligations
-    WHERE due_at BETWEEN @start AND @end AND department_id = ANY(@ids)
-  -- MZ 21, QY 16, WZ 20: the source's answer; withdrawn unanswered requests owe none.
-  UNION ALL SELECT 'SHARE', source_department_id, id, '', due_at, source_decided_at, coalesce(due_citation, '') FROM share_requests
-    WHERE due_at BETWEEN @start AND @end AND source_department_id = ANY(@ids)
-      AND (status <> 'WITHDRAWN' OR source_decided_at IS NOT NULL)
-  -- NY 46: the answer to an open request.
-  UNION ALL SELECT 'OPEN', r.source_department_id, o.id, '', o.due_at, o.decided_at, coalesce(o.due_citation, '')
-    FROM open_requests o JOIN resources r ON r.id = o.resource_id
-    WHERE o.due_at BETWEEN @start AND @end AND r.source_department_id = ANY(@ids)
-      AND (o.status <> 'WITHDRAWN' OR o.decided_at IS NOT NULL)
-  -- MZ 23, NY 65, WZ 23: verifying a reported error, then correcting it.
-  UNION ALL SELECT 'VERIFY', source_department_id, id, 'VERIFY', due_at, verified_at, coalesce(due_citation, '') FROM disputes
-    WHERE kind = 'DATA_ERROR' AND due_at BETWEEN @start AND @end AND source_department_id = ANY(@ids)
-      AND (status <> 'WITHDRAWN' OR verified_at IS NOT NULL)
-  UNION ALL SELECT 'CORRECT', source_department_id, id, 'CORRECT', correct_due_at, corrected_at, coalesce(correct_due_citation, '') FROM disputes
-    WHERE kind = 'DATA_ERROR' AND correct_due_at BETWEEN @start AND @end AND source_department_id = ANY(@ids)
-      AND (status <> 'WITHDRAWN' OR corrected_at IS NOT NULL)
-  -- MZ 39: each half-year a grant is in force in owes a usage report by
-  -- its last day (domain.UsagePeriods: from its creation to its end).
-  UNION ALL SELECT 'USAGE', g.department_id, g.id, h.period, h.due, u.filed_at, ''
-    FROM unnest(@periods::text[], @firsts::timestamptz[], @dues::timestamptz[]) h(period, first, due)
-    JOIN grants g ON g.created_at <= h.due AND (coalesce(g.revoked_at, g.valid_until) IS NULL OR coalesce(g.revoked_at, g.valid_until) >= h.first)
-    LEFT JOIN usage_reports u ON u.grant_id = g.id AND u.period = h.period
-    WHERE g.department_id = ANY(@ids)
-)`
+// dutyBranches are the duties with a deadline in [start, end], by
+// figure: (d: the department owing it, record, sub, due, done, note).
+var dutyBranches = []struct{ figure, sql string }{
+	// MZ 8, NY 22, WZ 11: the authority's review of a submission.
+	{"REVIEW", `SELECT department_id AS d, resource_id AS record, version::text AS sub, due_at AS due, decided_at AS done, '' AS note
+	  FROM catalogue_reviews WHERE due_at BETWEEN @start AND @end AND department_id = ANY(@ids)`},
+	{"REVIEW", `SELECT source_department_id, id, '', review_due_at, NULL::timestamptz, '' FROM resources
+	  WHERE review_due_at BETWEEN @start AND @end AND source_department_id = ANY(@ids)`},
+	// MZ 8, QY 8, NY 22, WZ 11: a catalogue change obligation.
+	{"CHANGE", `SELECT department_id AS d, id AS record, '' AS sub, due_at AS due, met_at AS done, due_citation AS note
+	  FROM catalogue_change_obligations WHERE due_at BETWEEN @start AND @end AND department_id = ANY(@ids)`},
+	// MZ 21, QY 16, WZ 20: the source's answer; withdrawn unanswered requests owe none.
+	{"SHARE", `SELECT source_department_id AS d, id AS record, '' AS sub, due_at AS due, source_decided_at AS done, coalesce(due_citation, '') AS note
+	  FROM share_requests WHERE due_at BETWEEN @start AND @end AND source_department_id = ANY(@ids)
+	    AND (status <> 'WITHDRAWN' OR source_decided_at IS NOT NULL)`},
+	// NY 46: the answer to an open request.
+	{"OPEN", `SELECT r.source_department_id AS d, o.id AS record, '' AS sub, o.due_at AS due, o.decided_at AS done, coalesce(o.due_citation, '') AS note
+	  FROM open_requests o JOIN resources r ON r.id = o.resource_id
+	  WHERE o.due_at BETWEEN @start AND @end AND r.source_department_id = ANY(@ids) AND (o.status <> 'WITHDRAWN' OR o.decided_at IS NOT NULL)`},
+	// MZ 23, NY 65, WZ 23: verifying a reported error, then correcting it.
+	{"VERIFY", `SELECT source_department_id AS d, id AS record, 'VERIFY' AS sub, due_at AS due, verified_at AS done, coalesce(due_citation, '') AS note
+	  FROM disputes WHERE kind = 'DATA_ERROR' AND due_at BETWEEN @start AND @end AND source_department_id = ANY(@ids)
+	    AND (status <> 'WITHDRAWN' OR verified_at IS NOT NULL)`},
+	{"CORRECT", `SELECT source_department_id AS d, id AS record, 'CORRECT' AS sub, correct_due_at AS due, corrected_at AS done,
+	    coalesce(correct_due_citation, '') AS note
+	  FROM disputes WHERE kind = 'DATA_ERROR' AND correct_due_at BETWEEN @start AND @end AND source_department_id = ANY(@ids)
+	    AND (status <> 'WITHDRAWN' OR corrected_at IS NOT NULL)`},
+	// MZ 39: each half-year a grant is in force in owes a usage report by
+	// its last day (domain.UsagePeriods: from its creation to its end).
+	{"USAGE", `SELECT g.department_id AS d, g.id AS record, h.period AS sub, h.due AS due, u.filed_at AS done, '' AS note
+	  FROM unnest(@periods::text[], @firsts::timestamptz[], @dues::timestamptz[]) h(period, first, due)
+	  JOIN grants g ON g.created_at <= h.due AND (coalesce(g.revoked_at, g.valid_until) IS NULL OR coalesce(g.revoked_at, g.valid_until) >= h.first)
+	  LEFT JOIN usage_reports u ON u.grant_id = g.id AND u.period = h.period
+	  WHERE g.department_id = ANY(@ids)`},
+}
+
+// dutiesCTE is every duty branch: (f, d, record, sub, due, done, note).
+var dutiesCTE = func() string {
+	var parts []string
+	for _, b := range dutyBranches {
+		parts = append(parts, "SELECT '"+b.figure+"', x.* FROM ("+b.sql+") x")
+	}
+	return "duties(f, d, record, sub, due, done, note) AS (\n" + strings.Join(parts, "\n  UNION ALL ") + ")"
+}()
+
+// failingSQL is domain.Judge's late or overdue, for a duty (due, done).
+const failingSQL = `(done > due OR done IS NULL AND due < @now)`
 
 // eventsCTE are the events counted in the period: (figure, department, at).
 const eventsCTE = `events(f, d, at) AS (
@@ -122,48 +149,162 @@ const eventsCTE = `events(f, d, at) AS (
 
 // Compliance counts the figures of the departments ids over p: entries as
 // of p.AsOf(now), deadlines judged at now (domain.Judge); per department,
-// per month of the period, and in total.
+// per month of the period, and in total. Whole months before now's month
+// are read from compliance_rollups (refreshed first); the rest of the
+// period is counted from the records.
 func (db *DB) Compliance(ctx context.Context, ids []int64, p domain.Period, now time.Time) (*domain.ComplianceReport, error) {
+	if err := db.RefreshCompliance(ctx); err != nil {
+		return nil, err
+	}
+	return db.compliance(ctx, ids, p, now, true)
+}
+
+// figureSink adds grouped rows to a report: by department, by month, or
+// (medians only) the total, with the answer-time histograms the medians
+// come from.
+type figureSink struct {
+	rep    *domain.ComplianceReport
+	months map[domain.Date]*domain.ComplianceFigures
+	hist   map[*domain.ComplianceFigures]map[int]int
+}
+
+func (k *figureSink) target(byDept bool, d int64, m time.Time) *domain.ComplianceFigures {
+	if byDept {
+		return k.rep.Departments[d]
+	}
+	return k.months[domain.Date{Year: m.Year(), Month: m.Month(), Day: 1}]
+}
+
+// duty adds met and failed duties of a figure.
+func (k *figureSink) duty(f *domain.ComplianceFigures, fig string, met, failed int) {
+	r := domain.Ratio{Met: met, Due: met + failed}
+	switch fig {
+	case "REVIEW":
+		f.Reviews = plus(f.Reviews, r)
+	case "CHANGE":
+		f.ChangeObligations = plus(f.ChangeObligations, r)
+	case "SHARE":
+		f.ShareRequests = plus(f.ShareRequests, r)
+	case "OPEN":
+		f.OpenRequests = plus(f.OpenRequests, r)
+	case "VERIFY":
+		f.ErrorsVerified = plus(f.ErrorsVerified, r)
+	case "CORRECT":
+		f.ErrorsCorrected = plus(f.ErrorsCorrected, r)
+	case "USAGE":
+		f.UsageReports = plus(f.UsageReports, r)
+	case "REJECTED_NO_REASON":
+		f.RejectionsWithoutReason += met
+	case "BULK":
+		f.BulkGrants += met
+	case "SUSPENDED":
+		f.GrantsSuspended += met
+	case "REVOKED":
+		f.GrantsRevoked += met
+	}
+}
+
+func (k *figureSink) answers(f *domain.ComplianceFigures, days, n int) {
+	if k.hist[f] == nil {
+		k.hist[f] = map[int]int{}
+	}
+	k.hist[f][days] += n
+	f.Answered += n
+}
+
+func (db *DB) compliance(ctx context.Context, ids []int64, p domain.Period, now time.Time, rollups bool) (*domain.ComplianceReport, error) {
 	asOf := p.AsOf(now)
-	rep := &domain.ComplianceReport{Period: p, AsOf: asOf, Now: now, Total: &domain.ComplianceFigures{}, Departments: map[int64]*domain.ComplianceFigures{}}
+	rep := &domain.ComplianceReport{Period: p, AsOf: asOf, Now: now, IDs: ids, Total: &domain.ComplianceFigures{}, Departments: map[int64]*domain.ComplianceFigures{}}
+	k := &figureSink{rep: rep, months: map[domain.Date]*domain.ComplianceFigures{}, hist: map[*domain.ComplianceFigures]map[int]int{}}
 	for _, id := range ids {
 		rep.Departments[id] = &domain.ComplianceFigures{DepartmentID: id, Departments: 1}
 	}
-	rep.IDs = ids
-	months := map[domain.Date]*domain.ComplianceFigures{}
 	for _, m := range p.Months() {
 		f := &domain.ComplianceFigures{Month: m}
-		months[m] = f
+		k.months[m] = f
 		rep.Monthly = append(rep.Monthly, f)
 	}
-	args := complianceArgs(ids, p, now)
-	// target is the figures a grouped row adds to: one department's, one
-	// month's, or the total (only medians are read from the total row;
-	// counts are summed from the departments, below).
-	target := func(byDept, byMonth bool, d int64, m time.Time) *domain.ComplianceFigures {
-		switch {
-		case byDept:
-			return rep.Departments[d]
-		case byMonth:
-			return months[domain.Date{Year: m.Year(), Month: m.Month(), Day: 1}]
+	if err := db.complianceEntries(ctx, complianceArgs(ids, p.Start(), p.End(), asOf, now), rep); err != nil {
+		return nil, err
+	}
+	// The whole months before now's that the period covers come from the
+	// rollups; what is left at either end, from the records.
+	var live [][2]time.Time
+	first, last := rollupMonths(p, now)
+	if !rollups || last.Before(first) {
+		live = append(live, [2]time.Time{p.Start(), p.End()})
+	} else {
+		if err := db.rollupFigures(ctx, ids, first, last, k); err != nil {
+			return nil, err
 		}
-		return rep.Total
+		if p.Start().Before(first.StartOfDay()) {
+			live = append(live, [2]time.Time{p.Start(), first.StartOfDay().Add(-time.Microsecond)})
+		}
+		if after := last.AddMonths(1).StartOfDay(); !after.After(p.End()) {
+			live = append(live, [2]time.Time{after, p.End()})
+		}
+	}
+	for _, span := range live {
+		if err := db.liveFigures(ctx, complianceArgs(ids, span[0], span[1], asOf, now), k); err != nil {
+			return nil, err
+		}
 	}
 
-	// Entries as of asOf (not additive over months: no monthly series).
+	// Totals, medians and violations.
+	total := map[int]int{}
+	for _, id := range ids {
+		f := rep.Departments[id]
+		for d, n := range k.hist[f] {
+			total[d] += n
+		}
+		f.MedianAnswerDays = domain.MedianOf(k.hist[f])
+		f.Violations = f.CountViolations(true)
+		rep.Total.Add(f)
+		if m := k.months[monthStart(domain.DateOf(asOf))]; m != nil {
+			// Standing states count in asOf's month.
+			m.Violations += f.CountViolations(true) - f.CountViolations(false)
+		}
+	}
+	rep.Total.MedianAnswerDays = domain.MedianOf(total)
+	for _, m := range rep.Monthly {
+		m.MedianAnswerDays = domain.MedianOf(k.hist[m])
+		m.Violations += m.CountViolations(false)
+	}
+	return rep, nil
+}
+
+func monthStart(d domain.Date) domain.Date { return domain.Date{Year: d.Year, Month: d.Month, Day: 1} }
+
+// rollupMonths are the first and last month (their first days) that p
+// covers whole and that ended before now's month began; last before first
+// when there is none.
+func rollupMonths(p domain.Period, now time.Time) (first, last domain.Date) {
+	first = monthStart(p.From)
+	if first != p.From {
+		first = first.AddMonths(1)
+	}
+	last = monthStart(p.To.AddDays(1)).AddMonths(-1)
+	if current := monthStart(domain.DateOf(now)); !last.Before(current) {
+		last = current.AddMonths(-1)
+	}
+	return first, last
+}
+
+// complianceEntries counts the published entries as of asOf, and each
+// department's yearly full review (QY 8).
+func (db *DB) complianceEntries(ctx context.Context, args pgx.NamedArgs, rep *domain.ComplianceReport) error {
 	rows, err := db.pool.Query(ctx, `WITH `+entriesCTE+`
-		SELECT e.d, count(*), count(*) FILTER (WHERE e.complete), count(*) FILTER (WHERE e.missing_basis),
-		  count(*) FILTER (WHERE e.share_type = 'UNCONDITIONAL'), count(*) FILTER (WHERE e.share_type = 'CONDITIONAL'),
-		  count(*) FILTER (WHERE e.share_type = 'NONE'),
-		  count(*) FILTER (WHERE e.open_type = 'UNCONDITIONAL'), count(*) FILTER (WHERE e.open_type = 'CONDITIONAL'),
-		  count(*) FILTER (WHERE e.open_type = 'NONE'),
-		  (SELECT count(*) FROM upd WHERE upd.d = e.d), (SELECT count(*) FROM upd WHERE upd.d = e.d AND upd.due_at < @asOf)
-		FROM ent e GROUP BY e.d`, args)
+		SELECT d, count(*), count(*) FILTER (WHERE complete), count(*) FILTER (WHERE missing_basis),
+		  count(*) FILTER (WHERE share_type = 'UNCONDITIONAL'), count(*) FILTER (WHERE share_type = 'CONDITIONAL'),
+		  count(*) FILTER (WHERE share_type = 'NONE'),
+		  count(*) FILTER (WHERE open_type = 'UNCONDITIONAL'), count(*) FILTER (WHERE open_type = 'CONDITIONAL'),
+		  count(*) FILTER (WHERE open_type = 'NONE'), count(update_due), count(*) FILTER (WHERE update_due < @asOf)
+		FROM ent GROUP BY d`, args)
 	if err != nil {
-		return nil, fmt.Errorf("compliance entries: %w", err)
+		return fmt.Errorf("compliance entries: %w", err)
 	}
 	var d int64
-	var c [12]int
+	var c [11]int
 	_, err = pgx.ForEachRow(rows, []any{&d, &c[0], &c[1], &c[2], &c[3], &c[4], &c[5], &c[6], &c[7], &c[8], &c[9], &c[10]}, func() error {
 		if f := rep.Departments[d]; f != nil {
 			f.Entries, f.RequiredComplete, f.RestrictedMissingBasis = c[0], c[1], c[2]
@@ -174,17 +315,15 @@ func (db *DB) Compliance(ctx context.Context, ids []int64, p domain.Period, now 
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("compliance entries: %w", err)
+		return fmt.Errorf("compliance entries: %w", err)
 	}
-
-	// QY 8: the last full review by asOf.
 	rows, err = db.pool.Query(ctx, `SELECT department_id, max(reviewed_on) FROM catalogue_full_reviews
 		WHERE department_id = ANY(@ids) AND reviewed_on <= @asOfDate GROUP BY department_id`, args)
 	if err != nil {
-		return nil, fmt.Errorf("compliance full reviews: %w", err)
+		return fmt.Errorf("compliance full reviews: %w", err)
 	}
 	var last time.Time
-	today := domain.DateOf(asOf)
+	today := domain.DateOf(rep.AsOf)
 	_, err = pgx.ForEachRow(rows, []any{&d, &last}, func() error {
 		if f := rep.Departments[d]; f != nil {
 			l := dateOfColumn(last)
@@ -195,177 +334,210 @@ func (db *DB) Compliance(ctx context.Context, ids []int64, p domain.Period, now 
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("compliance full reviews: %w", err)
+		return fmt.Errorf("compliance full reviews: %w", err)
 	}
+	return nil
+}
 
-	// Duties with a deadline in the period, judged by domain.Judge.
-	rows, err = db.pool.Query(ctx, `WITH `+dutiesCTE+`
-		SELECT f, GROUPING(d), GROUPING(m), coalesce(d, 0), coalesce(m, '2000-01-01'),
-		  count(*) FILTER (WHERE done <= due),
-		  count(*) FILTER (WHERE done > due OR done IS NULL AND due < @now)
-		FROM (SELECT f, d, due, done, `+chinaMonth("due")+` AS m FROM duties) x
+// liveFigures counts the duties due, events and answers in [start, end]
+// from the records, duties judged at now by domain.Judge.
+func (db *DB) liveFigures(ctx context.Context, args pgx.NamedArgs, k *figureSink) error {
+	rows, err := db.pool.Query(ctx, `WITH `+dutiesCTE+`, `+eventsCTE+`
+		SELECT f, GROUPING(d), coalesce(d, 0), coalesce(m, '2000-01-01'),
+		  count(*) FILTER (WHERE done <= due), count(*) FILTER (WHERE `+failingSQL+`)
+		FROM (SELECT f, d, due, done, `+chinaMonth("due")+` AS m FROM duties
+		  UNION ALL SELECT f, d, at, at, `+chinaMonth("at")+` FROM events) x
 		GROUP BY GROUPING SETS ((f, d), (f, m))`, args)
 	if err != nil {
-		return nil, fmt.Errorf("compliance duties: %w", err)
+		return fmt.Errorf("compliance duties: %w", err)
 	}
 	var fig string
-	var gd, gm int
+	var gd, met, failed int
+	var d int64
 	var month time.Time
-	var met, failed int
-	_, err = pgx.ForEachRow(rows, []any{&fig, &gd, &gm, &d, &month, &met, &failed}, func() error {
-		f := target(gd == 0, gm == 0, d, month)
-		if f == nil {
-			return nil
-		}
-		r := domain.Ratio{Met: met, Due: met + failed}
-		switch fig {
-		case "REVIEW":
-			f.Reviews = plus(f.Reviews, r)
-		case "CHANGE":
-			f.ChangeObligations = r
-		case "SHARE":
-			f.ShareRequests = r
-		case "OPEN":
-			f.OpenRequests = r
-		case "VERIFY":
-			f.ErrorsVerified = r
-		case "CORRECT":
-			f.ErrorsCorrected = r
-		case "USAGE":
-			f.UsageReports = r
+	_, err = pgx.ForEachRow(rows, []any{&fig, &gd, &d, &month, &met, &failed}, func() error {
+		if f := k.target(gd == 0, d, month); f != nil {
+			k.duty(f, fig, met, failed)
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("compliance duties: %w", err)
+		return fmt.Errorf("compliance duties: %w", err)
 	}
-
-	// Events in the period.
-	rows, err = db.pool.Query(ctx, `WITH `+eventsCTE+`
-		SELECT f, GROUPING(d), GROUPING(m), coalesce(d, 0), coalesce(m, '2000-01-01'), count(*)
-		FROM (SELECT f, d, `+chinaMonth("at")+` AS m FROM events) x
-		GROUP BY GROUPING SETS ((f, d), (f, m))`, args)
-	if err != nil {
-		return nil, fmt.Errorf("compliance events: %w", err)
-	}
-	var n int
-	_, err = pgx.ForEachRow(rows, []any{&fig, &gd, &gm, &d, &month, &n}, func() error {
-		f := target(gd == 0, gm == 0, d, month)
-		if f == nil {
-			return nil
-		}
-		switch fig {
-		case "REJECTED_NO_REASON":
-			f.RejectionsWithoutReason = n
-		case "BULK":
-			f.BulkGrants = n
-		case "SUSPENDED":
-			f.GrantsSuspended = n
-		case "REVOKED":
-			f.GrantsRevoked = n
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("compliance events: %w", err)
-	}
-
-	// The median answer time of requests answered in the period (the
-	// median does not add up, so each group, and the total, gets its own).
-	rows, err = db.pool.Query(ctx, `SELECT GROUPING(d), GROUPING(m), coalesce(d, 0), coalesce(m, '2000-01-01'), count(*),
-		  percentile_cont(0.5) WITHIN GROUP (ORDER BY answer_days)
+	rows, err = db.pool.Query(ctx, `SELECT GROUPING(d), coalesce(d, 0), coalesce(m, '2000-01-01'), answer_days, count(*)
 		FROM (SELECT source_department_id AS d, answer_days, `+chinaMonth("source_decided_at")+` AS m FROM share_requests
-		  WHERE source_decided_at BETWEEN @start AND @end
-		    AND answer_days IS NOT NULL AND source_department_id = ANY(@ids)) x
-		GROUP BY GROUPING SETS ((d), (m), ())`, args)
+		  WHERE source_decided_at BETWEEN @start AND @end AND answer_days IS NOT NULL AND source_department_id = ANY(@ids)) x
+		GROUP BY GROUPING SETS ((d, answer_days), (m, answer_days))`, args)
 	if err != nil {
-		return nil, fmt.Errorf("compliance answer times: %w", err)
+		return fmt.Errorf("compliance answer times: %w", err)
 	}
-	var median *float64 // null for the total when nothing was answered
-	_, err = pgx.ForEachRow(rows, []any{&gd, &gm, &d, &month, &n, &median}, func() error {
-		if f := target(gd == 0, gm == 0, d, month); f != nil {
-			f.Answered, f.MedianAnswerDays = n, median
+	var days, n int
+	_, err = pgx.ForEachRow(rows, []any{&gd, &d, &month, &days, &n}, func() error {
+		if f := k.target(gd == 0, d, month); f != nil {
+			k.answers(f, days, n)
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("compliance answer times: %w", err)
+		return fmt.Errorf("compliance answer times: %w", err)
 	}
+	return nil
+}
 
-	// Violations, per department and per month: a missed deadline's month,
-	// an event's (a rejection, a suspension); a standing state (stale
-	// data, no full review) is dated asOf, so the months add up.
-	rows, err = db.pool.Query(ctx, `WITH `+violationsCTE+`
-		SELECT GROUPING(d), GROUPING(m), coalesce(d, 0), coalesce(m, '2000-01-01'), count(*)
-		FROM (SELECT d, `+chinaMonth("CASE WHEN k IN ("+kindIndex(domain.ViolationStaleData)+", "+kindIndex(domain.ViolationFullReviewMissing)+
-		") THEN @asOf ELSE coalesce(due, done) END")+` AS m FROM violations) x
-		GROUP BY GROUPING SETS ((d), (m))`, args)
+// rollupFigures reads the months first..last from compliance_rollups: all
+// their deadlines have passed, so a duty still undone is overdue.
+func (db *DB) rollupFigures(ctx context.Context, ids []int64, first, last domain.Date, k *figureSink) error {
+	rows, err := db.pool.Query(ctx, `SELECT figure, days, GROUPING(department_id), coalesce(department_id, 0), coalesce(month, '2000-01-01'),
+		  sum(met)::int, sum(late + undone)::int
+		FROM compliance_rollups WHERE month BETWEEN $1 AND $2 AND department_id = ANY($3)
+		GROUP BY GROUPING SETS ((figure, days, department_id), (figure, days, month))`, dateColumn(first), dateColumn(last), ids)
 	if err != nil {
-		return nil, fmt.Errorf("compliance violations: %w", err)
+		return fmt.Errorf("compliance rollups: %w", err)
 	}
-	_, err = pgx.ForEachRow(rows, []any{&gd, &gm, &d, &month, &n}, func() error {
-		if f := target(gd == 0, gm == 0, d, month); f != nil {
-			f.Violations = n
+	var fig string
+	var days, gd, met, failed int
+	var d int64
+	var month time.Time
+	_, err = pgx.ForEachRow(rows, []any{&fig, &days, &gd, &d, &month, &met, &failed}, func() error {
+		f := k.target(gd == 0, d, month)
+		switch {
+		case f == nil:
+		case fig == "ANSWER":
+			k.answers(f, days, met)
+		default:
+			k.duty(f, fig, met, failed)
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("compliance violations: %w", err)
+		return fmt.Errorf("compliance rollups: %w", err)
 	}
-
-	answered, medianTotal := rep.Total.Answered, rep.Total.MedianAnswerDays
-	*rep.Total = domain.ComplianceFigures{}
-	for _, id := range ids {
-		rep.Total.Add(rep.Departments[id])
-	}
-	rep.Total.Answered, rep.Total.MedianAnswerDays = answered, medianTotal
-	return rep, nil
+	return nil
 }
 
-func plus(a, b domain.Ratio) domain.Ratio {
-	return domain.Ratio{Met: a.Met + b.Met, Due: a.Due + b.Due}
-}
-
-// violationsCTE lists every violation of the departments in the period:
-// (k: the kind's place in domain.ViolationKinds, d, record, sub, due,
-// done, note). A duty fails by domain.Judge when late or overdue; the
-// authority's reviews are its own duty, not the department's.
-var violationsCTE = entriesCTE + `, ` + dutiesCTE + `,
-violations(k, d, record, sub, due, done, note) AS (
-  SELECT CASE f WHEN 'CHANGE' THEN ` + kindIndex(domain.ViolationCatalogueChangeLate) + `
-      WHEN 'SHARE' THEN ` + kindIndex(domain.ViolationShareRequestLate) + `
-      WHEN 'OPEN' THEN ` + kindIndex(domain.ViolationOpenRequestLate) + `
-      WHEN 'USAGE' THEN ` + kindIndex(domain.ViolationUsageReportMissing) + `
-      ELSE ` + kindIndex(domain.ViolationDataErrorLate) + ` END, d, record, sub, due, done, note
-    FROM duties WHERE f <> 'REVIEW' AND (done > due OR done IS NULL AND due < @now)
-  UNION ALL SELECT ` + kindIndex(domain.ViolationFullReviewMissing) + `, dep.id, dep.id, '', f.last::timestamptz + interval '12 months', NULL, ''
-    FROM departments dep
-    LEFT JOIN LATERAL (SELECT max(reviewed_on) AS last FROM catalogue_full_reviews fr
-      WHERE fr.department_id = dep.id AND fr.reviewed_on <= @asOfDate) f ON true
-    -- domain.FullReviewDone: a full review within the year before asOf;
-    -- owed by departments with entries in the catalogue.
-    WHERE dep.id = ANY(@ids) AND (f.last IS NULL OR f.last < @asOfDate::date - interval '12 months')
-      AND EXISTS (SELECT 1 FROM ent WHERE ent.d = dep.id)
-  UNION ALL SELECT ` + kindIndex(domain.ViolationStaleData) + `, upd.d, upd.id, '', upd.due_at, upd.last, upd.update_frequency::text
-    FROM upd WHERE upd.due_at < @asOf
-  UNION ALL SELECT ` + kindIndex(domain.ViolationRejectionWithoutReason) + `, sr.source_department_id, sr.id, '', NULL::timestamptz,
-      coalesce(sr.authority_decided_at, sr.source_decided_at), ''
-    FROM share_requests sr
-    WHERE sr.status = 'REJECTED' AND btrim(sr.reason) = '' AND sr.source_department_id = ANY(@ids)
-      AND coalesce(sr.authority_decided_at, sr.source_decided_at) BETWEEN @start AND @end
-  UNION ALL SELECT CASE c.to_status WHEN 'SUSPENDED' THEN ` + kindIndex(domain.ViolationGrantSuspended) + ` ELSE ` + kindIndex(domain.ViolationGrantRevoked) + ` END,
-      g.department_id, g.id, to_char(c.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'), NULL::timestamptz, c.at, c.reason
-    FROM grant_changes c JOIN grants g ON g.id = c.grant_id
-    WHERE c.to_status IN ('SUSPENDED', 'REVOKED') AND c.at BETWEEN @start AND @end AND g.department_id = ANY(@ids)
-)`
-
-func kindIndex(k domain.ViolationKind) string {
-	for i, x := range domain.ViolationKinds {
-		if x == k {
-			return strconv.Itoa(i)
+// RefreshCompliance recounts the rollups of the (department, month) pairs
+// that changes marked in compliance_dirty since the last refresh. The
+// marks are taken and the rollups rewritten in one transaction; a change
+// committed meanwhile leaves its mark for the next refresh.
+func (db *DB) RefreshCompliance(ctx context.Context) error {
+	return db.plainTx(ctx, func(tx *Tx) error {
+		if _, err := tx.tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('compliance_rollups'))`); err != nil {
+			return fmt.Errorf("compliance refresh: %w", err)
 		}
+		rows, err := tx.tx.Query(ctx, `DELETE FROM compliance_dirty RETURNING department_id, month`)
+		if err != nil {
+			return fmt.Errorf("compliance refresh: %w", err)
+		}
+		var ds []int64
+		var ms []time.Time
+		var d int64
+		var m time.Time
+		_, err = pgx.ForEachRow(rows, []any{&d, &m}, func() error {
+			ds, ms = append(ds, d), append(ms, m)
+			return nil
+		})
+		if err != nil || len(ds) == 0 {
+			return err
+		}
+		ids := map[int64]bool{}
+		first, last := ms[0], ms[0]
+		for i := range ds {
+			ids[ds[i]] = true
+			if ms[i].Before(first) {
+				first = ms[i]
+			}
+			if ms[i].After(last) {
+				last = ms[i]
+			}
+		}
+		idList := make([]int64, 0, len(ids))
+		for id := range ids {
+			idList = append(idList, id)
+		}
+		start := dateOfColumn(first).StartOfDay()
+		end := dateOfColumn(last).AddMonths(1).StartOfDay().Add(-time.Microsecond)
+		args := complianceArgs(idList, start, end, end, end)
+		args["dd"], args["mm"] = ds, ms
+		if _, err := tx.tx.Exec(ctx, `DELETE FROM compliance_rollups r USING unnest(@dd::bigint[], @mm::date[]) x(d, m)
+			WHERE r.department_id = x.d AND r.month = x.m`, args); err != nil {
+			return fmt.Errorf("compliance refresh: %w", err)
+		}
+		_, err = tx.tx.Exec(ctx, `INSERT INTO compliance_rollups (department_id, month, figure, days, met, late, undone)
+			WITH `+dutiesCTE+`, `+eventsCTE+`,
+			dirty(d, m) AS (SELECT * FROM unnest(@dd::bigint[], @mm::date[])),
+			rows(f, d, m, days, met, late, undone) AS (
+			  SELECT f, d, m, -1, count(*) FILTER (WHERE done <= due), count(*) FILTER (WHERE done > due), count(*) FILTER (WHERE done IS NULL)
+			    FROM (SELECT f, d, due, done, `+chinaMonth("due")+` AS m FROM duties) x GROUP BY f, d, m
+			  UNION ALL SELECT f, d, m, -1, count(*), 0, 0
+			    FROM (SELECT f, d, `+chinaMonth("at")+` AS m FROM events) x GROUP BY f, d, m
+			  UNION ALL SELECT 'ANSWER', d, m, answer_days, count(*), 0, 0
+			    FROM (SELECT source_department_id AS d, answer_days, `+chinaMonth("source_decided_at")+` AS m FROM share_requests
+			      WHERE source_decided_at BETWEEN @start AND @end AND answer_days IS NOT NULL AND source_department_id = ANY(@ids)) x
+			    GROUP BY d, m, answer_days)
+			SELECT r.d, r.m, r.f, r.days, r.met, r.late, r.undone FROM rows r JOIN dirty USING (d, m)`, args)
+		if err != nil {
+			return fmt.Errorf("compliance refresh: %w", err)
+		}
+		return nil
+	})
+}
+
+// violationBranches are, for each kind, the SQL of its violations: (d,
+// record, sub, due, done, note); duty kinds are the failing duties of
+// their figures (the authority's reviews are its own duty, no
+// department's violation).
+var violationBranches = func() map[domain.ViolationKind]string {
+	duty := func(figures ...string) string {
+		var parts []string
+		for _, b := range dutyBranches {
+			for _, f := range figures {
+				if b.figure == f {
+					parts = append(parts, "SELECT * FROM ("+b.sql+") x WHERE "+failingSQL)
+				}
+			}
+		}
+		return strings.Join(parts, " UNION ALL ")
 	}
-	panic("unknown violation kind " + string(k))
+	return map[domain.ViolationKind]string{
+		domain.ViolationCatalogueChangeLate: duty("CHANGE"),
+		domain.ViolationShareRequestLate:    duty("SHARE"),
+		domain.ViolationOpenRequestLate:     duty("OPEN"),
+		domain.ViolationDataErrorLate:       duty("VERIFY", "CORRECT"),
+		domain.ViolationUsageReportMissing:  duty("USAGE"),
+		// domain.FullReviewDone: a full review within the year before
+		// asOf; owed by departments with entries in the catalogue.
+		domain.ViolationFullReviewMissing: `SELECT dep.id AS d, dep.id AS record, '' AS sub, f.last::timestamptz + interval '12 months' AS due,
+		    NULL::timestamptz AS done, '' AS note
+		  FROM departments dep
+		  LEFT JOIN LATERAL (SELECT max(reviewed_on) AS last FROM catalogue_full_reviews fr
+		    WHERE fr.department_id = dep.id AND fr.reviewed_on <= @asOfDate) f ON true
+		  WHERE dep.id = ANY(@ids) AND (f.last IS NULL OR f.last < @asOfDate::date - interval '12 months')
+		    AND EXISTS (SELECT 1 FROM resources r WHERE r.source_department_id = dep.id AND r.status = 'PUBLISHED' AND r.published_at <= @asOf)`,
+		// MZ 13: as entriesCTE's update_due, entry by entry.
+		domain.ViolationStaleData: `SELECT r.source_department_id AS d, r.id AS record, '' AS sub, due.at AS due, l.last AS done,
+		    r.update_frequency::text AS note
+		  FROM resources r JOIN iv ON iv.freq = r.update_frequency::text
+		  LEFT JOIN LATERAL (SELECT max(du.at) AS last FROM data_updates du WHERE du.resource_id = r.id AND du.at <= @asOf) l ON true
+		  CROSS JOIN LATERAL (SELECT ` + updateDueSQL + ` AS at) due
+		  WHERE r.status = 'PUBLISHED' AND r.published_at <= @asOf AND r.source_department_id = ANY(@ids) AND due.at < @asOf`,
+		// QY 16(2), WZ 20: a refusal gives its reasons.
+		domain.ViolationRejectionWithoutReason: `SELECT source_department_id AS d, id AS record, '' AS sub, NULL::timestamptz AS due,
+		    coalesce(authority_decided_at, source_decided_at) AS done, '' AS note
+		  FROM share_requests
+		  WHERE status = 'REJECTED' AND btrim(reason) = '' AND source_department_id = ANY(@ids)
+		    AND coalesce(authority_decided_at, source_decided_at) BETWEEN @start AND @end`,
+		domain.ViolationGrantSuspended: grantChangeViolations("SUSPENDED"),
+		domain.ViolationGrantRevoked:   grantChangeViolations("REVOKED"),
+	}
+}()
+
+// grantChangeViolations are the changes of grants to status in the
+// period, counted for the department that held the grant (WZ 22).
+func grantChangeViolations(status string) string {
+	return `SELECT g.department_id AS d, g.id AS record, to_char(c.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS sub,
+	    NULL::timestamptz AS due, c.at AS done, c.reason AS note
+	  FROM grant_changes c JOIN grants g ON g.id = c.grant_id
+	  WHERE c.to_status = '` + status + `' AND c.at BETWEEN @start AND @end AND g.department_id = ANY(@ids)`
 }
 
 // ComplianceDepartments are the departments of scope s, in ID order; a
@@ -402,35 +574,18 @@ func (db *DB) Violations(ctx context.Context, ids []int64, p domain.Period, now 
 	if err != nil {
 		return nil, err
 	}
-	args := complianceArgs(ids, p, now)
-	where := []string{"true"}
-	if len(f.Kinds) > 0 {
-		var ks []int
-		for _, k := range f.Kinds {
-			i, _ := strconv.Atoi(kindIndex(k))
-			ks = append(ks, i)
-		}
-		args["kinds"] = ks
-		where = append(where, "k = ANY(@kinds)")
-	}
+	args := complianceArgs(ids, p.Start(), p.End(), p.AsOf(now), now)
 	if f.DepartmentID != 0 {
 		args["dept"] = f.DepartmentID
-		where = append(where, "d = @dept")
 	}
+	ck := 0
 	if c != nil {
 		k, sub, ok := strings.Cut(c.Value, "/")
 		ki, err := strconv.Atoi(k)
-		if !ok || err != nil {
+		if !ok || err != nil || ki < 0 || ki >= len(domain.ViolationKinds) {
 			return nil, domain.Errorf(domain.EInvalid, "after: %q is not a cursor from this list; pass the endCursor of the previous page", pa.After)
 		}
-		args["ck"], args["cr"], args["cs"] = ki, c.ID, sub
-		where = append(where, "(k, record, sub) > (@ck, @cr, @cs)")
-	}
-	rows, err := db.pool.Query(ctx, `WITH `+violationsCTE+`
-		SELECT k, d, record, sub, due, done, note FROM violations WHERE `+strings.Join(where, " AND ")+`
-		ORDER BY k, record, sub`+limit(pa), args)
-	if err != nil {
-		return nil, fmt.Errorf("violations: %w", err)
+		ck, args["cr"], args["cs"] = ki, c.ID, sub
 	}
 	type row struct {
 		v   *domain.ComplianceViolation
@@ -438,19 +593,37 @@ func (db *DB) Violations(ctx context.Context, ids []int64, p domain.Period, now 
 		sub string
 	}
 	var list []row
-	var (
-		k         int
-		d, record int64
-		sub, note string
-		due, done *time.Time
-	)
-	_, err = pgx.ForEachRow(rows, []any{&k, &d, &record, &sub, &due, &done, &note}, func() error {
-		v := domain.NewViolation(domain.ViolationKinds[k], d, record, sub, due, done, note, now)
-		list = append(list, row{v, k, sub})
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("violations: %w", err)
+	// Kind by kind in order, each ordered by record: a page reads only
+	// as far as it needs.
+	for k, kind := range domain.ViolationKinds {
+		if len(list) > pa.First || c != nil && k < ck || len(f.Kinds) > 0 && !slices.Contains(f.Kinds, kind) {
+			continue
+		}
+		cond := "true"
+		if f.DepartmentID != 0 {
+			cond += " AND d = @dept"
+		}
+		if c != nil && k == ck {
+			cond += " AND (record, sub) > (@cr, @cs)"
+		}
+		rows, err := db.pool.Query(ctx, `WITH `+intervalsCTE+`
+			SELECT d, record, sub, due, done, note FROM (`+violationBranches[kind]+`) v WHERE `+cond+`
+			ORDER BY record, sub LIMIT `+strconv.Itoa(pa.First+1-len(list)), args)
+		if err != nil {
+			return nil, fmt.Errorf("violations: %w", err)
+		}
+		var (
+			d, record int64
+			sub, note string
+			due, done *time.Time
+		)
+		_, err = pgx.ForEachRow(rows, []any{&d, &record, &sub, &due, &done, &note}, func() error {
+			list = append(list, row{domain.NewViolation(kind, d, record, sub, due, done, note, now), k, sub})
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("violations: %w", err)
+		}
 	}
 	pg := page(list, pa, func(r row) string { return encodeCursor("violations", strconv.Itoa(r.k)+"/"+r.sub, r.v.RecordID) })
 	out := &domain.Page[*domain.ComplianceViolation]{Cursors: pg.Cursors, HasNextPage: pg.HasNextPage, HasPreviousPage: pg.HasPreviousPage}
@@ -458,4 +631,8 @@ func (db *DB) Violations(ctx context.Context, ids []int64, p domain.Period, now 
 		out.Nodes = append(out.Nodes, r.v)
 	}
 	return out, nil
+}
+
+func plus(a, b domain.Ratio) domain.Ratio {
+	return domain.Ratio{Met: a.Met + b.Met, Due: a.Due + b.Due}
 }

@@ -2,6 +2,9 @@ package store
 
 import (
 	"context"
+	"time"
+
+	"github.com/citydata/catalogue/domain"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -19,3 +22,9 @@ func (tx *Tx) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, err
 
 // SpreadsheetSafe is spreadsheetSafe, for the CSV export's test.
 var SpreadsheetSafe = spreadsheetSafe
+
+// ComplianceFromRecords is Compliance counted from the records alone,
+// without the rollups: what the rollups must agree with.
+func (db *DB) ComplianceFromRecords(ctx context.Context, ids []int64, p domain.Period, now time.Time) (*domain.ComplianceReport, error) {
+	return db.compliance(ctx, ids, p, now, false)
+}

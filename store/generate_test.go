@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -128,8 +129,117 @@ func TestGenerateCity(t *testing.T) {
 	if f.MedianAnswerDays == nil {
 		t.Error("no median answer time")
 	}
-	pg, err := db.Violations(ctx, ids, p, now, domain.ViolationCriteria{}, domain.PageArgs{First: 100})
-	if err != nil || len(pg.Nodes) == 0 {
-		t.Fatalf("violations: %v", err)
+	// The list holds as many violations as the figures count, kind by
+	// kind, page after page.
+	listed, byKind, after := 0, map[domain.ViolationKind]int{}, ""
+	for {
+		pg, err := db.Violations(ctx, ids, p, now, domain.ViolationCriteria{}, domain.PageArgs{First: 100, After: after})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range pg.Nodes {
+			byKind[v.Kind]++
+		}
+		listed += len(pg.Nodes)
+		if !pg.HasNextPage {
+			break
+		}
+		after = pg.Cursors[len(pg.Cursors)-1]
 	}
+	if listed != f.Violations || byKind[domain.ViolationStaleData] != f.Stale || byKind[domain.ViolationShareRequestLate] != f.ShareRequests.Due-f.ShareRequests.Met {
+		t.Errorf("%d violations listed (%v), the figures count %d", listed, byKind, f.Violations)
+	}
+}
+
+// The rollups agree with the records for any period, also after changes
+// to the records: every change marks the months it touches, and the next
+// report recounts them.
+func TestComplianceRollups(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.NewDB(t, storetest.Options{})
+	end := time.Date(2026, 11, 30, 18, 0, 0, 0, domain.ChinaTime)
+	s := store.FullCity(end).Scaled(500)
+	s.AuditEvents = 0
+	if err := db.GenerateCity(ctx, s, nil); err != nil {
+		t.Fatal(err)
+	}
+	depts, err := db.ComplianceDepartments(ctx, domain.ComplianceScope{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := make([]int64, len(depts))
+	for i, d := range depts {
+		ids[i] = d.ID
+	}
+	periods := []domain.Period{
+		{From: domain.Date{Year: 2026, Month: 1, Day: 1}, To: domain.Date{Year: 2026, Month: 6, Day: 30}},   // whole months
+		{From: domain.Date{Year: 2025, Month: 3, Day: 17}, To: domain.Date{Year: 2026, Month: 2, Day: 3}},   // partial at both ends
+		{From: domain.Date{Year: 2026, Month: 10, Day: 5}, To: domain.Date{Year: 2026, Month: 12, Day: 31}}, // into now's month and beyond
+		{From: domain.Date{Year: 2026, Month: 5, Day: 2}, To: domain.Date{Year: 2026, Month: 5, Day: 20}},   // inside one month
+	}
+	now := time.Date(2026, 12, 10, 9, 0, 0, 0, domain.ChinaTime)
+	same := func(when string) {
+		t.Helper()
+		for _, p := range periods {
+			got, err := db.Compliance(ctx, ids, p, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := db.ComplianceFromRecords(ctx, ids, p, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if g, w := show(got.Total), show(want.Total); g != w {
+				t.Errorf("%s, %s..%s: rollups\n%s\nrecords\n%s", when, p.From, p.To, g, w)
+			}
+			for i := range want.Monthly {
+				if g, w := show(got.Monthly[i]), show(want.Monthly[i]); g != w {
+					t.Errorf("%s, month %s: rollups\n%s\nrecords\n%s", when, want.Monthly[i].Month, g, w)
+				}
+			}
+			for _, id := range ids {
+				if g, w := show(got.Departments[id]), show(want.Departments[id]); g != w {
+					t.Errorf("%s, department %d: rollups\n%s\nrecords\n%s", when, id, g, w)
+					break
+				}
+			}
+		}
+	}
+	same("generated")
+	// Changes: answers moved, requests answered and withdrawn, a report
+	// filed, a grant revoked, an error corrected, an obligation met.
+	// Each change alone, so that no other change's marks hide a missing one.
+	for _, sql := range []string{
+		`UPDATE share_requests SET source_decided_at = source_decided_at + interval '9 days', answer_days = answer_days + 6 WHERE id % 7 = 0 AND source_decided_at IS NOT NULL`,
+		`UPDATE share_requests SET status = 'REJECTED', source_decided_at = due_at + interval '40 days', reason = '' WHERE id % 11 = 0 AND status = 'PENDING_SOURCE'`,
+		`UPDATE share_requests SET status = 'WITHDRAWN' WHERE id % 13 = 0 AND status = 'PENDING_SOURCE'`,
+		`DELETE FROM usage_reports WHERE grant_id % 5 = 0`,
+		`UPDATE grants SET status = 'REVOKED', revoked_at = created_at + interval '100 days' WHERE id % 17 = 0 AND status = 'ACTIVE'`,
+		`INSERT INTO grant_changes (grant_id, at, actor, from_status, to_status, reason) SELECT id, revoked_at, 'test', 'ACTIVE', 'REVOKED', 'test' FROM grants WHERE id % 17 = 0 AND revoked_at IS NOT NULL`,
+		`UPDATE disputes SET corrected_at = correct_due_at + interval '3 days', status = 'CORRECTED' WHERE correct_due_at IS NOT NULL AND corrected_at IS NULL`,
+		`UPDATE catalogue_change_obligations SET met_at = due_at - interval '1 hour', met_resource_id = 1, met_version = 1 WHERE met_at IS NULL`,
+		`UPDATE open_requests SET decided_at = due_at + interval '2 days' WHERE id % 3 = 0`,
+		`UPDATE catalogue_reviews SET decided_at = due_at + interval '1 day' WHERE version % 4 = 0`,
+		`UPDATE resources SET review_due_at = NULL, review_due_date = NULL, review_calendar_revision = NULL, status = 'PUBLISHED', published_at = submitted_at WHERE status = 'SUBMITTED' AND id % 2 = 0`,
+	} {
+		err := db.Tx(ctx, func(tx *store.Tx) error {
+			_, err := tx.Exec(ctx, sql)
+			return err
+		})
+		if err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+		same(sql)
+	}
+}
+
+// show prints figures with the median's value, not its address.
+func show(f *domain.ComplianceFigures) string {
+	c := *f
+	median := "none"
+	if c.MedianAnswerDays != nil {
+		median = fmt.Sprint(*c.MedianAnswerDays)
+	}
+	c.MedianAnswerDays = nil
+	return fmt.Sprintf("%+v median %s", c, median)
 }

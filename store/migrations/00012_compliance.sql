@@ -30,7 +30,116 @@ CREATE INDEX disputes_due_idx ON disputes (due_at) WHERE kind = 'DATA_ERROR';
 CREATE INDEX disputes_correct_due_idx ON disputes (correct_due_at) WHERE correct_due_at IS NOT NULL;
 CREATE INDEX catalogue_change_obligations_due_all_idx ON catalogue_change_obligations (due_at);
 
+
+-- Rollups of the evaluation's figures by department and month (the month
+-- of each duty's deadline, of each event, of each answer), so a report
+-- over a city and a year reads thousands of rows, not millions. Figures:
+-- REVIEW, CHANGE, SHARE, OPEN, VERIFY, CORRECT, USAGE (met on time, met
+-- late, undone), REJECTED_NO_REASON, BULK, SUSPENDED, REVOKED (met: how
+-- many), ANSWER (met: answers that took days working days).
+CREATE TABLE compliance_rollups (
+  department_id bigint NOT NULL,
+  month         date NOT NULL,
+  figure        text NOT NULL,
+  days          int NOT NULL DEFAULT -1,
+  met           int NOT NULL,
+  late          int NOT NULL,
+  undone        int NOT NULL,
+  PRIMARY KEY (month, department_id, figure, days)
+);
+
+-- The (department, month) pairs whose rollups a change made stale; the
+-- store recounts them before it reads (store.RefreshCompliance).
+CREATE TABLE compliance_dirty (
+  department_id bigint NOT NULL,
+  month         date NOT NULL,
+  PRIMARY KEY (department_id, month)
+);
+
+-- +goose StatementBegin
+CREATE FUNCTION compliance_mark(d bigint, at timestamptz) RETURNS void
+LANGUAGE sql AS $$
+  INSERT INTO compliance_dirty (department_id, month)
+  SELECT d, date_trunc('month', at AT TIME ZONE 'Asia/Shanghai')::date WHERE d IS NOT NULL AND at IS NOT NULL
+  ON CONFLICT DO NOTHING
+$$;
+-- +goose StatementEnd
+
+-- compliance_marks marks the months a row of each source table counts in,
+-- for its old and its new version.
+-- +goose StatementBegin
+CREATE FUNCTION compliance_marks() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+  r record;
+  src bigint;
+  h timestamptz;
+BEGIN
+  FOR r IN SELECT * FROM (SELECT 1 AS k, NEW AS row WHERE TG_OP <> 'DELETE' UNION ALL SELECT 2, OLD WHERE TG_OP <> 'INSERT') x LOOP
+    CASE TG_TABLE_NAME
+    WHEN 'catalogue_reviews' THEN
+      PERFORM compliance_mark((r.row).department_id, (r.row).due_at);
+    WHEN 'resources' THEN
+      PERFORM compliance_mark((r.row).source_department_id, (r.row).review_due_at);
+    WHEN 'catalogue_change_obligations' THEN
+      PERFORM compliance_mark((r.row).department_id, (r.row).due_at);
+    WHEN 'share_requests' THEN
+      PERFORM compliance_mark((r.row).source_department_id, (r.row).due_at);
+      PERFORM compliance_mark((r.row).source_department_id, (r.row).source_decided_at);
+      PERFORM compliance_mark((r.row).source_department_id, coalesce((r.row).authority_decided_at, (r.row).source_decided_at));
+    WHEN 'open_requests' THEN
+      SELECT source_department_id INTO src FROM resources WHERE id = (r.row).resource_id;
+      PERFORM compliance_mark(src, (r.row).due_at);
+    WHEN 'disputes' THEN
+      PERFORM compliance_mark((r.row).source_department_id, (r.row).due_at);
+      PERFORM compliance_mark((r.row).source_department_id, (r.row).correct_due_at);
+    WHEN 'grants' THEN
+      SELECT source_department_id INTO src FROM resources WHERE id = (r.row).resource_id;
+      PERFORM compliance_mark(src, (r.row).created_at);
+      -- MZ 39: every half-year the grant is in force in owes a report,
+      -- due in June or December (bounded: an open-ended grant, ten years).
+      FOR h IN SELECT generate_series(date_trunc('month', (r.row).created_at AT TIME ZONE 'Asia/Shanghai'),
+          least(coalesce((r.row).revoked_at, (r.row).valid_until), (r.row).created_at + interval '10 years') AT TIME ZONE 'Asia/Shanghai' + interval '6 months',
+          interval '1 month') AT TIME ZONE 'Asia/Shanghai' LOOP
+        IF extract(month FROM h AT TIME ZONE 'Asia/Shanghai') IN (6, 12) THEN
+          PERFORM compliance_mark((r.row).department_id, h);
+        END IF;
+      END LOOP;
+    WHEN 'grant_changes' THEN
+      SELECT department_id INTO src FROM grants WHERE id = (r.row).grant_id;
+      PERFORM compliance_mark(src, (r.row).at);
+    WHEN 'usage_reports' THEN
+      SELECT department_id INTO src FROM grants WHERE id = (r.row).grant_id;
+      PERFORM compliance_mark(src, make_date(substr((r.row).period, 1, 4)::int, CASE WHEN (r.row).period LIKE '%H1' THEN 6 ELSE 12 END, 1)::timestamp AT TIME ZONE 'Asia/Shanghai');
+    END CASE;
+  END LOOP;
+  RETURN NULL;
+END
+$$;
+-- +goose StatementEnd
+
+CREATE TRIGGER compliance_marks AFTER INSERT OR UPDATE OR DELETE ON catalogue_reviews FOR EACH ROW EXECUTE FUNCTION compliance_marks();
+CREATE TRIGGER compliance_marks AFTER INSERT OR UPDATE OF review_due_at, source_department_id OR DELETE ON resources FOR EACH ROW EXECUTE FUNCTION compliance_marks();
+CREATE TRIGGER compliance_marks AFTER INSERT OR UPDATE OR DELETE ON catalogue_change_obligations FOR EACH ROW EXECUTE FUNCTION compliance_marks();
+CREATE TRIGGER compliance_marks AFTER INSERT OR UPDATE OR DELETE ON share_requests FOR EACH ROW EXECUTE FUNCTION compliance_marks();
+CREATE TRIGGER compliance_marks AFTER INSERT OR UPDATE OR DELETE ON open_requests FOR EACH ROW EXECUTE FUNCTION compliance_marks();
+CREATE TRIGGER compliance_marks AFTER INSERT OR UPDATE OR DELETE ON disputes FOR EACH ROW EXECUTE FUNCTION compliance_marks();
+CREATE TRIGGER compliance_marks AFTER INSERT OR UPDATE OR DELETE ON grants FOR EACH ROW EXECUTE FUNCTION compliance_marks();
+CREATE TRIGGER compliance_marks AFTER INSERT OR UPDATE OR DELETE ON grant_changes FOR EACH ROW EXECUTE FUNCTION compliance_marks();
+CREATE TRIGGER compliance_marks AFTER INSERT OR UPDATE OR DELETE ON usage_reports FOR EACH ROW EXECUTE FUNCTION compliance_marks();
+
 -- +goose Down
+DROP TRIGGER compliance_marks ON usage_reports;
+DROP TRIGGER compliance_marks ON grant_changes;
+DROP TRIGGER compliance_marks ON grants;
+DROP TRIGGER compliance_marks ON disputes;
+DROP TRIGGER compliance_marks ON open_requests;
+DROP TRIGGER compliance_marks ON share_requests;
+DROP TRIGGER compliance_marks ON catalogue_change_obligations;
+DROP TRIGGER compliance_marks ON resources;
+DROP TRIGGER compliance_marks ON catalogue_reviews;
+DROP FUNCTION compliance_marks(), compliance_mark(bigint, timestamptz);
+DROP TABLE compliance_dirty, compliance_rollups;
 DROP INDEX catalogue_change_obligations_due_all_idx, disputes_correct_due_idx, disputes_due_idx, open_requests_due_idx,
   grant_changes_at_idx, grants_created_idx, share_requests_answered_idx, share_requests_due_idx;
 ALTER TABLE share_requests DROP COLUMN answer_days;

@@ -5054,7 +5054,7 @@ input ComplianceScope {
 type OnTimeRatio {
   "Met by the deadline."
   met: Int!
-  "Fell due: met on time, met late, or still undone after the deadline. Duties not yet due are left out."
+  "Fell due in the period: met on time, met late, or still undone after the deadline (judged now). Duties whose deadline has not passed and are undone are left out."
   due: Int!
   "met / due; null when nothing fell due."
   rate: Float
@@ -5223,7 +5223,7 @@ type ComplianceReport {
   "The period, both days included (China time)."
   from: Date!
   to: Date!
-  "The instant the period is judged at: its end, or now while it lasts. Entries are counted as of it; a deadline after it is not yet due."
+  "The instant entries are counted at: the period's end, or now while it lasts. Deadlines that fell in the period are judged now: one still unmet is overdue once it has passed."
   asOf: Time!
   "The departments covered, summed."
   total: ComplianceFigures!

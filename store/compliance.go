@@ -54,36 +54,28 @@ func chinaMonth(x string) string {
 // domain.UpdateInterval).
 const intervalsCTE = `iv(freq, months, days) AS (SELECT * FROM unnest(@freqs::text[], @months::int[], @days::int[]))`
 
-// updateDueSQL is when an entry next owes an update: its frequency's
-// interval after its last update by asOf, or after its publication.
-const updateDueSQL = `((coalesce(l.last, r.published_at) AT TIME ZONE 'Asia/Shanghai') + make_interval(months => iv.months, days => iv.days))
+// updateDue is when an entry next owes an update (MZ 13): its frequency's
+// interval (iv) after its last update by asOf, or after its publication.
+func updateDue(last, published string) string {
+	return `((coalesce(` + last + `, ` + published + `) AT TIME ZONE 'Asia/Shanghai') + make_interval(months => iv.months, days => iv.days))
   AT TIME ZONE 'Asia/Shanghai'`
+}
 
 // entriesCTE are the published entries of the departments as of asOf,
-// and when each next owes an update (NULL: never, IRREGULAR). Items and
-// updates are aggregated by joins the planner may hash for a whole city.
-const entriesCTE = intervalsCTE + `,
-items AS (
-  SELECT i.resource_id, bool_and(i.description <> '') AS described FROM data_items i JOIN resources r ON r.id = i.resource_id
-  WHERE i.removed_at IS NULL AND r.source_department_id = ANY(@ids) GROUP BY i.resource_id),
-last AS (
-  SELECT du.resource_id, max(du.at) AS last FROM data_updates du JOIN resources r ON r.id = du.resource_id
-  WHERE du.at <= @asOf AND r.source_department_id = ANY(@ids) GROUP BY du.resource_id),
+// from entries (compliance_entries, or the view it keeps), with when each
+// next owes an update (NULL: never, IRREGULAR). An entry updated since
+// asOf looks up its last update by then.
+func entriesCTE(entries string) string {
+	return intervalsCTE + `,
 ent AS (
-  SELECT r.id, r.source_department_id AS d, r.share_type, r.open_type, r.update_frequency, l.last,
-    -- MZ 7: the required elements.
-    (r.name <> '' AND r.summary <> '' AND r.classification <> '' AND r.format <> '' AND r.share_scope <> ''
-      AND (r.share_type = 'NONE' OR cardinality(r.share_modes) > 0)
-      AND (r.share_type <> 'CONDITIONAL' OR r.share_conditions <> '')
-      AND (r.open_type <> 'CONDITIONAL' OR r.open_conditions <> '')
-      AND i.described IS TRUE) AS complete,
-    -- MZ 10, WZ 15, NY 44: a restricted entry names its basis.
-    ((r.share_type <> 'UNCONDITIONAL' OR r.open_type = 'NONE') AND r.legal_basis = '') AS missing_basis,
-    ` + updateDueSQL + ` AS update_due
-  FROM resources r LEFT JOIN items i ON i.resource_id = r.id LEFT JOIN last l ON l.resource_id = r.id
-    LEFT JOIN iv ON iv.freq = r.update_frequency::text
-  WHERE r.status = 'PUBLISHED' AND r.published_at <= @asOf AND r.source_department_id = ANY(@ids)
+  SELECT l.resource_id AS id, l.department_id AS d, l.share_type, l.open_type, l.update_frequency, l.complete, l.missing_basis, l.last,
+    ` + updateDue("l.last", "l.published_at") + ` AS update_due
+  FROM (SELECT e.*, CASE WHEN e.last_update_at IS NULL OR e.last_update_at <= @asOf THEN e.last_update_at
+      ELSE (SELECT max(du.at) FROM data_updates du WHERE du.resource_id = e.resource_id AND du.at <= @asOf) END AS last
+    FROM ` + entries + ` e WHERE e.department_id = ANY(@ids) AND e.published_at <= @asOf) l
+  LEFT JOIN iv ON iv.freq = l.update_frequency
 )`
+}
 
 // dutyBranches are the duties with a deadline in [start, end], by
 // figure: (d: the department owing it, record, sub, due, done, note).
@@ -224,7 +216,11 @@ func (db *DB) compliance(ctx context.Context, ids []int64, p domain.Period, now 
 		k.months[m] = f
 		rep.Monthly = append(rep.Monthly, f)
 	}
-	if err := db.complianceEntries(ctx, complianceArgs(ids, p.Start(), p.End(), asOf, now), rep); err != nil {
+	entries := "compliance_entries"
+	if !rollups {
+		entries = "compliance_entries_source"
+	}
+	if err := db.complianceEntries(ctx, complianceArgs(ids, p.Start(), p.End(), asOf, now), entries, rep); err != nil {
 		return nil, err
 	}
 	// The whole months before now's that the period covers come from the
@@ -292,8 +288,8 @@ func rollupMonths(p domain.Period, now time.Time) (first, last domain.Date) {
 
 // complianceEntries counts the published entries as of asOf, and each
 // department's yearly full review (QY 8).
-func (db *DB) complianceEntries(ctx context.Context, args pgx.NamedArgs, rep *domain.ComplianceReport) error {
-	rows, err := db.pool.Query(ctx, `WITH `+entriesCTE+`
+func (db *DB) complianceEntries(ctx context.Context, args pgx.NamedArgs, entries string, rep *domain.ComplianceReport) error {
+	rows, err := db.pool.Query(ctx, `WITH `+entriesCTE(entries)+`
 		SELECT d, count(*), count(*) FILTER (WHERE complete), count(*) FILTER (WHERE missing_basis),
 		  count(*) FILTER (WHERE share_type = 'UNCONDITIONAL'), count(*) FILTER (WHERE share_type = 'CONDITIONAL'),
 		  count(*) FILTER (WHERE share_type = 'NONE'),
@@ -518,7 +514,7 @@ var violationBranches = func() map[domain.ViolationKind]string {
 		    r.update_frequency::text AS note
 		  FROM resources r JOIN iv ON iv.freq = r.update_frequency::text
 		  LEFT JOIN LATERAL (SELECT max(du.at) AS last FROM data_updates du WHERE du.resource_id = r.id AND du.at <= @asOf) l ON true
-		  CROSS JOIN LATERAL (SELECT ` + updateDueSQL + ` AS at) due
+		  CROSS JOIN LATERAL (SELECT ` + updateDue("l.last", "r.published_at") + ` AS at) due
 		  WHERE r.status = 'PUBLISHED' AND r.published_at <= @asOf AND r.source_department_id = ANY(@ids) AND due.at < @asOf`,
 		// QY 16(2), WZ 20: a refusal gives its reasons.
 		domain.ViolationRejectionWithoutReason: `SELECT source_department_id AS d, id AS record, '' AS sub, NULL::timestamptz AS due,

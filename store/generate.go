@@ -95,17 +95,18 @@ func (db *DB) GenerateCity(ctx context.Context, s CityScale, progress func(strin
 	if progress == nil {
 		g.progress = func(string) {}
 	}
-	// The rollups' triggers mark months row by row; a bulk load turns
-	// them off, marks every month of every department, and recounts once.
-	for _, t := range rollupSources {
-		if _, err := db.pool.Exec(ctx, `ALTER TABLE `+t+` DISABLE TRIGGER compliance_marks`); err != nil {
+	// The rollups' triggers mark months and recount entries row by row; a
+	// bulk load turns them off, then marks every month of every
+	// department, recounts once, and copies every entry.
+	for _, t := range rollupTriggers {
+		if _, err := db.pool.Exec(ctx, `ALTER TABLE `+t[0]+` DISABLE TRIGGER `+t[1]); err != nil {
 			return fmt.Errorf("generate: %w", err)
 		}
 	}
 	defer func() {
-		for _, t := range rollupSources {
-			if _, err := db.pool.Exec(context.WithoutCancel(ctx), `ALTER TABLE `+t+` ENABLE TRIGGER compliance_marks`); err != nil {
-				g.progress("could not turn the compliance triggers of " + t + " back on: " + err.Error())
+		for _, t := range rollupTriggers {
+			if _, err := db.pool.Exec(context.WithoutCancel(ctx), `ALTER TABLE `+t[0]+` ENABLE TRIGGER `+t[1]); err != nil {
+				g.progress("could not turn trigger " + t[1] + " of " + t[0] + " back on: " + err.Error())
 			}
 		}
 	}()
@@ -115,6 +116,9 @@ func (db *DB) GenerateCity(ctx context.Context, s CityScale, progress func(strin
 			  generate_series(date_trunc('month', $1::timestamptz AT TIME ZONE 'Asia/Shanghai'), $2::timestamptz AT TIME ZONE 'Asia/Shanghai' + interval '10 years', interval '1 month') m
 			ON CONFLICT DO NOTHING`, g.start.AddDate(-1, 0, 0), s.End)
 		if err != nil {
+			return err
+		}
+		if _, err := db.pool.Exec(ctx, `INSERT INTO compliance_entries SELECT * FROM compliance_entries_source`); err != nil {
 			return err
 		}
 		return db.RefreshCompliance(ctx)
@@ -139,7 +143,9 @@ func (db *DB) GenerateCity(ctx context.Context, s CityScale, progress func(strin
 			return fmt.Errorf("generate: sequence of %s: %w", t, err)
 		}
 	}
-	_, err = db.pool.Exec(ctx, `ANALYZE`)
+	// VACUUM sets the visibility map, so the index-only scans the reports
+	// use need not visit the heap.
+	_, err = db.pool.Exec(ctx, `VACUUM ANALYZE`)
 	return err
 }
 
@@ -294,9 +300,12 @@ func (g *generator) resources(ctx context.Context) error {
 	})
 }
 
-// rollupSources are the tables whose changes mark compliance rollups.
-var rollupSources = []string{"catalogue_reviews", "resources", "catalogue_change_obligations", "share_requests", "open_requests",
-	"disputes", "grants", "grant_changes", "usage_reports"}
+// rollupTriggers are the triggers (table, name) that keep the compliance
+// rollups and entries.
+var rollupTriggers = [][2]string{{"catalogue_reviews", "compliance_marks"}, {"resources", "compliance_marks"},
+	{"catalogue_change_obligations", "compliance_marks"}, {"share_requests", "compliance_marks"}, {"open_requests", "compliance_marks"},
+	{"disputes", "compliance_marks"}, {"grants", "compliance_marks"}, {"grant_changes", "compliance_marks"}, {"usage_reports", "compliance_marks"},
+	{"resources", "compliance_entry"}, {"data_items", "compliance_entry"}, {"data_updates", "compliance_entry"}}
 
 // itemsOf are the data item IDs of resource id.
 func itemsOf(id int64) []int64 { return []int64{3*id - 2, 3*id - 1, 3 * id} }

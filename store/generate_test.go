@@ -220,6 +220,12 @@ func TestComplianceRollups(t *testing.T) {
 		`UPDATE catalogue_change_obligations SET met_at = due_at - interval '1 hour', met_resource_id = 1, met_version = 1 WHERE met_at IS NULL`,
 		`UPDATE open_requests SET decided_at = due_at + interval '2 days' WHERE id % 3 = 0`,
 		`UPDATE catalogue_reviews SET decided_at = due_at + interval '1 day' WHERE version % 4 = 0`,
+		`UPDATE data_items SET description = '' WHERE id % 29 = 0`,
+		`INSERT INTO data_updates (resource_id, at, rows, recorded_subject, recorded_role, recorded_at)
+		  SELECT id, published_at + interval '400 days', 1, 't', 'DEPARTMENT', now() FROM resources WHERE id % 3 = 0 AND status = 'PUBLISHED'`,
+		`DELETE FROM data_updates WHERE id % 4 = 0`,
+		`UPDATE resources SET legal_basis = '' WHERE id % 5 = 0`,
+		`UPDATE resources SET status = 'RETIRED' WHERE id % 23 = 0 AND status = 'PUBLISHED'`,
 		`UPDATE resources SET review_due_at = NULL, review_due_date = NULL, review_calendar_revision = NULL, status = 'PUBLISHED', published_at = submitted_at WHERE status = 'SUBMITTED' AND id % 2 = 0`,
 	} {
 		err := db.Tx(ctx, func(tx *store.Tx) error {

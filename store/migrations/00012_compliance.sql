@@ -24,6 +24,7 @@ ALTER TABLE share_requests ADD COLUMN answer_days int CHECK (answer_days >= 0);
 CREATE INDEX share_requests_due_idx ON share_requests (due_at, source_department_id) WHERE due_at IS NOT NULL;
 CREATE INDEX share_requests_answered_idx ON share_requests (source_decided_at, source_department_id) WHERE source_decided_at IS NOT NULL;
 CREATE INDEX grants_created_idx ON grants (created_at) WHERE mode = 'BULK';
+CREATE INDEX grants_holder_idx ON grants (department_id, created_at);
 CREATE INDEX grant_changes_at_idx ON grant_changes (at) WHERE to_status IN ('SUSPENDED', 'REVOKED');
 CREATE INDEX open_requests_due_idx ON open_requests (due_at) WHERE due_at IS NOT NULL;
 CREATE INDEX disputes_due_idx ON disputes (due_at) WHERE kind = 'DATA_ERROR';
@@ -128,7 +129,72 @@ CREATE TRIGGER compliance_marks AFTER INSERT OR UPDATE OR DELETE ON grants FOR E
 CREATE TRIGGER compliance_marks AFTER INSERT OR UPDATE OR DELETE ON grant_changes FOR EACH ROW EXECUTE FUNCTION compliance_marks();
 CREATE TRIGGER compliance_marks AFTER INSERT OR UPDATE OR DELETE ON usage_reports FOR EACH ROW EXECUTE FUNCTION compliance_marks();
 
+
+-- What the evaluation counts of each published entry (MZ 7's required
+-- elements, MZ 10 and NY 44's basis, MZ 13's frequency and last update),
+-- computed from the entry, its items and its updates.
+CREATE VIEW compliance_entries_source AS
+SELECT r.id AS resource_id, r.source_department_id AS department_id, r.published_at, r.share_type, r.open_type,
+  r.update_frequency::text AS update_frequency,
+  -- MZ 7 (domain.ValidateEntry): the required elements.
+  (r.name <> '' AND r.summary <> '' AND r.classification <> '' AND r.format <> '' AND r.share_scope <> ''
+    AND (r.share_type = 'NONE' OR cardinality(r.share_modes) > 0)
+    AND (r.share_type <> 'CONDITIONAL' OR r.share_conditions <> '')
+    AND (r.open_type <> 'CONDITIONAL' OR r.open_conditions <> '')
+    AND EXISTS (SELECT 1 FROM data_items i WHERE i.resource_id = r.id AND i.removed_at IS NULL)
+    AND NOT EXISTS (SELECT 1 FROM data_items i WHERE i.resource_id = r.id AND i.removed_at IS NULL AND i.description = '')) AS complete,
+  -- MZ 10, WZ 15, NY 44: a restricted entry names its basis.
+  ((r.share_type <> 'UNCONDITIONAL' OR r.open_type = 'NONE') AND r.legal_basis = '') AS missing_basis,
+  (SELECT max(du.at) FROM data_updates du WHERE du.resource_id = r.id) AS last_update_at
+FROM resources r
+WHERE r.status = 'PUBLISHED' AND r.published_at IS NOT NULL;
+
+-- The view kept as a table, row by row as entries, items and updates
+-- change: a city's report reads it instead of every item and update.
+CREATE TABLE compliance_entries (
+  resource_id      bigint PRIMARY KEY REFERENCES resources (id),
+  department_id    bigint NOT NULL,
+  published_at     timestamptz NOT NULL,
+  share_type       share_type NOT NULL,
+  open_type        open_type NOT NULL,
+  update_frequency text NOT NULL,
+  complete         boolean NOT NULL,
+  missing_basis    boolean NOT NULL,
+  last_update_at   timestamptz
+);
+CREATE INDEX compliance_entries_department_idx ON compliance_entries (department_id);
+INSERT INTO compliance_entries SELECT * FROM compliance_entries_source;
+
+-- +goose StatementBegin
+CREATE FUNCTION compliance_entry() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+  rid bigint;
+BEGIN
+  IF TG_TABLE_NAME = 'resources' THEN
+    rid := CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END;
+  ELSE
+    rid := CASE WHEN TG_OP = 'DELETE' THEN OLD.resource_id ELSE NEW.resource_id END;
+  END IF;
+  DELETE FROM compliance_entries WHERE resource_id = rid;
+  INSERT INTO compliance_entries SELECT * FROM compliance_entries_source WHERE resource_id = rid;
+  RETURN NULL;
+END
+$$;
+-- +goose StatementEnd
+
+CREATE TRIGGER compliance_entry AFTER INSERT OR UPDATE ON resources FOR EACH ROW EXECUTE FUNCTION compliance_entry();
+CREATE TRIGGER compliance_entry AFTER INSERT OR UPDATE OR DELETE ON data_items FOR EACH ROW EXECUTE FUNCTION compliance_entry();
+CREATE TRIGGER compliance_entry AFTER INSERT OR UPDATE OR DELETE ON data_updates FOR EACH ROW EXECUTE FUNCTION compliance_entry();
+
 -- +goose Down
+DROP TRIGGER compliance_entry ON data_updates;
+DROP TRIGGER compliance_entry ON data_items;
+DROP TRIGGER compliance_entry ON resources;
+DROP FUNCTION compliance_entry();
+DROP TABLE compliance_entries;
+DROP VIEW compliance_entries_source;
+
 DROP TRIGGER compliance_marks ON usage_reports;
 DROP TRIGGER compliance_marks ON grant_changes;
 DROP TRIGGER compliance_marks ON grants;
@@ -140,7 +206,7 @@ DROP TRIGGER compliance_marks ON resources;
 DROP TRIGGER compliance_marks ON catalogue_reviews;
 DROP FUNCTION compliance_marks(), compliance_mark(bigint, timestamptz);
 DROP TABLE compliance_dirty, compliance_rollups;
-DROP INDEX catalogue_change_obligations_due_all_idx, disputes_correct_due_idx, disputes_due_idx, open_requests_due_idx,
+DROP INDEX grants_holder_idx, catalogue_change_obligations_due_all_idx, disputes_correct_due_idx, disputes_due_idx, open_requests_due_idx,
   grant_changes_at_idx, grants_created_idx, share_requests_answered_idx, share_requests_due_idx;
 ALTER TABLE share_requests DROP COLUMN answer_days;
 DROP TABLE catalogue_reviews;

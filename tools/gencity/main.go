@@ -26,6 +26,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/citydata/catalogue/auth"
 	"github.com/citydata/catalogue/domain"
 	"github.com/citydata/catalogue/server"
@@ -86,10 +88,15 @@ func run(url string, scale, runs int, benchOnly bool) error {
 		}
 		fmt.Printf("generated in %s\n", time.Since(t0).Round(time.Second))
 	}
-	return bench(ctx, db, end, runs)
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(ctx)
+	return bench(ctx, db, conn, end, runs)
 }
 
-func bench(ctx context.Context, db *store.DB, end time.Time, runs int) error {
+func bench(ctx context.Context, db *store.DB, conn *pgx.Conn, end time.Time, runs int) error {
 	secret := []byte("gencity-benchmark-secret-0123456789abcdef")
 	v, err := auth.NewVerifier(ctx, auth.Config{Secret: secret})
 	if err != nil {
@@ -119,10 +126,19 @@ func bench(ctx context.Context, db *store.DB, end time.Time, runs int) error {
 		{"complianceReport, one department, this year",
 			`query($from: Date, $to: Date) { complianceReport(scope: {departmentId: "` + domain.NodeID(domain.KindDepartment, 1) + `"}, from: $from, to: $to) { ` + figures + ` } }`},
 	}
+	// The first query again, each run after a change to one request: the
+	// report then first recounts the rollups that change marked.
+	queries = append(queries, struct{ name, query string }{"complianceReport as the first, each after one request changed", queries[0].query})
 	fmt.Printf("\n%-80s %9s %9s %9s\n", "query ("+fmt.Sprint(runs)+" runs)", "fastest", "median", "slowest")
-	for _, q := range queries {
+	for qi, q := range queries {
 		var times []time.Duration
 		for i := 0; i < runs; i++ {
+			if qi == len(queries)-1 {
+				// A no-op update still fires the marking trigger.
+				if _, err := conn.Exec(ctx, `UPDATE share_requests SET reason = reason WHERE id = $1`, int64(1+i*7919)); err != nil {
+					return err
+				}
+			}
 			body, _ := json.Marshal(map[string]any{"query": q.query, "variables": vars})
 			req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
 			req.Header.Set("Content-Type", "application/json")

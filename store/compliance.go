@@ -45,6 +45,12 @@ func complianceArgs(ids []int64, start, end, asOf, now time.Time) pgx.NamedArgs 
 		"freqs": freqs, "months": months, "days": days, "periods": periods, "firsts": firsts, "dues": dues}
 }
 
+// customPlan runs a compliance query as an unnamed statement, planned
+// for its own arguments each time: a cached generic plan cannot know
+// whether the departments are one or a whole city, and at the full city's
+// scale the generic plans took ten times as long.
+const customPlan = pgx.QueryExecModeExec
+
 // chinaMonth is the first day of the month of timestamptz x in China time.
 func chinaMonth(x string) string {
 	return "date_trunc('month', " + x + " AT TIME ZONE 'Asia/Shanghai')::date"
@@ -295,7 +301,7 @@ func (db *DB) complianceEntries(ctx context.Context, args pgx.NamedArgs, entries
 		  count(*) FILTER (WHERE share_type = 'NONE'),
 		  count(*) FILTER (WHERE open_type = 'UNCONDITIONAL'), count(*) FILTER (WHERE open_type = 'CONDITIONAL'),
 		  count(*) FILTER (WHERE open_type = 'NONE'), count(update_due), count(*) FILTER (WHERE update_due < @asOf)
-		FROM ent GROUP BY d`, args)
+		FROM ent GROUP BY d`, customPlan, args)
 	if err != nil {
 		return fmt.Errorf("compliance entries: %w", err)
 	}
@@ -314,7 +320,7 @@ func (db *DB) complianceEntries(ctx context.Context, args pgx.NamedArgs, entries
 		return fmt.Errorf("compliance entries: %w", err)
 	}
 	rows, err = db.pool.Query(ctx, `SELECT department_id, max(reviewed_on) FROM catalogue_full_reviews
-		WHERE department_id = ANY(@ids) AND reviewed_on <= @asOfDate GROUP BY department_id`, args)
+		WHERE department_id = ANY(@ids) AND reviewed_on <= @asOfDate GROUP BY department_id`, customPlan, args)
 	if err != nil {
 		return fmt.Errorf("compliance full reviews: %w", err)
 	}
@@ -343,7 +349,7 @@ func (db *DB) liveFigures(ctx context.Context, args pgx.NamedArgs, k *figureSink
 		  count(*) FILTER (WHERE done <= due), count(*) FILTER (WHERE `+failingSQL+`)
 		FROM (SELECT f, d, due, done, `+chinaMonth("due")+` AS m FROM duties
 		  UNION ALL SELECT f, d, at, at, `+chinaMonth("at")+` FROM events) x
-		GROUP BY GROUPING SETS ((f, d), (f, m))`, args)
+		GROUP BY GROUPING SETS ((f, d), (f, m))`, customPlan, args)
 	if err != nil {
 		return fmt.Errorf("compliance duties: %w", err)
 	}
@@ -363,7 +369,7 @@ func (db *DB) liveFigures(ctx context.Context, args pgx.NamedArgs, k *figureSink
 	rows, err = db.pool.Query(ctx, `SELECT GROUPING(d), coalesce(d, 0), coalesce(m, '2000-01-01'), answer_days, count(*)
 		FROM (SELECT source_department_id AS d, answer_days, `+chinaMonth("source_decided_at")+` AS m FROM share_requests
 		  WHERE source_decided_at BETWEEN @start AND @end AND answer_days IS NOT NULL AND source_department_id = ANY(@ids)) x
-		GROUP BY GROUPING SETS ((d, answer_days), (m, answer_days))`, args)
+		GROUP BY GROUPING SETS ((d, answer_days), (m, answer_days))`, customPlan, args)
 	if err != nil {
 		return fmt.Errorf("compliance answer times: %w", err)
 	}
@@ -386,7 +392,7 @@ func (db *DB) rollupFigures(ctx context.Context, ids []int64, first, last domain
 	rows, err := db.pool.Query(ctx, `SELECT figure, days, GROUPING(department_id), coalesce(department_id, 0), coalesce(month, '2000-01-01'),
 		  sum(met)::int, sum(late + undone)::int
 		FROM compliance_rollups WHERE month BETWEEN $1 AND $2 AND department_id = ANY($3)
-		GROUP BY GROUPING SETS ((figure, days, department_id), (figure, days, month))`, dateColumn(first), dateColumn(last), ids)
+		GROUP BY GROUPING SETS ((figure, days, department_id), (figure, days, month))`, customPlan, dateColumn(first), dateColumn(last), ids)
 	if err != nil {
 		return fmt.Errorf("compliance rollups: %w", err)
 	}
@@ -455,7 +461,7 @@ func (db *DB) RefreshCompliance(ctx context.Context) error {
 		args := complianceArgs(idList, start, end, end, end)
 		args["dd"], args["mm"] = ds, ms
 		if _, err := tx.tx.Exec(ctx, `DELETE FROM compliance_rollups r USING unnest(@dd::bigint[], @mm::date[]) x(d, m)
-			WHERE r.department_id = x.d AND r.month = x.m`, args); err != nil {
+			WHERE r.department_id = x.d AND r.month = x.m`, customPlan, args); err != nil {
 			return fmt.Errorf("compliance refresh: %w", err)
 		}
 		_, err = tx.tx.Exec(ctx, `INSERT INTO compliance_rollups (department_id, month, figure, days, met, late, undone)
@@ -470,7 +476,7 @@ func (db *DB) RefreshCompliance(ctx context.Context) error {
 			    FROM (SELECT source_department_id AS d, answer_days, `+chinaMonth("source_decided_at")+` AS m FROM share_requests
 			      WHERE source_decided_at BETWEEN @start AND @end AND answer_days IS NOT NULL AND source_department_id = ANY(@ids)) x
 			    GROUP BY d, m, answer_days)
-			SELECT r.d, r.m, r.f, r.days, r.met, r.late, r.undone FROM rows r JOIN dirty USING (d, m)`, args)
+			SELECT r.d, r.m, r.f, r.days, r.met, r.late, r.undone FROM rows r JOIN dirty USING (d, m)`, customPlan, args)
 		if err != nil {
 			return fmt.Errorf("compliance refresh: %w", err)
 		}

@@ -37,6 +37,22 @@ func FullCity(end time.Time) CityScale {
 		DataErrors: 20_000, ChangeObligations: 10_000, Reviews: 150_000, AuditEvents: 10_000_000, End: end, Seed: 8}
 }
 
+// DemoHistory is the history the demo catalogue starts with (DOMAIN.md:
+// requests, grants, disputes and audit events across two years): enough
+// for every figure of a compliance report to count something.
+func DemoHistory(end time.Time) CityScale {
+	return CityScale{Requests: 3000, OpenRequests: 300, DataErrors: 150, ChangeObligations: 80, Reviews: 400,
+		AuditEvents: 20_000, End: end, Seed: 2026}
+}
+
+// LastMonthEnd is the last instant of the month before now's (China
+// time): where a generated history ends, so that every deadline in it
+// lies in a year the holiday calendar covers.
+func LastMonthEnd(now time.Time) time.Time {
+	c := now.In(domain.ChinaTime)
+	return time.Date(c.Year(), c.Month(), 1, 0, 0, 0, 0, domain.ChinaTime).Add(-time.Microsecond)
+}
+
 // Scaled is s with every count divided by n (at least one of each).
 func (s CityScale) Scaled(n int) CityScale {
 	div := func(x int) int { return max(1, x/n) }
@@ -58,8 +74,14 @@ type generator struct {
 	published map[domain.ShareType][]int64
 	openCond  []int64
 	source    map[int64]int64
-	grants    []genGrant
-	progress  func(string)
+	// depts are the departments; allResources every resource, items each
+	// one's data items, ofDept each department's resources.
+	depts        []int64
+	allResources []int64
+	items        map[int64][]int64
+	ofDept       map[int64][]int64
+	grants       []genGrant
+	progress     func(string)
 }
 
 type genGrant struct {
@@ -82,19 +104,87 @@ func (db *DB) GenerateCity(ctx context.Context, s CityScale, progress func(strin
 	if !empty {
 		return errors.New("generate: the database already holds a catalogue; generate into an empty one")
 	}
-	cal, err := db.Calendar(ctx)
+	g, err := db.newGenerator(ctx, s, progress)
 	if err != nil {
 		return err
+	}
+	return g.run(ctx, true)
+}
+
+// GenerateHistory adds s's history (requests, grants, usage reports, open
+// requests, data errors, catalogue duties, audit events) to the catalogue
+// already in the database, as the demo does: its departments and
+// published entries request and use each other's data.
+func (db *DB) GenerateHistory(ctx context.Context, s CityScale, progress func(string)) error {
+	var n int
+	err := db.pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM share_requests) + (SELECT count(*) FROM grants) + (SELECT count(*) FROM open_requests)
+		+ (SELECT count(*) FROM disputes) + (SELECT count(*) FROM catalogue_change_obligations)`).Scan(&n)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return errors.New("generate: the catalogue already has a history of requests and duties; add one only to a new catalogue")
+	}
+	g, err := db.newGenerator(ctx, s, progress)
+	if err != nil {
+		return err
+	}
+	rows, err := db.pool.Query(ctx, `SELECT r.id, r.source_department_id, r.share_type::text, r.open_type::text, r.status = 'PUBLISHED',
+		  coalesce(array_agg(i.id ORDER BY i.position) FILTER (WHERE i.id IS NOT NULL), '{}')
+		FROM resources r LEFT JOIN data_items i ON i.resource_id = r.id AND i.removed_at IS NULL GROUP BY r.id ORDER BY r.id`)
+	if err != nil {
+		return err
+	}
+	var (
+		id, dept    int64
+		share, open string
+		published   bool
+		items       []int64
+	)
+	_, err = pgx.ForEachRow(rows, []any{&id, &dept, &share, &open, &published, &items}, func() error {
+		g.source[id], g.items[id] = dept, items
+		g.allResources, g.ofDept[dept] = append(g.allResources, id), append(g.ofDept[dept], id)
+		if published && len(items) > 0 {
+			g.published[domain.ShareType(share)] = append(g.published[domain.ShareType(share)], id)
+			if domain.OpenType(open) == domain.OpenConditional {
+				g.openCond = append(g.openCond, id)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := db.pool.QueryRow(ctx, `SELECT coalesce(array_agg(id ORDER BY id), '{}') FROM departments`).Scan(&g.depts); err != nil {
+		return err
+	}
+	if len(g.depts) < 2 || len(g.allResources) == 0 {
+		return errors.New("generate: a history needs a catalogue of at least two departments")
+	}
+	return g.run(ctx, false)
+}
+
+func (db *DB) newGenerator(ctx context.Context, s CityScale, progress func(string)) (*generator, error) {
+	cal, err := db.Calendar(ctx)
+	if err != nil {
+		return nil, err
 	}
 	policy, err := domain.LookupProfile("default")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	g := &generator{db: db, s: s, rnd: rand.New(rand.NewPCG(s.Seed, s.Seed^0x9e3779b97f4a7c15)), cal: cal, policy: policy,
-		start: s.End.AddDate(-2, 0, 0), published: map[domain.ShareType][]int64{}, source: map[int64]int64{}, progress: progress}
+		start: s.End.AddDate(-2, 0, 0), published: map[domain.ShareType][]int64{}, source: map[int64]int64{},
+		items: map[int64][]int64{}, ofDept: map[int64][]int64{}, progress: progress}
 	if progress == nil {
 		g.progress = func(string) {}
 	}
+	return g, nil
+}
+
+// run writes the city (with catalogue: its departments and entries too).
+func (g *generator) run(ctx context.Context, catalogue bool) error {
+	db, s := g.db, g.s
 	// The rollups' triggers mark months and recount entries row by row; a
 	// bulk load turns them off, then marks every month of every
 	// department, recounts once, and copies every entry.
@@ -111,6 +201,9 @@ func (db *DB) GenerateCity(ctx context.Context, s CityScale, progress func(strin
 		}
 	}()
 	markAll := func(ctx context.Context) error {
+		if _, err := db.pool.Exec(ctx, `DELETE FROM compliance_entries`); err != nil {
+			return err
+		}
 		_, err := db.pool.Exec(ctx, `INSERT INTO compliance_dirty (department_id, month)
 			SELECT d.id, m::date FROM departments d,
 			  generate_series(date_trunc('month', $1::timestamptz AT TIME ZONE 'Asia/Shanghai'), $2::timestamptz AT TIME ZONE 'Asia/Shanghai' + interval '10 years', interval '1 month') m
@@ -123,15 +216,19 @@ func (db *DB) GenerateCity(ctx context.Context, s CityScale, progress func(strin
 		}
 		return db.RefreshCompliance(ctx)
 	}
-	for _, step := range []struct {
+	type step struct {
 		name string
 		fn   func(context.Context) error
-	}{
-		{"departments", g.departments}, {"resources", g.resources}, {"data updates", g.updates},
-		{"share requests and grants", g.requests}, {"usage reports", g.usage}, {"open requests", g.openRequests},
+	}
+	var steps []step
+	if catalogue {
+		steps = []step{{"departments", g.departments}, {"resources", g.resources}}
+	}
+	for _, step := range append(steps, []step{
+		{"data updates", g.updates}, {"share requests and grants", g.requests}, {"usage reports", g.usage}, {"open requests", g.openRequests},
 		{"data errors", g.dataErrors}, {"catalogue duties", g.catalogueDuties}, {"audit events", g.audit},
 		{"compliance rollups", markAll},
-	} {
+	}...) {
 		t0 := time.Now()
 		if err := step.fn(ctx); err != nil {
 			return fmt.Errorf("generate %s: %w", step.name, err)
@@ -145,7 +242,7 @@ func (db *DB) GenerateCity(ctx context.Context, s CityScale, progress func(strin
 	}
 	// VACUUM sets the visibility map, so the index-only scans the reports
 	// use need not visit the heap.
-	_, err = db.pool.Exec(ctx, `VACUUM ANALYZE`)
+	_, err := db.pool.Exec(ctx, `VACUUM ANALYZE`)
 	return err
 }
 
@@ -198,6 +295,9 @@ var (
 )
 
 func (g *generator) departments(ctx context.Context) error {
+	for i := 0; i < g.s.Departments; i++ {
+		g.depts = append(g.depts, int64(i+1))
+	}
 	return g.copyRows(ctx, "departments", []string{"id", "credit_code", "name", "level", "region_code", "created_at"}, g.s.Departments, func(i int) []any {
 		region := genRegions[i%len(genRegions)]
 		level := "COUNTY"
@@ -282,7 +382,9 @@ func (g *generator) resources(ctx context.Context) error {
 	}
 	for i, r := range made {
 		id := int64(i + 1)
-		g.source[id] = int64(i/g.s.ResourcesPerDepartment + 1)
+		dept := int64(i/g.s.ResourcesPerDepartment + 1)
+		g.source[id], g.items[id] = dept, itemsOf(id)
+		g.allResources, g.ofDept[dept] = append(g.allResources, id), append(g.ofDept[dept], id)
 		if r.pub {
 			g.published[r.share] = append(g.published[r.share], id)
 			if r.open == domain.OpenConditional {
@@ -306,6 +408,18 @@ var rollupTriggers = [][2]string{{"catalogue_reviews", "compliance_marks"}, {"re
 	{"catalogue_change_obligations", "compliance_marks"}, {"share_requests", "compliance_marks"}, {"open_requests", "compliance_marks"},
 	{"disputes", "compliance_marks"}, {"grants", "compliance_marks"}, {"grant_changes", "compliance_marks"}, {"usage_reports", "compliance_marks"},
 	{"resources", "compliance_entry"}, {"data_items", "compliance_entry"}, {"data_updates", "compliance_entry"}}
+
+// otherDept is a department other than d.
+func (g *generator) otherDept(d int64) (int64, bool) {
+	if len(g.depts) < 2 {
+		return 0, false
+	}
+	for {
+		if o := g.depts[g.rnd.IntN(len(g.depts))]; o != d {
+			return o, true
+		}
+	}
+}
 
 // itemsOf are the data item IDs of resource id.
 func itemsOf(id int64) []int64 { return []int64{3*id - 2, 3*id - 1, 3 * id} }
@@ -347,9 +461,9 @@ func (g *generator) requests(ctx context.Context) error {
 			res = cond[g.rnd.IntN(len(cond))]
 		}
 		src := g.source[res]
-		req := int64(g.rnd.IntN(g.s.Departments) + 1)
-		if req == src {
-			req = req%int64(g.s.Departments) + 1
+		req, ok := g.otherDept(src)
+		if !ok {
+			return nil
 		}
 		submitted := g.at(g.start, g.s.End)
 		until := domain.DateOf(submitted).AddDays(365)
@@ -357,7 +471,10 @@ func (g *generator) requests(ctx context.Context) error {
 		if g.rnd.Float64() < 0.2 {
 			mode = "VERIFY"
 		}
-		items := itemsOf(res)[:1+g.rnd.IntN(3)]
+		if len(g.items[res]) == 0 {
+			return nil
+		}
+		items := g.items[res][:1+g.rnd.IntN(len(g.items[res]))]
 		status, reason, basis := "GRANTED", "", ""
 		var dueDate, dueAt, days, citation, calRev, decidedAt, decidedBy, answerDays, dItems, dMode, dUntil any
 		decided := submitted
@@ -435,7 +552,7 @@ func (g *generator) requests(ctx context.Context) error {
 		if g.rnd.Float64() < 0.03 {
 			mode = "BULK"
 		}
-		return []any{gr.id, gr.resource, gr.department, itemsOf(gr.resource)[:1], mode, "业务办理", gr.until, status, gr.created, gr.revoked, why}
+		return []any{gr.id, gr.resource, gr.department, g.items[gr.resource][:1], mode, "业务办理", gr.until, status, gr.created, gr.revoked, why}
 	})
 	if err != nil {
 		return err
@@ -516,7 +633,10 @@ func (g *generator) dataErrors(ctx context.Context) error {
 		"correct_calendar_revision", "corrected_at", "closed_at"}, g.s.DataErrors, func(i int) []any {
 		res := cond[g.rnd.IntN(len(cond))]
 		src := g.source[res]
-		rep := src%int64(g.s.Departments) + 1
+		rep, ok := g.otherDept(src)
+		if !ok {
+			return nil
+		}
 		opened := g.at(g.start, g.s.End)
 		d, ok := g.deadline(domain.DeadlineErrorVerify, opened)
 		if !ok {
@@ -556,7 +676,7 @@ func (g *generator) catalogueDuties(ctx context.Context) error {
 	err := g.copyRows(ctx, "catalogue_change_obligations", []string{"id", "department_id", "reason", "description", "occurred_on",
 		"recorded_subject", "recorded_role", "recorded_at", "due_date", "due_at", "due_days", "due_citation", "calendar_revision",
 		"met_at", "met_resource_id", "met_version"}, g.s.ChangeObligations, func(i int) []any {
-		dept := int64(g.rnd.IntN(g.s.Departments) + 1)
+		dept := g.depts[g.rnd.IntN(len(g.depts))]
 		at := g.at(g.start, g.s.End)
 		d, ok := g.deadline(domain.DeadlineCatalogueUpdate, at)
 		if !ok {
@@ -567,8 +687,8 @@ func (g *generator) catalogueDuties(ctx context.Context) error {
 		if g.rnd.Float64() < 0.15 {
 			k = d.Days + 1 + g.rnd.IntN(15)
 		}
-		if t := g.workingTime(at, k); t.Before(g.s.End) && g.rnd.Float64() < 0.9 {
-			met, metRes, metVer = t, (dept-1)*int64(g.s.ResourcesPerDepartment)+1, 2
+		if t := g.workingTime(at, k); t.Before(g.s.End) && g.rnd.Float64() < 0.9 && len(g.ofDept[dept]) > 0 {
+			met, metRes, metVer = t, g.ofDept[dept][0], 2
 		}
 		return []any{int64(i + 1), dept, "DUTIES", "法定职能调整", dateColumn(domain.DateOf(at)), "authority", "AUTHORITY", at,
 			dateColumn(d.Due), d.DueAt, d.Days, d.Citation, d.Revision, met, metRes, metVer}
@@ -576,10 +696,9 @@ func (g *generator) catalogueDuties(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	n := g.s.Departments * g.s.ResourcesPerDepartment
 	err = g.copyRows(ctx, "catalogue_reviews", []string{"resource_id", "version", "department_id", "submitted_at", "due_at", "decided_at", "outcome"},
 		g.s.Reviews, func(i int) []any {
-			res := int64(g.rnd.IntN(n) + 1)
+			res := g.allResources[g.rnd.IntN(len(g.allResources))]
 			sub := g.at(g.start, g.s.End)
 			d, ok := g.deadline(domain.DeadlineCatalogueReview, sub)
 			if !ok {
@@ -601,7 +720,7 @@ func (g *generator) catalogueDuties(ctx context.Context) error {
 	}
 	years := []int{g.start.Year(), g.start.Year() + 1, g.start.Year() + 2}
 	return g.copyRows(ctx, "catalogue_full_reviews", []string{"department_id", "reviewed_on", "note", "recorded_subject", "recorded_role", "recorded_at"},
-		g.s.Departments*len(years), func(i int) []any {
+		len(g.depts)*len(years), func(i int) []any {
 			y := years[i%len(years)]
 			if g.rnd.Float64() < 0.15 {
 				return nil
@@ -610,7 +729,7 @@ func (g *generator) catalogueDuties(ctx context.Context) error {
 			if !on.StartOfDay().Before(g.s.End) {
 				return nil
 			}
-			return []any{int64(i/len(years) + 1), dateColumn(on), "全面梳理本单位目录", "authority", "AUTHORITY", on.StartOfDay().Add(10 * time.Hour)}
+			return []any{g.depts[i/len(years)], dateColumn(on), "全面梳理本单位目录", "authority", "AUTHORITY", on.StartOfDay().Add(10 * time.Hour)}
 		})
 }
 
@@ -645,8 +764,8 @@ func (g *generator) audit(ctx context.Context) error {
 	prev, last := head.Hash, head
 	err = g.copyRows(ctx, "audit_events", []string{"id", "at", "request_id", "actor_subject", "actor_role", "actor_department_id",
 		"action", "target_kind", "target_id", "resource_id", "department_id", "outcome", "code", "message", "prev_hash", "hash"}, n, func(i int) []any {
-		dept := int64(g.rnd.IntN(g.s.Departments) + 1)
-		res := int64(g.rnd.IntN(g.s.Departments*g.s.ResourcesPerDepartment) + 1)
+		dept := g.depts[g.rnd.IntN(len(g.depts))]
+		res := g.allResources[g.rnd.IntN(len(g.allResources))]
 		e := domain.AuditEvent{ID: head.ID + int64(i+1), At: g.start.Add(step * time.Duration(i)).Truncate(time.Microsecond),
 			RequestID: fmt.Sprintf("gen-%d", i+1), Actor: domain.Actor{Subject: fmt.Sprintf("staff-%d", dept), Role: domain.RoleDepartment, DepartmentID: dept},
 			Action: actions[g.rnd.IntN(len(actions))], TargetKind: domain.KindResource, TargetID: res, ResourceID: res,

@@ -249,3 +249,47 @@ func show(f *domain.ComplianceFigures) string {
 	c.MedianAnswerDays = nil
 	return fmt.Sprintf("%+v median %s", c, median)
 }
+
+// The demo catalogue gets a history its reports can count.
+func TestGenerateHistory(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.NewDB(t, storetest.Options{Demo: true})
+	end := time.Date(2026, 11, 30, 23, 59, 59, 0, domain.ChinaTime)
+	if err := db.GenerateHistory(ctx, store.DemoHistory(end), nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.GenerateHistory(ctx, store.DemoHistory(end), nil); err == nil {
+		t.Error("a second history was not refused")
+	}
+	if v, err := db.VerifyAudit(ctx, end); err != nil || !v.OK {
+		t.Fatalf("audit chain: %+v %v", v, err)
+	}
+	depts, err := db.ComplianceDepartments(ctx, domain.ComplianceScope{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for _, d := range depts {
+		ids = append(ids, d.ID)
+	}
+	p := domain.Period{From: domain.Date{Year: 2026, Month: 1, Day: 1}, To: domain.Date{Year: 2026, Month: 11, Day: 30}}
+	rep, err := db.Compliance(ctx, ids, p, end)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := rep.Total
+	for name, n := range map[string]int{"entries": f.Entries, "share requests due": f.ShareRequests.Due, "answered": f.Answered,
+		"open requests due": f.OpenRequests.Due, "errors due": f.ErrorsVerified.Due, "usage reports due": f.UsageReports.Due,
+		"changes due": f.ChangeObligations.Due, "reviews due": f.Reviews.Due, "violations": f.Violations} {
+		if n == 0 {
+			t.Errorf("%s: none in the demo's history", name)
+		}
+	}
+	want, err := db.ComplianceFromRecords(ctx, ids, p, end)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if show(rep.Total) != show(want.Total) {
+		t.Errorf("rollups %s\nrecords %s", show(rep.Total), show(want.Total))
+	}
+}

@@ -204,6 +204,11 @@ func demoIfEmpty(ctx context.Context, log *slog.Logger, db *store.DB) error {
 	if err := demo.Load(ctx, db); err != nil {
 		return fmt.Errorf("load demo catalogue: %w", err)
 	}
+	// Two years of requests, grants, disputes, duties and audit events, so
+	// that dashboards and compliance reports have something to show.
+	if err := db.GenerateHistory(ctx, store.DemoHistory(store.LastMonthEnd(time.Now())), nil); err != nil {
+		return fmt.Errorf("load demo history: %w", err)
+	}
 	log.Info("loaded demo catalogue", "departments", len(demo.Catalogue.Departments),
 		"resources", len(demo.Catalogue.Resources), "theme_databases", len(demo.Catalogue.Themes), "took", time.Since(start).Round(time.Millisecond))
 	return nil

@@ -76,8 +76,7 @@ func run(url string, scale, runs int, benchOnly bool) error {
 	}
 	// The history ends at the end of last month, so every deadline of it
 	// lies in a year the holiday calendar covers.
-	now := time.Now().In(domain.ChinaTime)
-	end := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, domain.ChinaTime).Add(-time.Microsecond)
+	end := store.LastMonthEnd(time.Now())
 	s := store.FullCity(end).Scaled(scale)
 	if !benchOnly {
 		fmt.Printf("generating %d departments, %d resources, %d requests, %d audit events up to %s\n",

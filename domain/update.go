@@ -39,8 +39,13 @@ func NextUpdateDue(f UpdateFrequency, last time.Time) (time.Time, bool) {
 	if !ok || last.IsZero() {
 		return time.Time{}, false
 	}
-	// Counted on China's calendar, as the store's queries count it.
-	return last.In(ChinaTime).AddDate(0, iv.months, iv.days), true
+	// Counted on China's calendar and, for months, clamped to the month's
+	// last day (01-31 + 1 month = 02-28), as the store's queries count it
+	// with PostgreSQL's timestamp + interval.
+	c := last.In(ChinaTime)
+	d := DateOf(c).AddMonths(iv.months)
+	due := time.Date(d.Year, d.Month, d.Day, c.Hour(), c.Minute(), c.Second(), c.Nanosecond(), ChinaTime)
+	return due.AddDate(0, 0, iv.days), true
 }
 
 // StaleAt: MZ 13: at now, data of frequency f last updated at last (zero:

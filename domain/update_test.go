@@ -26,8 +26,9 @@ func TestStaleAt(t *testing.T) {
 		{FreqRealTime, "2026-03-01 08:00", "2026-03-02 09:00", true},
 		{FreqWeekly, "2026-03-01 08:00", "2026-03-08 08:00", false},
 		{FreqWeekly, "2026-03-01 08:00", "2026-03-08 09:00", true},
-		{FreqMonthly, "2026-01-31 08:00", "2026-03-03 08:00", false}, // 01-31 + 1 month is 03-03 in Go's arithmetic
-		{FreqMonthly, "2026-01-31 08:00", "2026-03-04 08:00", true},
+		{FreqMonthly, "2026-01-31 08:00", "2026-02-28 08:00", false}, // 01-31 + 1 month is 02-28, as in PostgreSQL
+		{FreqMonthly, "2026-01-31 08:00", "2026-02-28 08:01", true},
+		{FreqMonthly, "2026-03-31 23:30", "2026-04-30 23:30", false},
 		{FreqQuarterly, "2026-01-15 08:00", "2026-04-15 07:00", false},
 		{FreqHalfYearly, "2026-01-15 08:00", "2026-07-16 08:00", true},
 		{FreqYearly, "2026-01-15 08:00", "2026-12-31 08:00", false},

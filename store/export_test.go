@@ -28,3 +28,6 @@ var SpreadsheetSafe = spreadsheetSafe
 func (db *DB) ComplianceFromRecords(ctx context.Context, ids []int64, p domain.Period, now time.Time) (*domain.ComplianceReport, error) {
 	return db.compliance(ctx, ids, p, now, false)
 }
+
+// UpdateDueSQL is updateDue, for the test that holds it to the domain's.
+var UpdateDueSQL = updateDue

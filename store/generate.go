@@ -85,9 +85,10 @@ type generator struct {
 }
 
 type genGrant struct {
-	id, resource, department int64
-	created, until           time.Time
-	revoked                  *time.Time
+	id, request, resource, department int64
+	mode                              string
+	created, until                    time.Time
+	revoked                           *time.Time
 }
 
 // GenerateCity fills an empty database with a city at scale s: departments
@@ -453,7 +454,7 @@ func (g *generator) requests(ctx context.Context) error {
 	err := g.copyRows(ctx, "share_requests", []string{"id", "resource_id", "requester_department_id", "source_department_id",
 		"requested_by", "purpose", "scenario", "item_ids", "mode", "until", "status", "submitted_at", "due_date", "due_at", "due_days",
 		"due_citation", "calendar_revision", "decided_item_ids", "decided_mode", "decided_until", "source_decided_at", "source_decided_by",
-		"reason", "basis", "answer_days"}, g.s.Requests, func(i int) []any {
+		"reason", "basis", "answer_days", "authority_decided_at", "authority_decided_by"}, g.s.Requests, func(i int) []any {
 		id := int64(i + 1)
 		conditional := g.rnd.Float64() < 0.8
 		res := uncond[g.rnd.IntN(len(uncond))]
@@ -468,15 +469,18 @@ func (g *generator) requests(ctx context.Context) error {
 		submitted := g.at(g.start, g.s.End)
 		until := domain.DateOf(submitted).AddDays(365)
 		mode := "QUERY"
-		if g.rnd.Float64() < 0.2 {
+		switch r := g.rnd.Float64(); {
+		case r < 0.2:
 			mode = "VERIFY"
+		case r < 0.25 && conditional:
+			mode = "BULK" // WZ 21: the authority approves after the source
 		}
 		if len(g.items[res]) == 0 {
 			return nil
 		}
 		items := g.items[res][:1+g.rnd.IntN(len(g.items[res]))]
 		status, reason, basis := "GRANTED", "", ""
-		var dueDate, dueAt, days, citation, calRev, decidedAt, decidedBy, answerDays, dItems, dMode, dUntil any
+		var dueDate, dueAt, days, citation, calRev, decidedAt, decidedBy, answerDays, dItems, dMode, dUntil, authAt, authBy any
 		decided := submitted
 		if conditional {
 			d, ok := g.deadline(domain.DeadlineShareAnswer, submitted)
@@ -518,12 +522,19 @@ func (g *generator) requests(ctx context.Context) error {
 					}
 				} else {
 					dItems, dMode, dUntil = items, mode, dateColumn(until)
+					if mode == "BULK" {
+						if t := g.workingTime(decided, 1+g.rnd.IntN(3)); t.Before(g.s.End) {
+							decided, authAt, authBy = t, t, "AUTHORITY/0/staff"
+						} else {
+							status = "PENDING_AUTHORITY"
+						}
+					}
 				}
 			}
 		}
 		if status == "GRANTED" {
 			grantID++
-			gr := genGrant{id: grantID, resource: res, department: req, created: decided, until: until.EndOfDay()}
+			gr := genGrant{id: grantID, request: id, resource: res, department: req, mode: mode, created: decided, until: until.EndOfDay()}
 			if r := g.rnd.Float64(); r < 0.01 && decided.Before(g.s.End.AddDate(0, -1, 0)) {
 				t := g.at(decided, g.s.End)
 				gr.revoked = &t
@@ -532,14 +543,13 @@ func (g *generator) requests(ctx context.Context) error {
 		}
 		return []any{id, res, req, src, fmt.Sprintf("DEPARTMENT/%d/staff", req), "办理业务时核验信息", "业务办理", items, mode,
 			dateColumn(until), status, submitted, dueDate, dueAt, days, citation, calRev, dItems, dMode, dUntil, decidedAt, decidedBy,
-			reason, basis, answerDays}
+			reason, basis, answerDays, authAt, authBy}
 	})
 	if err != nil {
 		return err
 	}
-	// Every grant has its request (request_id = the request that made it
-	// is not kept here: the generated grants stand for themselves).
-	err = g.copyRows(ctx, "grants", []string{"id", "resource_id", "department_id", "item_ids", "mode", "scenario", "valid_until", "status",
+	// Each grant of the request that made it, on its terms.
+	err = g.copyRows(ctx, "grants", []string{"id", "request_id", "resource_id", "department_id", "item_ids", "mode", "scenario", "valid_until", "status",
 		"created_at", "revoked_at", "status_reason"}, len(g.grants), func(i int) []any {
 		gr := g.grants[i]
 		status, why := "ACTIVE", ""
@@ -548,11 +558,7 @@ func (g *generator) requests(ctx context.Context) error {
 		} else if g.rnd.Float64() < 0.01 {
 			status, why = "SUSPENDED", "超出申请用途使用"
 		}
-		mode := "QUERY"
-		if g.rnd.Float64() < 0.03 {
-			mode = "BULK"
-		}
-		return []any{gr.id, gr.resource, gr.department, g.items[gr.resource][:1], mode, "业务办理", gr.until, status, gr.created, gr.revoked, why}
+		return []any{gr.id, gr.request, gr.resource, gr.department, g.items[gr.resource][:1], gr.mode, "业务办理", gr.until, status, gr.created, gr.revoked, why}
 	})
 	if err != nil {
 		return err

@@ -293,3 +293,34 @@ func TestGenerateHistory(t *testing.T) {
 		t.Errorf("rollups %s\nrecords %s", show(rep.Total), show(want.Total))
 	}
 }
+
+// The SQL of an entry's next update due counts as domain.NextUpdateDue
+// does, month ends and China's midnight included (MZ 13).
+func TestUpdateDueMatchesDomain(t *testing.T) {
+	ctx := context.Background()
+	_, url := storetest.NewDBWithURL(t, storetest.Options{})
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	for _, last := range []string{"2026-01-31 08:00", "2026-01-31 23:30", "2026-03-31 00:10", "2024-02-29 12:00", "2026-08-31 16:30", "2026-12-31 23:59"} {
+		at, _ := time.ParseInLocation("2006-01-02 15:04", last, domain.ChinaTime)
+		for _, f := range domain.UpdateFrequencies() {
+			months, days, ok := domain.UpdateInterval(f)
+			if !ok {
+				continue
+			}
+			want, _ := domain.NextUpdateDue(f, at)
+			var got time.Time
+			err := conn.QueryRow(ctx, `SELECT `+store.UpdateDueSQL("$1::timestamptz", "NULL::timestamptz")+` FROM (SELECT $2::int AS months, $3::int AS days) iv`,
+				at, months, days).Scan(&got)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !got.Equal(want) {
+				t.Errorf("%s updated %s: SQL says due %s, the domain %s", f, last, got.In(domain.ChinaTime), want)
+			}
+		}
+	}
+}

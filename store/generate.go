@@ -25,6 +25,9 @@ type CityScale struct {
 	// End is the last instant of the generated history; it starts two
 	// years before.
 	End time.Time
+	// UpdateHistory: record every data update of the two years on each
+	// entry's frequency (with lapses), not only the last two.
+	UpdateHistory bool
 	// Seed makes a generation repeatable.
 	Seed uint64
 }
@@ -42,7 +45,7 @@ func FullCity(end time.Time) CityScale {
 // for every figure of a compliance report to count something.
 func DemoHistory(end time.Time) CityScale {
 	return CityScale{Requests: 3000, OpenRequests: 300, DataErrors: 150, ChangeObligations: 80, Reviews: 400,
-		AuditEvents: 20_000, End: end, Seed: 2026}
+		AuditEvents: 20_000, End: end, Seed: 2026, UpdateHistory: true}
 }
 
 // LastMonthEnd is the last instant of the month before now's (China
@@ -80,8 +83,12 @@ type generator struct {
 	allResources []int64
 	items        map[int64][]int64
 	ofDept       map[int64][]int64
-	grants       []genGrant
-	progress     func(string)
+	// freq and pubAt are each published entry's frequency and publication
+	// (UpdateHistory).
+	freq     map[int64]domain.UpdateFrequency
+	pubAt    map[int64]time.Time
+	grants   []genGrant
+	progress func(string)
 }
 
 type genGrant struct {
@@ -131,6 +138,7 @@ func (db *DB) GenerateHistory(ctx context.Context, s CityScale, progress func(st
 		return err
 	}
 	rows, err := db.pool.Query(ctx, `SELECT r.id, r.source_department_id, r.share_type::text, r.open_type::text, r.status = 'PUBLISHED',
+		  r.update_frequency::text, coalesce(r.published_at, r.created_at),
 		  coalesce(array_agg(i.id ORDER BY i.position) FILTER (WHERE i.id IS NOT NULL), '{}')
 		FROM resources r LEFT JOIN data_items i ON i.resource_id = r.id AND i.removed_at IS NULL GROUP BY r.id ORDER BY r.id`)
 	if err != nil {
@@ -140,10 +148,13 @@ func (db *DB) GenerateHistory(ctx context.Context, s CityScale, progress func(st
 		id, dept    int64
 		share, open string
 		published   bool
+		freq        string
+		pubAt       time.Time
 		items       []int64
 	)
-	_, err = pgx.ForEachRow(rows, []any{&id, &dept, &share, &open, &published, &items}, func() error {
+	_, err = pgx.ForEachRow(rows, []any{&id, &dept, &share, &open, &published, &freq, &pubAt, &items}, func() error {
 		g.source[id], g.items[id] = dept, items
+		g.freq[id], g.pubAt[id] = domain.UpdateFrequency(freq), pubAt
 		g.allResources, g.ofDept[dept] = append(g.allResources, id), append(g.ofDept[dept], id)
 		if published && len(items) > 0 {
 			g.published[domain.ShareType(share)] = append(g.published[domain.ShareType(share)], id)
@@ -176,7 +187,8 @@ func (db *DB) newGenerator(ctx context.Context, s CityScale, progress func(strin
 	}
 	g := &generator{db: db, s: s, rnd: rand.New(rand.NewPCG(s.Seed, s.Seed^0x9e3779b97f4a7c15)), cal: cal, policy: policy,
 		start: s.End.AddDate(-2, 0, 0), published: map[domain.ShareType][]int64{}, source: map[int64]int64{},
-		items: map[int64][]int64{}, ofDept: map[int64][]int64{}, progress: progress}
+		items: map[int64][]int64{}, ofDept: map[int64][]int64{}, freq: map[int64]domain.UpdateFrequency{}, pubAt: map[int64]time.Time{},
+		progress: progress}
 	if progress == nil {
 		g.progress = func(string) {}
 	}
@@ -432,6 +444,9 @@ func (g *generator) updates(ctx context.Context) error {
 	for _, list := range g.published {
 		ids = append(ids, list...)
 	}
+	if g.s.UpdateHistory {
+		return g.updateHistory(ctx, ids)
+	}
 	return g.copyRows(ctx, "data_updates", []string{"resource_id", "at", "rows", "recorded_subject", "recorded_role", "recorded_department_id", "recorded_at"},
 		2*len(ids), func(i int) []any {
 			id := ids[i/2]
@@ -441,6 +456,48 @@ func (g *generator) updates(ctx context.Context) error {
 			}
 			at := g.s.End.Add(-ago).Add(-time.Duration(i%2) * 24 * time.Hour).Truncate(time.Microsecond)
 			return []any{id, at, int64(1000 + g.rnd.IntN(1_000_000)), "generator", "DEPARTMENT", g.source[id], at}
+		})
+}
+
+// updateHistory records each entry's updates over the two years at its
+// frequency, a little early as a rule, with a lapse now and then and
+// about one entry in seven given up on (MZ 13).
+func (g *generator) updateHistory(ctx context.Context, ids []int64) error {
+	type update struct {
+		id int64
+		at time.Time
+	}
+	var list []update
+	for _, id := range ids {
+		months, days, ok := domain.UpdateInterval(g.freq[id])
+		if !ok {
+			months = 4 // IRREGULAR: now and then
+		}
+		until := g.s.End
+		if g.rnd.Float64() < 0.15 {
+			until = g.at(g.start, g.s.End)
+		}
+		t := g.pubAt[id]
+		if t.Before(g.start) {
+			t = g.start
+		}
+		for {
+			next := t.AddDate(0, months, days)
+			step := next.Sub(t)
+			t = next.Add(-time.Duration(g.rnd.Int64N(int64(step)/4 + 1)))
+			if g.rnd.Float64() < 0.03 {
+				t = t.Add(2 * step)
+			}
+			if t.After(until) {
+				break
+			}
+			list = append(list, update{id, t.Truncate(time.Microsecond)})
+		}
+	}
+	return g.copyRows(ctx, "data_updates", []string{"resource_id", "at", "rows", "recorded_subject", "recorded_role", "recorded_department_id", "recorded_at"},
+		len(list), func(i int) []any {
+			u := list[i]
+			return []any{u.id, u.at, int64(1000 + g.rnd.IntN(1_000_000)), "generator", "DEPARTMENT", g.source[u.id], u.at}
 		})
 }
 

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -31,6 +32,20 @@ type ComplianceScope struct {
 	DepartmentID int64
 	RegionCode   string
 	Level        DepartmentLevel
+}
+
+var regionCodePattern = regexp.MustCompile(`^[0-9]{6}$`)
+
+// Validate checks a scope's region code (six digits, as GB/T 2260) and
+// level.
+func (s ComplianceScope) Validate() error {
+	if s.RegionCode != "" && !regionCodePattern.MatchString(s.RegionCode) {
+		return Errorf(EInvalid, "scope.regionCode %q: give a six-digit administrative division code, e.g. 441400 for 梅州市", s.RegionCode)
+	}
+	if s.Level != "" && s.Level != LevelCity && s.Level != LevelCounty {
+		return Errorf(EInvalid, "scope.level must be CITY or COUNTY, not %q", s.Level)
+	}
+	return nil
 }
 
 // Period is the evaluation period, From to To inclusive (China time).

@@ -190,3 +190,20 @@ func TestSortScorecards(t *testing.T) {
 		}
 	}
 }
+
+func TestComplianceScopeValidate(t *testing.T) {
+	for _, c := range []struct {
+		s  ComplianceScope
+		ok bool
+	}{
+		{ComplianceScope{}, true},
+		{ComplianceScope{RegionCode: "441400", Level: LevelCounty}, true},
+		{ComplianceScope{RegionCode: "4414"}, false},
+		{ComplianceScope{RegionCode: "44140a"}, false},
+		{ComplianceScope{Level: "PROVINCE"}, false},
+	} {
+		if err := c.s.Validate(); (err == nil) != c.ok || err != nil && ErrorCode(err) != EInvalid {
+			t.Errorf("%+v: %v", c.s, err)
+		}
+	}
+}

@@ -53,11 +53,18 @@ func complianceInputs(ctx context.Context, c domain.Catalogue, v domain.Viewer, 
 	if v.Role == domain.RoleDepartment {
 		s.DepartmentID = v.DepartmentID
 	}
+	if err := s.Validate(); err != nil {
+		return s, nil, domain.Period{}, err
+	}
 	p, err := domain.NewPeriod(from, to, domain.DateOf(now))
 	if err != nil {
 		return s, nil, p, err
 	}
 	depts, err := c.ComplianceDepartments(ctx, s)
+	if err == nil && s.DepartmentID != 0 && len(depts) == 0 {
+		err = domain.Errorf(domain.ENotFound, "no Department %s in the scope (check scope.departmentId, and that regionCode and level fit it)",
+			domain.NodeID(domain.KindDepartment, s.DepartmentID))
+	}
 	return s, depts, p, err
 }
 

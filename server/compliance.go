@@ -35,6 +35,8 @@ func scorecardsExportHandler(c domain.Catalogue, clock func() time.Time, log *sl
 			switch domain.ErrorCode(err) {
 			case domain.EForbidden:
 				status = http.StatusForbidden
+			case domain.ENotFound:
+				status = http.StatusNotFound
 			case domain.EInternal:
 				status = http.StatusInternalServerError
 				log.ErrorContext(ctx, "scorecards export", "err", err)
@@ -65,10 +67,6 @@ func scorecardsExportHandler(c domain.Catalogue, clock func() time.Time, log *sl
 			scope.DepartmentID = id
 		}
 		scope.RegionCode, scope.Level = q.Get("regionCode"), domain.DepartmentLevel(q.Get("level"))
-		if scope.Level != "" && scope.Level != domain.LevelCity && scope.Level != domain.LevelCounty {
-			fail(domain.Errorf(domain.EInvalid, "level must be CITY or COUNTY, not %q", scope.Level))
-			return
-		}
 		key := domain.ScorecardField(q.Get("orderBy"))
 		if key == "" {
 			key = domain.ScorecardByName

@@ -305,6 +305,14 @@ func TestDepartmentScorecards(t *testing.T) {
 		t.Errorf("reversed period: %s", e.Message)
 	}
 	a.as(authority).queryErr(`query { complianceReport(from: "2020-01-01", to: "2026-06-30") { asOf } }`, nil, "BAD_USER_INPUT")
+	e = a.as(authority).queryErr(`query { complianceReport(scope: {regionCode: "4414"}) { asOf } }`, nil, "BAD_USER_INPUT")
+	if !contains(e.Message, "six-digit") {
+		t.Errorf("bad region: %s", e.Message)
+	}
+	a.as(authority).queryErr(`query($d: ID!) { complianceReport(scope: {departmentId: $d}) { asOf } }`,
+		map[string]any{"d": domain.NodeID(domain.KindDepartment, 99)}, "NOT_FOUND")
+	a.as(authority).queryErr(`query { complianceReport(scope: {departmentId: "not an id"}) { asOf } }`, nil, "BAD_USER_INPUT")
+	a.as(authority).queryErr(`query { departmentScorecards(after: "bm9wZQ") { totalCount } }`, nil, "BAD_USER_INPUT")
 }
 
 // /export/scorecards.csv: one row per department, the same figures.

@@ -16,10 +16,13 @@ import (
 // The compliance figures are counted in SQL, by the rules of domain's
 // compliance.go: domain.Judge for every on-time figure (done <= due on
 // time; done > due late; undone with due < now overdue),
-// domain.UpdateInterval for staleness, domain.FullReviewDone
-// for the yearly review. Each query groups by department and by month in
-// one pass (GROUPING SETS), so a report over a whole city is a handful of
-// index scans.
+// domain.UpdateInterval for staleness, domain.FullReviewDone for the
+// yearly review, CountViolations for the violations. Duties, events and
+// answer times of whole past months come from compliance_rollups (by
+// department and month, recounted from the marks triggers leave in
+// compliance_dirty), the rest of a period from the records, each query
+// grouping by department and by month in one pass (GROUPING SETS);
+// entries come from compliance_entries, kept row by row.
 
 // complianceArgs are the named parameters every compliance query takes:
 // the departments, the span [start, end] whose deadlines and events count,

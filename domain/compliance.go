@@ -69,6 +69,9 @@ func NewPeriod(from, to *Date, today Date) (Period, error) {
 	if from != nil {
 		p.From = *from
 	}
+	if today.Before(p.From) {
+		return Period{}, Errorf(EInvalid, "from (%s) is after today (%s): a report covers days that have begun", p.From, today)
+	}
 	if p.To.Before(p.From) {
 		return Period{}, Errorf(EInvalid, "from (%s) is after to (%s): give a period that starts before it ends", p.From, p.To)
 	}

@@ -56,6 +56,8 @@ func TestNewPeriod(t *testing.T) {
 		{"only to: from its year's start", nil, d(2025, 6, 30), Period{Date{2025, 1, 1}, Date{2025, 6, 30}}, false},
 		{"one day", d(2026, 3, 1), d(2026, 3, 1), Period{Date{2026, 3, 1}, Date{2026, 3, 1}}, false},
 		{"reversed", d(2026, 3, 2), d(2026, 3, 1), Period{}, true},
+		{"starting after today", d(2026, 12, 4), d(2026, 12, 31), Period{}, true},
+		{"ending after today", d(2026, 12, 1), d(2026, 12, 31), Period{Date{2026, 12, 1}, Date{2026, 12, 31}}, false},
 		{"36 months less a day", d(2023, 1, 1), d(2025, 12, 31), Period{Date{2023, 1, 1}, Date{2025, 12, 31}}, false},
 		{"36 months", d(2023, 1, 1), d(2026, 1, 1), Period{}, true},
 	} {

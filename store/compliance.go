@@ -429,7 +429,10 @@ func (db *DB) RefreshCompliance(ctx context.Context) error {
 		if _, err := tx.tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('compliance_rollups'))`); err != nil {
 			return fmt.Errorf("compliance refresh: %w", err)
 		}
-		rows, err := tx.tx.Query(ctx, `DELETE FROM compliance_dirty RETURNING department_id, month`)
+		// A mark a writer holds locked belongs to a change not yet
+		// committed: it is left for the next refresh.
+		rows, err := tx.tx.Query(ctx, `DELETE FROM compliance_dirty WHERE (department_id, month) IN
+			(SELECT department_id, month FROM compliance_dirty FOR UPDATE SKIP LOCKED) RETURNING department_id, month`)
 		if err != nil {
 			return fmt.Errorf("compliance refresh: %w", err)
 		}
@@ -511,7 +514,7 @@ var violationBranches = func() map[domain.ViolationKind]string {
 		domain.ViolationUsageReportMissing:  duty("USAGE"),
 		// domain.FullReviewDone: a full review within the year before
 		// asOf; owed by departments with entries in the catalogue.
-		domain.ViolationFullReviewMissing: `SELECT dep.id AS d, dep.id AS record, '' AS sub, f.last::timestamptz + interval '12 months' AS due,
+		domain.ViolationFullReviewMissing: `SELECT dep.id AS d, dep.id AS record, '' AS sub, ((f.last + interval '12 months')::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai' - interval '1 microsecond' AS due,
 		    NULL::timestamptz AS done, '' AS note
 		  FROM departments dep
 		  LEFT JOIN LATERAL (SELECT max(reviewed_on) AS last FROM catalogue_full_reviews fr

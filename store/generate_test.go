@@ -324,3 +324,63 @@ func TestUpdateDueMatchesDomain(t *testing.T) {
 		}
 	}
 }
+
+// A change committed while a report refreshes the rollups is not lost:
+// the writer holds its month's mark locked, the refresh leaves it, and
+// the next report recounts that month.
+func TestComplianceRefreshDuringAWrite(t *testing.T) {
+	ctx := context.Background()
+	db, url := storetest.NewDBWithURL(t, storetest.Options{})
+	end := time.Date(2026, 11, 30, 18, 0, 0, 0, domain.ChinaTime)
+	s := store.FullCity(end).Scaled(500)
+	s.AuditEvents = 0
+	if err := db.GenerateCity(ctx, s, nil); err != nil {
+		t.Fatal(err)
+	}
+	depts, _ := db.ComplianceDepartments(ctx, domain.ComplianceScope{})
+	var ids []int64
+	for _, d := range depts {
+		ids = append(ids, d.ID)
+	}
+	p := domain.Period{From: domain.Date{Year: 2026, Month: 1, Day: 1}, To: domain.Date{Year: 2026, Month: 10, Day: 31}}
+	now := time.Date(2026, 12, 10, 9, 0, 0, 0, domain.ChinaTime)
+	var id int64
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if err := conn.QueryRow(ctx, `SELECT id FROM share_requests WHERE due_at BETWEEN $1 AND $2 AND source_decided_at <= due_at ORDER BY id LIMIT 1`,
+		p.Start(), p.End()).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	// A committed change leaves the month's mark; then a writer changes
+	// the same request's month and has not committed when the report runs.
+	if _, err := conn.Exec(ctx, `UPDATE share_requests SET reason = reason WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	w, err := conn.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Exec(ctx, `UPDATE share_requests SET source_decided_at = due_at + interval '5 days' WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Compliance(ctx, ids, p, now); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Compliance(ctx, ids, p, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := db.ComplianceFromRecords(ctx, ids, p, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Total.ShareRequests != want.Total.ShareRequests {
+		t.Errorf("after the write: rollups %+v, records %+v", got.Total.ShareRequests, want.Total.ShareRequests)
+	}
+}

@@ -62,7 +62,10 @@ CREATE FUNCTION compliance_mark(d bigint, at timestamptz) RETURNS void
 LANGUAGE sql AS $$
   INSERT INTO compliance_dirty (department_id, month)
   SELECT d, date_trunc('month', at AT TIME ZONE 'Asia/Shanghai')::date WHERE d IS NOT NULL AND at IS NOT NULL
-  ON CONFLICT DO NOTHING
+  -- Not DO NOTHING: the update locks a mark already there until this
+  -- change commits, so a refresh cannot take the mark and recount
+  -- without the change (it skips marks that are locked).
+  ON CONFLICT (department_id, month) DO UPDATE SET month = EXCLUDED.month
 $$;
 -- +goose StatementEnd
 
@@ -118,6 +121,17 @@ BEGIN
 END
 $$;
 -- +goose StatementEnd
+
+-- Everything recorded before the rollups existed: every department, every
+-- month from the first record on (and ten years ahead, for usage reports
+-- of grants in force), recounted by the first report.
+INSERT INTO compliance_dirty (department_id, month)
+SELECT d.id, m::date FROM departments d,
+  generate_series(date_trunc('month', (SELECT least((SELECT min(submitted_at) FROM share_requests), (SELECT min(created_at) FROM grants),
+      (SELECT min(recorded_at) FROM catalogue_change_obligations), (SELECT min(created_at) FROM open_requests),
+      (SELECT min(opened_at) FROM disputes), (SELECT min(submitted_at) FROM resources))) AT TIME ZONE 'Asia/Shanghai'),
+    now() AT TIME ZONE 'Asia/Shanghai' + interval '10 years', interval '1 month') m
+ON CONFLICT DO NOTHING;
 
 CREATE TRIGGER compliance_marks AFTER INSERT OR UPDATE OR DELETE ON catalogue_reviews FOR EACH ROW EXECUTE FUNCTION compliance_marks();
 CREATE TRIGGER compliance_marks AFTER INSERT OR UPDATE OF review_due_at, source_department_id OR DELETE ON resources FOR EACH ROW EXECUTE FUNCTION compliance_marks();
@@ -176,8 +190,14 @@ BEGIN
   ELSE
     rid := CASE WHEN TG_OP = 'DELETE' THEN OLD.resource_id ELSE NEW.resource_id END;
   END IF;
-  DELETE FROM compliance_entries WHERE resource_id = rid;
-  INSERT INTO compliance_entries SELECT * FROM compliance_entries_source WHERE resource_id = rid;
+  -- An upsert, so two writers of one entry do not both insert it.
+  INSERT INTO compliance_entries SELECT * FROM compliance_entries_source WHERE resource_id = rid
+  ON CONFLICT (resource_id) DO UPDATE SET department_id = EXCLUDED.department_id, published_at = EXCLUDED.published_at,
+    share_type = EXCLUDED.share_type, open_type = EXCLUDED.open_type, update_frequency = EXCLUDED.update_frequency,
+    complete = EXCLUDED.complete, missing_basis = EXCLUDED.missing_basis, last_update_at = EXCLUDED.last_update_at;
+  IF NOT FOUND THEN
+    DELETE FROM compliance_entries WHERE resource_id = rid;
+  END IF;
   RETURN NULL;
 END
 $$;

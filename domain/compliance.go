@@ -165,7 +165,8 @@ func (r *Ratio) Add(t Timeliness) {
 	}
 }
 
-func (r *Ratio) plus(o Ratio) { r.Met += o.Met; r.Due += o.Due }
+// Plus is r and o together.
+func (r Ratio) Plus(o Ratio) Ratio { return Ratio{Met: r.Met + o.Met, Due: r.Due + o.Due} }
 
 // FullReviewDone: QY 8 asks for a full check of the catalogue every
 // year; a department whose last full review is more than a year before
@@ -259,13 +260,13 @@ func (f *ComplianceFigures) Add(o *ComplianceFigures) {
 	f.Entries += o.Entries
 	f.RequiredComplete += o.RequiredComplete
 	f.RestrictedMissingBasis += o.RestrictedMissingBasis
-	f.Reviews.plus(o.Reviews)
-	f.ChangeObligations.plus(o.ChangeObligations)
+	f.Reviews = f.Reviews.Plus(o.Reviews)
+	f.ChangeObligations = f.ChangeObligations.Plus(o.ChangeObligations)
 	f.FullReviewsDone += o.FullReviewsDone
 	f.ShareTypes.Unconditional += o.ShareTypes.Unconditional
 	f.ShareTypes.Conditional += o.ShareTypes.Conditional
 	f.ShareTypes.None += o.ShareTypes.None
-	f.ShareRequests.plus(o.ShareRequests)
+	f.ShareRequests = f.ShareRequests.Plus(o.ShareRequests)
 	f.Answered += o.Answered
 	f.RejectionsWithoutReason += o.RejectionsWithoutReason
 	f.BulkGrants += o.BulkGrants
@@ -274,12 +275,12 @@ func (f *ComplianceFigures) Add(o *ComplianceFigures) {
 	f.OpenTypes.Unconditional += o.OpenTypes.Unconditional
 	f.OpenTypes.Conditional += o.OpenTypes.Conditional
 	f.OpenTypes.None += o.OpenTypes.None
-	f.OpenRequests.plus(o.OpenRequests)
-	f.ErrorsVerified.plus(o.ErrorsVerified)
-	f.ErrorsCorrected.plus(o.ErrorsCorrected)
+	f.OpenRequests = f.OpenRequests.Plus(o.OpenRequests)
+	f.ErrorsVerified = f.ErrorsVerified.Plus(o.ErrorsVerified)
+	f.ErrorsCorrected = f.ErrorsCorrected.Plus(o.ErrorsCorrected)
 	f.UpdateDue += o.UpdateDue
 	f.Stale += o.Stale
-	f.UsageReports.plus(o.UsageReports)
+	f.UsageReports = f.UsageReports.Plus(o.UsageReports)
 	f.Violations += o.Violations
 }
 

@@ -67,3 +67,15 @@ func isIDLike(s string) bool {
 	}
 	return true
 }
+
+// SpreadsheetSafe prefixes a cell a spreadsheet would run as a formula
+// (=, +, -, @, tab, carriage return first) with an apostrophe (OWASP CSV
+// injection): messages, request IDs and arguments come from callers.
+func SpreadsheetSafe(row []string) []string {
+	for i, c := range row {
+		if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
+			row[i] = "'" + c
+		}
+	}
+	return row
+}

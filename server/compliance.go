@@ -99,7 +99,7 @@ func scorecardsExportHandler(c domain.Catalogue, clock func() time.Time, log *sl
 			}
 			// Names are the departments' own; still, no cell may start a
 			// formula in a spreadsheet.
-			_ = cw.Write(spreadsheetSafe([]string{domain.NodeID(domain.KindDepartment, d.ID), d.Name, d.CreditCode, string(d.Level), d.RegionCode,
+			_ = cw.Write(domain.SpreadsheetSafe([]string{domain.NodeID(domain.KindDepartment, d.ID), d.Name, d.CreditCode, string(d.Level), d.RegionCode,
 				p.From.String(), p.To.String(),
 				n(f.Entries), n(f.RequiredComplete), n(f.RestrictedMissingBasis), n(f.Reviews.Met), n(f.Reviews.Due),
 				n(f.ChangeObligations.Met), n(f.ChangeObligations.Due), n(f.FullReviewsDone),
@@ -114,15 +114,4 @@ func scorecardsExportHandler(c domain.Catalogue, clock func() time.Time, log *sl
 			log.ErrorContext(ctx, "scorecards export cut short", "err", err)
 		}
 	})
-}
-
-// spreadsheetSafe prefixes a cell that a spreadsheet would read as a
-// formula (=, +, -, @, tab, CR) with a quote.
-func spreadsheetSafe(row []string) []string {
-	for i, c := range row {
-		if c != "" && (c[0] == '=' || c[0] == '+' || c[0] == '-' || c[0] == '@' || c[0] == '\t' || c[0] == '\r') {
-			row[i] = "'" + c
-		}
-	}
-	return row
 }

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -289,7 +288,7 @@ func (db *DB) ExportAudit(ctx context.Context, v domain.Viewer, f domain.AuditCr
 		if err != nil {
 			return fmt.Errorf("export audit: %w", err)
 		}
-		if err := cw.Write(spreadsheetSafe(auditRecord(e))); err != nil {
+		if err := cw.Write(domain.SpreadsheetSafe(auditRecord(e))); err != nil {
 			return err
 		}
 		if n++; n%1000 == 0 {
@@ -305,18 +304,6 @@ func (db *DB) ExportAudit(ctx context.Context, v domain.Viewer, f domain.AuditCr
 		return fmt.Errorf("export audit: %w", err)
 	}
 	return cw.Error()
-}
-
-// spreadsheetSafe prefixes a cell a spreadsheet would run as a formula
-// (=, +, -, @, tab, carriage return first) with an apostrophe (OWASP CSV
-// injection): messages, request IDs and arguments come from callers.
-func spreadsheetSafe(row []string) []string {
-	for i, c := range row {
-		if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
-			row[i] = "'" + c
-		}
-	}
-	return row
 }
 
 func auditRecord(e *domain.AuditEvent) []string {

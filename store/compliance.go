@@ -181,19 +181,19 @@ func (k *figureSink) duty(f *domain.ComplianceFigures, fig string, met, failed i
 	r := domain.Ratio{Met: met, Due: met + failed}
 	switch fig {
 	case "REVIEW":
-		f.Reviews = plus(f.Reviews, r)
+		f.Reviews = f.Reviews.Plus(r)
 	case "CHANGE":
-		f.ChangeObligations = plus(f.ChangeObligations, r)
+		f.ChangeObligations = f.ChangeObligations.Plus(r)
 	case "SHARE":
-		f.ShareRequests = plus(f.ShareRequests, r)
+		f.ShareRequests = f.ShareRequests.Plus(r)
 	case "OPEN":
-		f.OpenRequests = plus(f.OpenRequests, r)
+		f.OpenRequests = f.OpenRequests.Plus(r)
 	case "VERIFY":
-		f.ErrorsVerified = plus(f.ErrorsVerified, r)
+		f.ErrorsVerified = f.ErrorsVerified.Plus(r)
 	case "CORRECT":
-		f.ErrorsCorrected = plus(f.ErrorsCorrected, r)
+		f.ErrorsCorrected = f.ErrorsCorrected.Plus(r)
 	case "USAGE":
-		f.UsageReports = plus(f.UsageReports, r)
+		f.UsageReports = f.UsageReports.Plus(r)
 	case "REJECTED_NO_REASON":
 		f.RejectionsWithoutReason += met
 	case "BULK":
@@ -639,8 +639,4 @@ func (db *DB) Violations(ctx context.Context, ids []int64, p domain.Period, now 
 		out.Nodes = append(out.Nodes, r.v)
 	}
 	return out, nil
-}
-
-func plus(a, b domain.Ratio) domain.Ratio {
-	return domain.Ratio{Met: a.Met + b.Met, Due: a.Due + b.Due}
 }

@@ -20,8 +20,8 @@ func (tx *Tx) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, err
 	return tx.tx.Query(ctx, sql, args...)
 }
 
-// SpreadsheetSafe is spreadsheetSafe, for the CSV export's test.
-var SpreadsheetSafe = spreadsheetSafe
+// SpreadsheetSafe is domain.SpreadsheetSafe, which the CSV exports use, for their test.
+var SpreadsheetSafe = domain.SpreadsheetSafe
 
 // ComplianceFromRecords is Compliance counted from the records alone,
 // without the rollups: what the rollups must agree with.

@@ -37,6 +37,8 @@ type Grant struct {
 	ItemIDs    []int64
 	Mode       ShareMode
 	Scenario   string
+	// Purpose is the use the request stated (MZ 21), kept with the grant.
+	Purpose    string
 	ValidUntil *time.Time
 }
 

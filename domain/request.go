@@ -183,8 +183,9 @@ type RequestedResource struct {
 	SourceDepartmentID int64
 	ShareType          ShareType
 	ShareModes         []ShareMode
-	// ItemIDs are the items the entry has now.
-	ItemIDs []int64
+	// ItemIDs are the items the entry has now, ItemNames their names.
+	ItemIDs   []int64
+	ItemNames map[int64]string
 }
 
 // OpenShareRequest validates a request of v's department on r submitted

@@ -21,6 +21,9 @@ import (
 type AccessDecisionResolver interface {
 	Items(ctx context.Context, obj *domain.AccessDecision) ([]*domain.DataItem, error)
 }
+type AccessGapResolver interface {
+	Items(ctx context.Context, obj *domain.AccessGap) ([]*domain.DataItem, error)
+}
 type GrantResolver interface {
 	Resource(ctx context.Context, obj *domain.ShareGrant) (*domain.Resource, error)
 	Department(ctx context.Context, obj *domain.ShareGrant) (*domain.Department, error)
@@ -153,6 +156,38 @@ func (ec *executionContext) fieldContext_AccessDecision_grant(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _AccessDecision_gaps(ctx context.Context, field graphql.CollectedField, obj *domain.AccessDecision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessDecision_gaps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Gaps, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.AccessGap) graphql.Marshaler {
+			return ec.marshalNAccessGap2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐAccessGapᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessDecision_gaps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AccessDecision",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AccessGap(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _AccessDecision_reason(ctx context.Context, field graphql.CollectedField, obj *domain.AccessDecision) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -173,6 +208,52 @@ func (ec *executionContext) _AccessDecision_reason(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_AccessDecision_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessDecision", field, false, false, "String")
+}
+
+func (ec *executionContext) _AccessDecision_scenario(ctx context.Context, field graphql.CollectedField, obj *domain.AccessDecision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessDecision_scenario(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Scenario, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessDecision_scenario(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessDecision", field, false, false, "String")
+}
+
+func (ec *executionContext) _AccessDecision_purpose(ctx context.Context, field graphql.CollectedField, obj *domain.AccessDecision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessDecision_purpose(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Purpose, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessDecision_purpose(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AccessDecision", field, false, false, "String")
 }
 
@@ -197,6 +278,107 @@ func (ec *executionContext) _AccessDecision_decidedAt(ctx context.Context, field
 }
 func (ec *executionContext) fieldContext_AccessDecision_decidedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AccessDecision", field, false, false, "Time")
+}
+
+func (ec *executionContext) _AccessGap_kind(ctx context.Context, field graphql.CollectedField, obj *domain.AccessGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessGap_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.AccessGapKind) graphql.Marshaler {
+			return ec.marshalNAccessGapKind2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐAccessGapKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessGap_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessGap", field, false, false, "AccessGapKind")
+}
+
+func (ec *executionContext) _AccessGap_article(ctx context.Context, field graphql.CollectedField, obj *domain.AccessGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessGap_article(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Article, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessGap_article(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessGap", field, false, false, "String")
+}
+
+func (ec *executionContext) _AccessGap_items(ctx context.Context, field graphql.CollectedField, obj *domain.AccessGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessGap_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AccessGap().Items(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.DataItem) graphql.Marshaler {
+			return ec.marshalNDataItem2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDataItemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessGap_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AccessGap",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DataItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AccessGap_detail(ctx context.Context, field graphql.CollectedField, obj *domain.AccessGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessGap_detail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Detail, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessGap_detail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessGap", field, false, false, "String")
 }
 
 func (ec *executionContext) _Grant_id(ctx context.Context, field graphql.CollectedField, obj *domain.ShareGrant) (ret graphql.Marshaler) {
@@ -361,6 +543,29 @@ func (ec *executionContext) _Grant_scenario(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Grant_scenario(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Grant", field, false, false, "String")
+}
+
+func (ec *executionContext) _Grant_purpose(ctx context.Context, field graphql.CollectedField, obj *domain.ShareGrant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Grant_purpose(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Purpose, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Grant_purpose(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Grant", field, false, false, "String")
 }
 
@@ -1950,13 +2155,77 @@ func (ec *executionContext) _AccessDecision(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "gaps":
+			out.Values[i] = ec._AccessDecision_gaps(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "reason":
 			out.Values[i] = ec._AccessDecision_reason(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "scenario":
+			out.Values[i] = ec._AccessDecision_scenario(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "purpose":
+			out.Values[i] = ec._AccessDecision_purpose(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "decidedAt":
 			out.Values[i] = ec._AccessDecision_decidedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var accessGapImplementors = []string{"AccessGap"}
+
+func (ec *executionContext) _AccessGap(ctx context.Context, sel ast.SelectionSet, obj *domain.AccessGap) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, accessGapImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AccessGap")
+		case "kind":
+			out.Values[i] = ec._AccessGap_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "article":
+			out.Values[i] = ec._AccessGap_article(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "items":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AccessGap_items(ctx, field, obj)
+				})
+		case "detail":
+			out.Values[i] = ec._AccessGap_detail(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -2018,6 +2287,11 @@ func (ec *executionContext) _Grant(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "scenario":
 			out.Values[i] = ec._Grant_scenario(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "purpose":
+			out.Values[i] = ec._Grant_purpose(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -2523,6 +2797,41 @@ func (ec *executionContext) marshalNAccessDecision2ᚖgithubᚗcomᚋcitydataᚋ
 		return graphql.Null
 	}
 	return ec._AccessDecision(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAccessGap2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐAccessGap(ctx context.Context, sel ast.SelectionSet, v domain.AccessGap) graphql.Marshaler {
+	return ec._AccessGap(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAccessGap2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐAccessGapᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.AccessGap) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAccessGap2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐAccessGap(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNAccessGapKind2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐAccessGapKind(ctx context.Context, v any) (domain.AccessGapKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.AccessGapKind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAccessGapKind2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐAccessGapKind(ctx context.Context, sel ast.SelectionSet, v domain.AccessGapKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "AccessGapKind!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNGrant2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐShareGrantᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.ShareGrant) graphql.Marshaler {

@@ -25,6 +25,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	AccessDecision() AccessDecisionResolver
+	AccessGap() AccessGapResolver
 	AccessRecord() AccessRecordResolver
 	Actor() ActorResolver
 	AuditEvent() AuditEventResolver
@@ -66,11 +67,21 @@ type DirectiveRoot struct {
 
 type ComplexityRoot struct {
 	AccessDecision struct {
-		Allow  func(childComplexity int) int
-		At     func(childComplexity int) int
-		Grant  func(childComplexity int) int
-		Items  func(childComplexity int) int
-		Reason func(childComplexity int) int
+		Allow    func(childComplexity int) int
+		At       func(childComplexity int) int
+		Gaps     func(childComplexity int) int
+		Grant    func(childComplexity int) int
+		Items    func(childComplexity int) int
+		Purpose  func(childComplexity int) int
+		Reason   func(childComplexity int) int
+		Scenario func(childComplexity int) int
+	}
+
+	AccessGap struct {
+		Article func(childComplexity int) int
+		Detail  func(childComplexity int) int
+		Items   func(childComplexity int) int
+		Kind    func(childComplexity int) int
 	}
 
 	AccessRecord struct {
@@ -414,6 +425,7 @@ type ComplexityRoot struct {
 		MissingUsageReports func(childComplexity int) int
 		Mode                func(childComplexity int) int
 		NodeID              func(childComplexity int) int
+		Purpose             func(childComplexity int) int
 		Request             func(childComplexity int) int
 		Resource            func(childComplexity int) int
 		Scenario            func(childComplexity int) int
@@ -604,7 +616,7 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		AccessDecision             func(childComplexity int, resourceID string, itemIds []string, mode domain.ShareMode, subject *string) int
+		AccessDecision             func(childComplexity int, resourceID string, itemIds []string, mode domain.ShareMode, scenario string, purpose *string, subject *string) int
 		AuditEvents                func(childComplexity int, filter *model.AuditFilter, first *int, after *string) int
 		AuditIntegrity             func(childComplexity int) int
 		CatalogueChangeObligations func(childComplexity int, first *int, after *string, filter *model.CatalogueChangeObligationFilter) int
@@ -920,6 +932,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AccessDecision.At(childComplexity), true
+	case "AccessDecision.gaps":
+		if e.ComplexityRoot.AccessDecision.Gaps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessDecision.Gaps(childComplexity), true
 	case "AccessDecision.grant":
 		if e.ComplexityRoot.AccessDecision.Grant == nil {
 			break
@@ -932,12 +950,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AccessDecision.Items(childComplexity), true
+	case "AccessDecision.purpose":
+		if e.ComplexityRoot.AccessDecision.Purpose == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessDecision.Purpose(childComplexity), true
 	case "AccessDecision.reason":
 		if e.ComplexityRoot.AccessDecision.Reason == nil {
 			break
 		}
 
 		return e.ComplexityRoot.AccessDecision.Reason(childComplexity), true
+	case "AccessDecision.scenario":
+		if e.ComplexityRoot.AccessDecision.Scenario == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessDecision.Scenario(childComplexity), true
+
+	case "AccessGap.article":
+		if e.ComplexityRoot.AccessGap.Article == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessGap.Article(childComplexity), true
+	case "AccessGap.detail":
+		if e.ComplexityRoot.AccessGap.Detail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessGap.Detail(childComplexity), true
+	case "AccessGap.items":
+		if e.ComplexityRoot.AccessGap.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessGap.Items(childComplexity), true
+	case "AccessGap.kind":
+		if e.ComplexityRoot.AccessGap.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessGap.Kind(childComplexity), true
 
 	case "AccessRecord.allowed":
 		if e.ComplexityRoot.AccessRecord.Allowed == nil {
@@ -2346,6 +2401,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Grant.NodeID(childComplexity), true
+	case "Grant.purpose":
+		if e.ComplexityRoot.Grant.Purpose == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Grant.Purpose(childComplexity), true
 	case "Grant.request":
 		if e.ComplexityRoot.Grant.Request == nil {
 			break
@@ -3360,7 +3421,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.AccessDecision(childComplexity, args["resourceId"].(string), args["itemIds"].([]string), args["mode"].(domain.ShareMode), args["subject"].(*string)), true
+		return e.ComplexityRoot.Query.AccessDecision(childComplexity, args["resourceId"].(string), args["itemIds"].([]string), args["mode"].(domain.ShareMode), args["scenario"].(string), args["purpose"].(*string), args["subject"].(*string)), true
 	case "Query.auditEvents":
 		if e.ComplexityRoot.Query.AuditEvents == nil {
 			break
@@ -6018,7 +6079,10 @@ type Grant implements Node {
   department: Department!
   items: [DataItem!]!
   mode: ShareMode!
+  "The business scenario it allows use in (MZ 22)."
   scenario: String!
+  "The purpose the request stated (MZ 21); empty for grants made without a request."
+  purpose: String!
   "The last instant it allows access."
   validUntil: Time
   status: GrantStatus!
@@ -6116,21 +6180,70 @@ type AccessDecision {
   allow: Boolean!
   "The asked items it may use in this mode (some, when a grant allows fewer than asked)."
   items: [DataItem!]!
-  "The grant that allows it, or whose state denies it."
+  "The grant that allows it, or the grant nearest to allowing it, whose shortfalls gaps lists."
   grant: Grant
-  "Why, citing the article."
+  "Exactly what keeps a denied use from being allowed, each with its article; empty when allowed."
+  gaps: [AccessGap!]!
+  "Why, citing the article: the gaps' details in one sentence."
   reason: String!
+  "The scenario and purpose it was asked for, as recorded."
+  scenario: String!
+  purpose: String!
   decidedAt: Time!
+}
+
+"What keeps a use from being allowed."
+enum AccessGapKind {
+  "The entry is not in the published catalogue."
+  NOT_PUBLISHED
+  "Restricted data and no grant of the department's (MZ 21-22): request it."
+  NO_GRANT
+  "The department's grants on the entry are for other scenarios (MZ 22)."
+  SCENARIO
+  "The grant does not cover some of the items asked (MZ 22, 最小授权); gap.items names them."
+  ITEMS
+  "The grant allows a narrower mode (MZ 22)."
+  MODE
+  "The grant is for another purpose (MZ 19, MZ 21)."
+  PURPOSE
+  "The grant's last day has passed (MZ 22)."
+  EXPIRED
+  "The data authority suspended the grant (NY 41)."
+  SUSPENDED
+  "The data authority revoked the grant (WZ 22)."
+  REVOKED
+  "Unconditional data, but not shared in this mode."
+  MODE_NOT_OFFERED
+  "BULK needs a grant the source and the authority approved (WZ 21)."
+  BULK_NEEDS_GRANT
+  "Unconditional data is used after stating a purpose (MZ 21)."
+  PURPOSE_REQUIRED
+}
+
+"One shortfall of an access decision."
+type AccessGap {
+  kind: AccessGapKind!
+  "The article that makes it a shortfall, e.g. MZ 22."
+  article: String!
+  "The asked items the grant does not cover (ITEMS); empty otherwise."
+  items: [DataItem!]!
+  "What is missing, in a sentence."
+  detail: String!
 }
 
 extend type Query {
   """
-  May the viewer's department use these items of this entry in this mode now (MZ 21-22,
-  WZ 21, NY 41)? For departments' data services; subject (the ID-card number or credit code
-  the record is about) is required for VERIFY and QUERY (WZ 25). Every decision is recorded
-  (a call refused as invalid or forbidden makes none).
+  May the viewer's department use these items of this entry in this mode now, in this
+  business scenario (MZ 21-22, WZ 21, NY 41)? A grant allows use only in its own scenario
+  (compared without regard to case and spacing), of its items, in its mode or a narrower one,
+  until its last day; a purpose, when given, must be the grant's (MZ 19), and unconditional
+  data without a grant needs one (MZ 21). For departments' data services; subject (the
+  ID-card number or credit code the record is about) is required for VERIFY and QUERY
+  (WZ 25). Every decision is recorded with its scenario and purpose (a call refused as
+  invalid or forbidden makes none).
   """
-  accessDecision(resourceId: ID!, itemIds: [ID!]!, mode: ShareMode!, subject: String): AccessDecision!
+  accessDecision(resourceId: ID!, itemIds: [ID!]!, mode: ShareMode!, scenario: String!, purpose: String,
+    subject: String): AccessDecision!
 }
 
 """
@@ -6992,12 +7105,32 @@ func (ec *executionContext) childFields_AccessDecision(ctx context.Context, fiel
 		return ec.fieldContext_AccessDecision_items(ctx, field)
 	case "grant":
 		return ec.fieldContext_AccessDecision_grant(ctx, field)
+	case "gaps":
+		return ec.fieldContext_AccessDecision_gaps(ctx, field)
 	case "reason":
 		return ec.fieldContext_AccessDecision_reason(ctx, field)
+	case "scenario":
+		return ec.fieldContext_AccessDecision_scenario(ctx, field)
+	case "purpose":
+		return ec.fieldContext_AccessDecision_purpose(ctx, field)
 	case "decidedAt":
 		return ec.fieldContext_AccessDecision_decidedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AccessDecision", field.Name)
+}
+
+func (ec *executionContext) childFields_AccessGap(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_AccessGap_kind(ctx, field)
+	case "article":
+		return ec.fieldContext_AccessGap_article(ctx, field)
+	case "items":
+		return ec.fieldContext_AccessGap_items(ctx, field)
+	case "detail":
+		return ec.fieldContext_AccessGap_detail(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AccessGap", field.Name)
 }
 
 func (ec *executionContext) childFields_AccessRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7668,6 +7801,8 @@ func (ec *executionContext) childFields_Grant(ctx context.Context, field graphql
 		return ec.fieldContext_Grant_mode(ctx, field)
 	case "scenario":
 		return ec.fieldContext_Grant_scenario(ctx, field)
+	case "purpose":
+		return ec.fieldContext_Grant_purpose(ctx, field)
 	case "validUntil":
 		return ec.fieldContext_Grant_validUntil(ctx, field)
 	case "status":

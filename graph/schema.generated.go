@@ -36,7 +36,7 @@ type QueryResolver interface {
 	OpenRequests(ctx context.Context, first *int, after *string, filter *model.OpenRequestFilter) (*domain.Page[*domain.OpenRequest], error)
 	ShareRequests(ctx context.Context, first *int, after *string, filter *model.ShareRequestFilter) (*domain.Page[*domain.ShareRequest], error)
 	Grants(ctx context.Context, first *int, after *string, filter *model.GrantFilter) (*domain.Page[*domain.ShareGrant], error)
-	AccessDecision(ctx context.Context, resourceID string, itemIds []string, mode domain.ShareMode, subject *string) (*domain.AccessDecision, error)
+	AccessDecision(ctx context.Context, resourceID string, itemIds []string, mode domain.ShareMode, scenario string, purpose *string, subject *string) (*domain.AccessDecision, error)
 	Resources(ctx context.Context, first *int, after *string, filter *model.ResourceFilter, orderBy *model.ResourceOrder) (*domain.Page[*domain.Resource], error)
 	Resource(ctx context.Context, id *string, code *string) (*domain.Resource, error)
 	ThemeDatabases(ctx context.Context, first *int, after *string, filter *model.ThemeDatabaseFilter) (*domain.Page[*domain.ThemeDatabase], error)
@@ -119,14 +119,30 @@ func (ec *executionContext) field_Query_accessDecision_args(ctx context.Context,
 		return nil, err
 	}
 	args["mode"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "subject",
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "scenario",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scenario"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "purpose",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["subject"] = arg3
+	args["purpose"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "subject",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["subject"] = arg5
 	return args, nil
 }
 
@@ -1372,7 +1388,7 @@ func (ec *executionContext) _Query_accessDecision(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().AccessDecision(ctx, fc.Args["resourceId"].(string), fc.Args["itemIds"].([]string), fc.Args["mode"].(domain.ShareMode), fc.Args["subject"].(*string))
+			return ec.Resolvers.Query().AccessDecision(ctx, fc.Args["resourceId"].(string), fc.Args["itemIds"].([]string), fc.Args["mode"].(domain.ShareMode), fc.Args["scenario"].(string), fc.Args["purpose"].(*string), fc.Args["subject"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *domain.AccessDecision) graphql.Marshaler {

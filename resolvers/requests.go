@@ -233,7 +233,7 @@ func (r *Resolver) AccessDecision() graph.AccessDecisionResolver { return &acces
 
 type accessDecisionResolver struct{ *Resolver }
 
-func (r *queryResolver) AccessDecision(ctx context.Context, resourceID string, itemIds []string, mode domain.ShareMode, subject *string) (*domain.AccessDecision, error) {
+func (r *queryResolver) AccessDecision(ctx context.Context, resourceID string, itemIds []string, mode domain.ShareMode, scenario string, purpose *string, subject *string) (*domain.AccessDecision, error) {
 	v := domain.ViewerFrom(ctx)
 	// SECURITY: refuse before parsing, so a non-department learns nothing.
 	if err := domain.MayAskAccess(v); err != nil {
@@ -247,7 +247,7 @@ func (r *queryResolver) AccessDecision(ctx context.Context, resourceID string, i
 	if err != nil {
 		return nil, err
 	}
-	q := domain.AccessQuery{ResourceID: rid, ItemIDs: items, Mode: mode, Subject: deref(subject)}
+	q := domain.AccessQuery{ResourceID: rid, ItemIDs: items, Mode: mode, Scenario: scenario, Purpose: deref(purpose), Subject: deref(subject)}
 	var hash []byte
 	if q.Subject != "" {
 		hash = domain.ProtectSubject(r.SubjectKey, q.Subject)
@@ -256,6 +256,14 @@ func (r *queryResolver) AccessDecision(ctx context.Context, resourceID string, i
 }
 
 func (r *accessDecisionResolver) Items(ctx context.Context, obj *domain.AccessDecision) ([]*domain.DataItem, error) {
+	return loadItems(ctx, obj.ItemIDs)
+}
+
+func (r *Resolver) AccessGap() graph.AccessGapResolver { return &accessGapResolver{r} }
+
+type accessGapResolver struct{ *Resolver }
+
+func (r *accessGapResolver) Items(ctx context.Context, obj *domain.AccessGap) ([]*domain.DataItem, error) {
 	return loadItems(ctx, obj.ItemIDs)
 }
 

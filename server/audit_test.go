@@ -81,7 +81,7 @@ func TestAuditTrail(t *testing.T) {
 	}
 
 	// An access decision about a person: audited, the person not named.
-	const ask = `query($r: ID!, $items: [ID!]!, $s: String) { accessDecision(resourceId: $r, itemIds: $items, mode: QUERY, subject: $s) { allow } }`
+	const ask = `query($r: ID!, $items: [ID!]!, $s: String) { accessDecision(resourceId: $r, itemIds: $items, mode: QUERY, scenario: "户籍迁移审批", subject: $s) { allow } }`
 	dept.query(ask, map[string]any{"r": e.ID, "items": []string{e.DataItems[0].ID}, "s": zhang.Subject}, &struct{}{})
 	dec := aud.audit(t, map[string]any{"action": "accessDecision"})
 	if len(dec) != 1 || dec[0].Outcome != "OK" || dec[0].Resource == nil || !contains(deref(dec[0].Details), `"subject":"[protected]"`) ||
@@ -194,7 +194,7 @@ func TestMyAccessRecords(t *testing.T) {
 	dept := a.as(gaj)
 	e := findEntry(t, a, "UNCONDITIONAL", "QUERY", 1)
 	r := dept.request(t, submitRequest, map[string]any{"in": requestInput(e, "QUERY", e.DataItems[0].ID)})
-	const ask = `query($r: ID!, $items: [ID!]!, $s: String) { accessDecision(resourceId: $r, itemIds: $items, mode: QUERY, subject: $s) { allow } }`
+	const ask = `query($r: ID!, $items: [ID!]!, $s: String) { accessDecision(resourceId: $r, itemIds: $items, mode: QUERY, scenario: "户籍迁移审批", subject: $s) { allow } }`
 	dept.query(ask, map[string]any{"r": e.ID, "items": []string{e.DataItems[0].ID}, "s": " " + strings.ToLower(zhang.Subject) + " "}, &struct{}{})
 	dept.query(ask, map[string]any{"r": e.ID, "items": []string{e.DataItems[0].ID}, "s": chen.Subject}, &struct{}{})
 	const mine = `{ myAccessRecords { totalCount nodes { at department { creditCode } resource { id } mode allowed grantId grant { id } scenario reason } } }`

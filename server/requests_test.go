@@ -3,6 +3,8 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -376,9 +378,11 @@ func (r *argRecorder) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.Tr
 }
 func (r *argRecorder) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
 
-// A data service asks before it serves: allowed within the grant (MZ 22),
-// denied beyond it or once suspended (NY 41); each answer is recorded with
-// the subject only as its keyed hash.
+// A data service asks before it serves: allowed only within the grant's
+// scenario, items, mode, purpose and validity (MZ 22, MZ 19), denied
+// beyond each with the shortfall named, or once suspended (NY 41); each
+// answer is recorded with its scenario and purpose, the subject only as
+// its keyed hash.
 func TestAccessDecisions(t *testing.T) {
 	clock := &testClock{}
 	clock.set("2026-02-13 10:00")
@@ -392,44 +396,98 @@ func TestAccessDecisions(t *testing.T) {
 	in["until"] = "2026-06-30"
 	r := dept.request(t, submitRequest, map[string]any{"in": in})
 	r = src.request(t, decideRequest, map[string]any{"id": r.ID, "d": "APPROVE", "items": both[:1], "mode": "VERIFY"})
+	scenario, purpose := in["scenario"].(string), in["purpose"].(string)
 
-	const ask = `query($r: ID!, $items: [ID!]!, $mode: ShareMode!, $s: String) {
-		accessDecision(resourceId: $r, itemIds: $items, mode: $mode, subject: $s) { allow reason items { id } grant { id } } }`
+	const ask = `query($r: ID!, $items: [ID!]!, $mode: ShareMode!, $sc: String!, $p: String, $s: String) {
+		accessDecision(resourceId: $r, itemIds: $items, mode: $mode, scenario: $sc, purpose: $p, subject: $s) {
+			allow reason scenario purpose items { id } grant { id purpose } gaps { kind article detail items { id name } } } }`
 	type decision struct {
 		AccessDecision struct {
-			Allow  bool
-			Reason string
-			Items  []struct{ ID string }
-			Grant  *struct{ ID string }
+			Allow             bool
+			Reason            string
+			Scenario, Purpose string
+			Items             []struct{ ID string }
+			Grant             *struct{ ID, Purpose string }
+			Gaps              []struct {
+				Kind, Article, Detail string
+				Items                 []struct{ ID, Name string }
+			}
 		}
 	}
 	const subject = "441402198507150012"
-	var d decision
-	dept.query(ask, map[string]any{"r": e.ID, "items": both[:1], "mode": "VERIFY", "s": subject}, &d)
-	if !d.AccessDecision.Allow || d.AccessDecision.Grant == nil || d.AccessDecision.Grant.ID != r.Grant.ID || len(d.AccessDecision.Items) != 1 {
+	decide := func(items []string, mode, scenario string, purpose any) decision {
+		t.Helper()
+		var d decision
+		dept.query(ask, map[string]any{"r": e.ID, "items": items, "mode": mode, "sc": scenario, "p": purpose, "s": subject}, &d)
+		return d
+	}
+	gapKinds := func(d decision) []string {
+		var k []string
+		for _, g := range d.AccessDecision.Gaps {
+			k = append(k, g.Kind)
+		}
+		return k
+	}
+	d := decide(both[:1], "VERIFY", scenario, purpose)
+	if !d.AccessDecision.Allow || d.AccessDecision.Grant == nil || d.AccessDecision.Grant.ID != r.Grant.ID || len(d.AccessDecision.Items) != 1 ||
+		len(d.AccessDecision.Gaps) != 0 || d.AccessDecision.Grant.Purpose != purpose || d.AccessDecision.Scenario != scenario {
 		t.Fatalf("within the grant: %+v", d)
 	}
-	dept.query(ask, map[string]any{"r": e.ID, "items": both, "mode": "VERIFY", "s": subject}, &d)
-	if d.AccessDecision.Allow || len(d.AccessDecision.Items) != 1 || !contains(d.AccessDecision.Reason, "MZ 22") {
+	// The scenario, however spaced, is the grant's; no purpose is asked of a grant holder.
+	if d := decide(both[:1], "VERIFY", " "+scenario+"\u3000", nil); !d.AccessDecision.Allow {
+		t.Fatalf("the grant's scenario, spaced: %+v", d)
+	}
+	// MZ 22: an item the grant does not cover is named, with the one it does.
+	d = decide(both, "VERIFY", scenario, purpose)
+	if g := d.AccessDecision.Gaps; d.AccessDecision.Allow || len(d.AccessDecision.Items) != 1 || !slices.Equal(gapKinds(d), []string{"ITEMS"}) ||
+		len(g[0].Items) != 1 || g[0].Items[0].ID != both[1] || g[0].Article != "MZ 22" ||
+		!contains(d.AccessDecision.Reason, "does not cover "+e.DataItems[1].Name) || !contains(d.AccessDecision.Reason, "covers "+e.DataItems[0].Name) {
 		t.Fatalf("more items than granted: %+v", d)
 	}
-	dept.query(ask, map[string]any{"r": e.ID, "items": both[:1], "mode": "QUERY", "s": subject}, &d)
-	if d.AccessDecision.Allow {
+	d = decide(both[:1], "QUERY", scenario, purpose)
+	if d.AccessDecision.Allow || !slices.Equal(gapKinds(d), []string{"MODE"}) || !contains(d.AccessDecision.Reason, "allows VERIFY, not QUERY") {
 		t.Fatalf("a wider mode than granted: %+v", d)
 	}
-	dept.queryErr(ask, map[string]any{"r": e.ID, "items": both[:1], "mode": "VERIFY"}, "BAD_USER_INPUT")
+	d = decide(both, "QUERY", scenario, purpose)
+	if d.AccessDecision.Allow || !slices.Equal(gapKinds(d), []string{"MODE", "ITEMS"}) {
+		t.Fatalf("a wider mode and more items: %+v", d)
+	}
+	// MZ 22: the grant is for its scenario only.
+	d = decide(both[:1], "VERIFY", "招商引资项目审核", purpose)
+	if d.AccessDecision.Allow || d.AccessDecision.Grant != nil || !slices.Equal(gapKinds(d), []string{"SCENARIO"}) ||
+		!contains(d.AccessDecision.Reason, scenario) || !contains(d.AccessDecision.Reason, "招商引资项目审核") {
+		t.Fatalf("another scenario: %+v", d)
+	}
+	// MZ 19: a stated purpose must be the grant's.
+	d = decide(both[:1], "VERIFY", scenario, "商业营销")
+	if d.AccessDecision.Allow || !slices.Equal(gapKinds(d), []string{"PURPOSE"}) || !contains(d.AccessDecision.Reason, "商业营销") {
+		t.Fatalf("another purpose: %+v", d)
+	}
+	if err := dept.queryErr(ask, map[string]any{"r": e.ID, "items": both[:1], "mode": "VERIFY", "sc": " ", "s": subject}, "BAD_USER_INPUT"); !contains(err.Message, "MZ 22") {
+		t.Errorf("no scenario: %s", err.Message)
+	}
+	dept.queryErr(ask, map[string]any{"r": e.ID, "items": both[:1], "mode": "VERIFY", "sc": scenario}, "BAD_USER_INPUT")
 	for _, who := range []*api{a.public(), a.as(zhang), a.as(auditor), auth} {
-		who.queryErr(ask, map[string]any{"r": e.ID, "items": both[:1], "mode": "VERIFY", "s": subject}, "FORBIDDEN")
+		who.queryErr(ask, map[string]any{"r": e.ID, "items": both[:1], "mode": "VERIFY", "sc": scenario, "s": subject}, "FORBIDDEN")
 	}
 
-	// NY 41: suspended, the same question is denied.
-	auth.query(`mutation($id: ID!) { suspendGrant(id: $id, reason: "超范围使用") { status } }`, map[string]any{"id": r.Grant.ID}, &struct{}{})
-	dept.query(ask, map[string]any{"r": e.ID, "items": both[:1], "mode": "VERIFY", "s": subject}, &d)
-	if d.AccessDecision.Allow || !contains(d.AccessDecision.Reason, "NY 41") {
+	// NY 41: suspended, the same question is denied; reinstated, allowed.
+	const status = `mutation($id: ID!, $why: String!) { %s(id: $id, reason: $why) { status } }`
+	auth.query(fmt.Sprintf(status, "suspendGrant"), map[string]any{"id": r.Grant.ID, "why": "超范围使用"}, &struct{}{})
+	d = decide(both[:1], "VERIFY", scenario, purpose)
+	if d.AccessDecision.Allow || !slices.Equal(gapKinds(d), []string{"SUSPENDED"}) || !contains(d.AccessDecision.Reason, "NY 41") || !contains(d.AccessDecision.Reason, "超范围使用") {
 		t.Fatalf("under a suspended grant: %+v", d)
 	}
+	auth.query(fmt.Sprintf(status, "reinstateGrant"), map[string]any{"id": r.Grant.ID, "why": "已整改"}, &struct{}{})
+	// Past its last day the grant allows nothing.
+	clock.set("2026-07-01 09:00")
+	d = decide(both[:1], "VERIFY", scenario, purpose)
+	if d.AccessDecision.Allow || !slices.Equal(gapKinds(d), []string{"EXPIRED"}) || !contains(d.AccessDecision.Reason, "2026-06-30") {
+		t.Fatalf("after the last day: %+v", d)
+	}
 
-	// Recorded: four decisions, each with the keyed hash, never the subject.
+	// Recorded: each decision with its scenario and purpose, and the keyed
+	// hash, never the subject.
 	hash := domain.ProtectSubject(testSubjectKey, subject)
 	recorded := 0
 	rec.mu.Lock()
@@ -442,13 +500,28 @@ func TestAccessDecisions(t *testing.T) {
 		}
 		if contains(sql, "INSERT INTO access_decisions") {
 			recorded++
-			if h, ok := rec.args[i][6].([]byte); !ok || !bytes.Equal(h, hash) {
-				t.Errorf("decision recorded with subject hash %v, want %x", rec.args[i][6], hash)
+			if h, ok := rec.args[i][8].([]byte); !ok || !bytes.Equal(h, hash) {
+				t.Errorf("decision recorded with subject hash %v, want %x", rec.args[i][8], hash)
 			}
 		}
 	}
-	if recorded != 4 {
-		t.Errorf("%d decisions recorded, want 4", recorded)
+	if recorded != 9 {
+		t.Errorf("%d decisions recorded, want 9", recorded)
+	}
+	conn, err := pgx.Connect(context.Background(), a.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var scenarios []string
+	rows, _ := conn.Query(context.Background(), `SELECT scenario || '/' || purpose FROM access_decisions ORDER BY id`)
+	if scenarios, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{scenario + "/" + purpose, scenario + "/", scenario + "/" + purpose, scenario + "/" + purpose, scenario + "/" + purpose,
+		"招商引资项目审核/" + purpose, scenario + "/商业营销", scenario + "/" + purpose, scenario + "/" + purpose}
+	if len(scenarios) < len(want) || !slices.Equal(scenarios[len(scenarios)-len(want):], want) {
+		t.Errorf("recorded scenarios and purposes %q, want %q at the end", scenarios, want)
 	}
 }
 

@@ -36,15 +36,16 @@ func (db *DB) RecordAccessDecision(ctx context.Context, v domain.Viewer, q domai
 		if err != nil {
 			return fmt.Errorf("grants of a decision: %w", err)
 		}
-		d = domain.DecideAccess(v, r, grants, q, now)
+		d = domain.DecideAccess(v, r, rr.ItemNames, grants, q, now)
 		var grantID *int64
 		if d.Grant != nil {
 			grantID = &d.Grant.ID
 		}
 		err = tx.tx.QueryRow(ctx, `INSERT INTO access_decisions (at, actor_subject, department_id, resource_id, item_ids, mode,
-			subject_hash, allowed, allowed_item_ids, grant_id, reason)
-			VALUES ($1, $2, $3, $4, $5, $6::share_mode, $7, $8, $9, $10, $11) RETURNING id`,
-			now, v.Subject, v.DepartmentID, q.ResourceID, q.ItemIDs, string(q.Mode), subjectHash, d.Allow, d.ItemIDs, grantID, d.Reason).Scan(&d.ID)
+			scenario, purpose, subject_hash, allowed, allowed_item_ids, grant_id, reason)
+			VALUES ($1, $2, $3, $4, $5, $6::share_mode, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+			now, v.Subject, v.DepartmentID, q.ResourceID, q.ItemIDs, string(q.Mode), d.Scenario, d.Purpose,
+			subjectHash, d.Allow, d.ItemIDs, grantID, d.Reason).Scan(&d.ID)
 		if err != nil {
 			return mapError(err)
 		}
@@ -58,6 +59,11 @@ func (db *DB) RecordAccessDecision(ctx context.Context, v domain.Viewer, q domai
 				rec.Note("grantId", *grantID)
 			}
 			if !d.Allow {
+				kinds := make([]domain.AccessGapKind, len(d.Gaps))
+				for i, g := range d.Gaps {
+					kinds[i] = g.Kind
+				}
+				rec.Note("gaps", kinds)
 				rec.Decided(domain.AuditRefused, domain.EForbidden, d.Reason)
 			}
 		}
@@ -75,7 +81,7 @@ func (db *DB) AccessRecordsOf(ctx context.Context, subjectHash []byte, p domain.
 	q := &query{}
 	q.and("a.subject_hash = " + q.arg(subjectHash))
 	return newestFirst(ctx, db, q, p, "access_decisions a LEFT JOIN grants g ON g.id = a.grant_id", "a",
-		`a.id, a.at, a.department_id, a.resource_id, a.mode::text, a.allowed, coalesce(a.grant_id, 0), coalesce(g.scenario, ''), a.reason`,
+		`a.id, a.at, a.department_id, a.resource_id, a.mode::text, a.allowed, coalesce(a.grant_id, 0), coalesce(nullif(a.scenario, ''), g.scenario, ''), a.reason`,
 		func(row pgx.CollectableRow) (*domain.AccessRecord, error) {
 			var r domain.AccessRecord
 			err := row.Scan(&r.ID, &r.At, &r.DepartmentID, &r.ResourceID, &r.Mode, &r.Allowed, &r.GrantID, &r.Scenario, &r.Reason)

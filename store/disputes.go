@@ -620,7 +620,7 @@ func (tx *Tx) orderGrant(ctx context.Context, s *domain.SharingDispute, terms do
 	if err != nil {
 		return mapError(err)
 	}
-	if err := tx.grant(ctx, sr.ID, sr.ResourceID, sr.RequesterDepartmentID, sr.Scenario, granted, now); err != nil {
+	if err := tx.grant(ctx, sr.ID, sr.ResourceID, sr.RequesterDepartmentID, sr.Scenario, sr.Purpose, granted, now); err != nil {
 		return err
 	}
 	return tx.notifyRequest(ctx, sr.ID)

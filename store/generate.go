@@ -606,7 +606,7 @@ func (g *generator) requests(ctx context.Context) error {
 		return err
 	}
 	// Each grant of the request that made it, on its terms.
-	err = g.copyRows(ctx, "grants", []string{"id", "request_id", "resource_id", "department_id", "item_ids", "mode", "scenario", "valid_until", "status",
+	err = g.copyRows(ctx, "grants", []string{"id", "request_id", "resource_id", "department_id", "item_ids", "mode", "scenario", "purpose", "valid_until", "status",
 		"created_at", "revoked_at", "status_reason"}, len(g.grants), func(i int) []any {
 		gr := g.grants[i]
 		status, why := "ACTIVE", ""
@@ -615,7 +615,7 @@ func (g *generator) requests(ctx context.Context) error {
 		} else if g.rnd.Float64() < 0.01 {
 			status, why = "SUSPENDED", "超出申请用途使用"
 		}
-		return []any{gr.id, gr.request, gr.resource, gr.department, g.items[gr.resource][:1], gr.mode, "业务办理", gr.until, status, gr.created, gr.revoked, why}
+		return []any{gr.id, gr.request, gr.resource, gr.department, g.items[gr.resource][:1], gr.mode, "业务办理", "办理业务时核验信息", gr.until, status, gr.created, gr.revoked, why}
 	})
 	if err != nil {
 		return err

@@ -63,15 +63,22 @@ func (tx *Tx) requestedResource(ctx context.Context, v domain.Viewer, id int64) 
 	if err != nil {
 		return nil, domain.RequestedResource{}, fmt.Errorf("requested resource: %w", err)
 	}
-	rows, err := tx.tx.Query(ctx, `SELECT id FROM data_items WHERE resource_id = $1 AND removed_at IS NULL ORDER BY position`, id)
+	rows, err := tx.tx.Query(ctx, `SELECT id, name FROM data_items WHERE resource_id = $1 AND removed_at IS NULL ORDER BY position`, id)
 	if err != nil {
 		return nil, domain.RequestedResource{}, fmt.Errorf("requested items: %w", err)
 	}
-	items, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	rr := domain.RequestedResource{SourceDepartmentID: r.SourceDepartmentID, ShareType: r.ShareType, ShareModes: r.ShareModes, ItemNames: map[int64]string{}}
+	var itemID int64
+	var name string
+	_, err = pgx.ForEachRow(rows, []any{&itemID, &name}, func() error {
+		rr.ItemIDs = append(rr.ItemIDs, itemID)
+		rr.ItemNames[itemID] = name
+		return nil
+	})
 	if err != nil {
 		return nil, domain.RequestedResource{}, fmt.Errorf("requested items: %w", err)
 	}
-	return r, domain.RequestedResource{SourceDepartmentID: r.SourceDepartmentID, ShareType: r.ShareType, ShareModes: r.ShareModes, ItemIDs: items}, nil
+	return r, rr, nil
 }
 
 // SubmitShareRequest files a share request of v's department.
@@ -131,7 +138,7 @@ func (db *DB) SubmitShareRequest(ctx context.Context, v domain.Viewer, in domain
 			// MZ 21: unconditional data is obtained directly; the grant
 			// still records the purpose, scenario and terms.
 			terms := domain.ShareTerms{ItemIDs: in.ItemIDs, Mode: in.Mode, Until: in.Until}
-			if err := tx.grant(ctx, id, in.ResourceID, v.DepartmentID, in.Scenario, terms, now); err != nil {
+			if err := tx.grant(ctx, id, in.ResourceID, v.DepartmentID, in.Scenario, in.Purpose, terms, now); err != nil {
 				return err
 			}
 		}
@@ -144,10 +151,10 @@ func (db *DB) SubmitShareRequest(ctx context.Context, v domain.Viewer, in domain
 }
 
 // grant makes the grant of request id.
-func (tx *Tx) grant(ctx context.Context, requestID, resourceID, departmentID int64, scenario string, t domain.ShareTerms, now time.Time) error {
-	_, err := tx.tx.Exec(ctx, `INSERT INTO grants (resource_id, department_id, item_ids, mode, scenario, valid_until, request_id, created_at)
-		VALUES ($1, $2, $3, $4::share_mode, $5, $6, $7, $8)`,
-		resourceID, departmentID, t.ItemIDs, string(t.Mode), scenario, domain.GrantValidUntil(t.Until), requestID, now)
+func (tx *Tx) grant(ctx context.Context, requestID, resourceID, departmentID int64, scenario, purpose string, t domain.ShareTerms, now time.Time) error {
+	_, err := tx.tx.Exec(ctx, `INSERT INTO grants (resource_id, department_id, item_ids, mode, scenario, purpose, valid_until, request_id, created_at)
+		VALUES ($1, $2, $3, $4::share_mode, $5, $6, $7, $8, $9)`,
+		resourceID, departmentID, t.ItemIDs, string(t.Mode), scenario, purpose, domain.GrantValidUntil(t.Until), requestID, now)
 	return mapError(err)
 }
 
@@ -236,7 +243,7 @@ func (db *DB) DecideShareRequest(ctx context.Context, v domain.Viewer, cmd domai
 			return mapError(err)
 		}
 		if next == domain.RequestGranted {
-			if err := tx.grant(ctx, r.ID, r.ResourceID, r.RequesterDepartmentID, r.Scenario, terms, now); err != nil {
+			if err := tx.grant(ctx, r.ID, r.ResourceID, r.RequesterDepartmentID, r.Scenario, r.Purpose, terms, now); err != nil {
 				return err
 			}
 		}
@@ -337,14 +344,14 @@ func (db *DB) ShareRequestsByID(ctx context.Context, scope domain.OversightScope
 	return byID(ctx, db, q, ids, "share_requests sr", "sr", requestColumns, scanRequest, func(r *domain.ShareRequest) int64 { return r.ID })
 }
 
-const grantColumns = `g.id, g.resource_id, g.department_id, g.item_ids, g.mode::text, g.scenario, g.valid_until,
+const grantColumns = `g.id, g.resource_id, g.department_id, g.item_ids, g.mode::text, g.scenario, g.purpose, g.valid_until,
 	g.status::text, g.status_reason, coalesce(g.request_id, 0), g.created_at, g.revoked_at`
 
 const grantFrom = "grants g JOIN resources r ON r.id = g.resource_id"
 
 func scanGrant(row pgx.CollectableRow) (*domain.ShareGrant, error) {
 	var g domain.ShareGrant
-	err := row.Scan(&g.ID, &g.ResourceID, &g.DepartmentID, &g.ItemIDs, &g.Mode, &g.Scenario, &g.ValidUntil,
+	err := row.Scan(&g.ID, &g.ResourceID, &g.DepartmentID, &g.ItemIDs, &g.Mode, &g.Scenario, &g.Purpose, &g.ValidUntil,
 		&g.Status, &g.StatusReason, &g.RequestID, &g.CreatedAt, &g.RevokedAt)
 	if g.ValidUntil != nil {
 		t := g.ValidUntil.In(domain.ChinaTime)

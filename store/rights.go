@@ -19,7 +19,7 @@ func (db *DB) ViewerRights(ctx context.Context, v domain.Viewer, now time.Time) 
 	case v.Role == domain.RoleDepartment && v.DepartmentID != 0:
 		// Several grants for one resource (different scenarios): the one
 		// that allows the most items is the one the field gates use.
-		rows, err := db.pool.Query(ctx, `SELECT id, resource_id, item_ids, mode::text, scenario, valid_until
+		rows, err := db.pool.Query(ctx, `SELECT id, resource_id, item_ids, mode::text, scenario, purpose, valid_until
 			FROM grants WHERE department_id = $1 AND status = 'ACTIVE' AND (valid_until IS NULL OR valid_until > $2)
 			ORDER BY resource_id, cardinality(item_ids) DESC, id`, v.DepartmentID, now)
 		if err != nil {
@@ -27,7 +27,7 @@ func (db *DB) ViewerRights(ctx context.Context, v domain.Viewer, now time.Time) 
 		}
 		grants, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*domain.Grant, error) {
 			var g domain.Grant
-			err := row.Scan(&g.ID, &g.ResourceID, &g.ItemIDs, &g.Mode, &g.Scenario, &g.ValidUntil)
+			err := row.Scan(&g.ID, &g.ResourceID, &g.ItemIDs, &g.Mode, &g.Scenario, &g.Purpose, &g.ValidUntil)
 			return &g, err
 		})
 		if err != nil {

@@ -100,9 +100,9 @@ func (tx *Tx) CreateGrant(ctx context.Context, g *domain.Grant, departmentID int
 	if items == nil {
 		items = []int64{}
 	}
-	err := tx.tx.QueryRow(ctx, `INSERT INTO grants (resource_id, department_id, item_ids, mode, scenario, valid_until)
-		VALUES ($1, $2, $3, $4::share_mode, $5, $6) RETURNING id`,
-		g.ResourceID, departmentID, items, string(g.Mode), g.Scenario, g.ValidUntil).Scan(&g.ID)
+	err := tx.tx.QueryRow(ctx, `INSERT INTO grants (resource_id, department_id, item_ids, mode, scenario, purpose, valid_until)
+		VALUES ($1, $2, $3, $4::share_mode, $5, $6, $7) RETURNING id`,
+		g.ResourceID, departmentID, items, string(g.Mode), g.Scenario, g.Purpose, g.ValidUntil).Scan(&g.ID)
 	return mapError(err)
 }
 

@@ -418,3 +418,98 @@ func TestComplianceThroughTheWorkflow(t *testing.T) {
 		t.Errorf("the requester's figures count the source's duties: %+v", s)
 	}
 }
+
+// The unconditional-share figure is defined on published entries only,
+// pooled over the scope: UNCONDITIONAL published entries over all
+// published entries of the departments in scope, as of asOf. It agrees
+// with the catalogue's own counts (resources filtered by status PUBLISHED)
+// and with SQL over the resources table, for the city and each department,
+// while drafts, entries in review and retired ones are left out of both.
+func TestUnconditionalShareAgreesWithTheCatalogue(t *testing.T) {
+	a := newAPI(t, storetest.Options{})
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, a.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	type counts struct{ Unconditional, Conditional, None, Total int }
+	fromSQL := func(where string, args ...any) (c counts) {
+		t.Helper()
+		err := conn.QueryRow(ctx, `SELECT count(*) FILTER (WHERE share_type = 'UNCONDITIONAL'), count(*) FILTER (WHERE share_type = 'CONDITIONAL'),
+			count(*) FILTER (WHERE share_type = 'NONE'), count(*) FROM resources WHERE status = 'PUBLISHED' AND `+where, args...).
+			Scan(&c.Unconditional, &c.Conditional, &c.None, &c.Total)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	var unpublished int
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM resources WHERE status <> 'PUBLISHED'`).Scan(&unpublished); err != nil || unpublished == 0 {
+		t.Fatalf("the demo needs entries that are not published for this test: %d, %v", unpublished, err)
+	}
+
+	const q = `{
+	  complianceReport(scope: {regionCode: "441400"}) { total { catalogue { entries } sharing { shareTypes { unconditional conditional none total } unconditionalShare } } }
+	  departmentScorecards(scope: {regionCode: "441400"}, first: 100) { totalCount nodes { department { id }
+	    figures { sharing { shareTypes { unconditional conditional none total } unconditionalShare } } } }
+	  all: resources(filter: {status: PUBLISHED}) { totalCount }
+	  unconditional: resources(filter: {status: PUBLISHED, shareType: UNCONDITIONAL}) { totalCount }
+	  conditional: resources(filter: {status: PUBLISHED, shareType: CONDITIONAL}) { totalCount }
+	  none: resources(filter: {status: PUBLISHED, shareType: NONE}) { totalCount }
+	  anyStatus: resources(filter: {shareType: UNCONDITIONAL}) { totalCount }
+	}`
+	type sharing struct {
+		ShareTypes         counts
+		UnconditionalShare *float64
+	}
+	type total struct{ TotalCount int }
+	var out struct {
+		ComplianceReport struct {
+			Total struct {
+				Catalogue struct{ Entries int }
+				Sharing   sharing
+			}
+		}
+		DepartmentScorecards struct {
+			TotalCount int
+			Nodes      []struct {
+				Department struct{ ID string }
+				Figures    struct{ Sharing sharing }
+			}
+		}
+		All, Unconditional, Conditional, None, AnyStatus total
+	}
+	a.as(authority).query(q, nil, &out)
+	city := out.ComplianceReport.Total
+	want := fromSQL("true")
+	catalogue := counts{out.Unconditional.TotalCount, out.Conditional.TotalCount, out.None.TotalCount, out.All.TotalCount}
+	if city.Sharing.ShareTypes != want || catalogue != want || city.Catalogue.Entries != want.Total {
+		t.Errorf("the city's share types: report %+v, catalogue %+v, SQL %+v", city.Sharing.ShareTypes, catalogue, want)
+	}
+	if s := city.Sharing.UnconditionalShare; s == nil || *s != float64(want.Unconditional)/float64(want.Total) {
+		t.Errorf("unconditionalShare %v, want %d/%d", s, want.Unconditional, want.Total)
+	}
+	if out.AnyStatus.TotalCount <= out.Unconditional.TotalCount {
+		t.Errorf("the demo should have unconditional entries that are not published (%d of any status, %d published)", out.AnyStatus.TotalCount, out.Unconditional.TotalCount)
+	}
+	if out.DepartmentScorecards.TotalCount == 0 || out.DepartmentScorecards.TotalCount > 100 {
+		t.Fatalf("%d scorecards", out.DepartmentScorecards.TotalCount)
+	}
+	sum := counts{}
+	for _, n := range out.DepartmentScorecards.Nodes {
+		id, err := domain.ParseNodeIDOf(domain.KindDepartment, n.Department.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, want := n.Figures.Sharing, fromSQL("source_department_id = $1", id)
+		if got.ShareTypes != want || (want.Total == 0) != (got.UnconditionalShare == nil) ||
+			got.UnconditionalShare != nil && *got.UnconditionalShare != float64(want.Unconditional)/float64(want.Total) {
+			t.Errorf("department %s: %+v (share %v), SQL %+v", n.Department.ID, got.ShareTypes, got.UnconditionalShare, want)
+		}
+		sum.Unconditional, sum.Conditional, sum.None, sum.Total = sum.Unconditional+want.Unconditional, sum.Conditional+want.Conditional, sum.None+want.None, sum.Total+want.Total
+	}
+	if sum != city.Sharing.ShareTypes {
+		t.Errorf("the departments' counts add up to %+v, the city's are %+v", sum, city.Sharing.ShareTypes)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -37,10 +38,11 @@ func (db *DB) Lineage(ctx context.Context, rs domain.ResourceScope, grants domai
 	// The resources in sight: the viewer's scope, created by then.
 	q.scope(rs)
 	q.and("r.created_at <= " + at)
-	vis := "SELECT r.id, r.source_department_id FROM resources r" + q.whereSQL()
+	inSight := strings.Join(q.where, " AND ")
+	q.where = nil
 	if lq.StartKind == domain.KindResource {
 		var ok bool
-		if err := db.pool.QueryRow(ctx, "SELECT EXISTS ("+vis+" AND r.id = "+q.arg(lq.StartID)+")", q.args...).Scan(&ok); err != nil {
+		if err := db.pool.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM resources r WHERE "+inSight+" AND r.id = "+q.arg(lq.StartID)+")", q.args...).Scan(&ok); err != nil {
 			return nil, fmt.Errorf("lineage start: %w", err)
 		}
 		q.args = q.args[:len(q.args)-1]
@@ -56,23 +58,20 @@ func (db *DB) Lineage(ctx context.Context, rs domain.ResourceScope, grants domai
 			return nil, notFound
 		}
 	}
-	// The grants in force then, in the viewer's grant scope.
-	g := "SELECT g.id, g.resource_id, g.department_id FROM grants g JOIN vis r ON r.id = g.resource_id WHERE false"
-	if showGrants {
-		g = "SELECT g.id, g.resource_id, g.department_id FROM grants g JOIN vis r ON r.id = g.resource_id WHERE g.created_at <= " + at +
-			" AND (g.valid_until IS NULL OR g.valid_until >= " + at + ") AND (g.revoked_at IS NULL OR g.revoked_at > " + at + ")"
-		if lq.Past {
-			// In force then: ACTIVE after its last change by then (NY 41,
-			// WZ 22: every change is dated in grant_changes).
-			g += " AND coalesce((SELECT c.to_status FROM grant_changes c WHERE c.grant_id = g.id AND c.at <= " + at +
-				" ORDER BY c.at DESC LIMIT 1), 'ACTIVE') = 'ACTIVE'"
-		} else {
-			g += " AND g.status = 'ACTIVE'"
-		}
-		if !grants.All {
-			d := q.arg(grants.DepartmentID)
-			g += " AND (g.department_id = " + d + " OR r.source_department_id = " + d + ")"
-		}
+	// The grants (g, of resource r) in force then, in the viewer's grant
+	// scope.
+	inForce := "g.created_at <= " + at + " AND (g.valid_until IS NULL OR g.valid_until >= " + at + ") AND (g.revoked_at IS NULL OR g.revoked_at > " + at + ")"
+	if lq.Past {
+		// In force then: ACTIVE after its last change by then (NY 41,
+		// WZ 22: every change is dated in grant_changes).
+		inForce += " AND coalesce((SELECT c.to_status FROM grant_changes c WHERE c.grant_id = g.id AND c.at <= " + at +
+			" ORDER BY c.at DESC LIMIT 1), 'ACTIVE') = 'ACTIVE'"
+	} else {
+		inForce += " AND g.status = 'ACTIVE'"
+	}
+	if showGrants && !grants.All {
+		d := q.arg(grants.DepartmentID)
+		inForce += " AND (g.department_id = " + d + " OR r.source_department_id = " + d + ")"
 	}
 	var dirs []string
 	if lq.Direction != domain.LineageDownstream {
@@ -81,24 +80,30 @@ func (db *DB) Lineage(ctx context.Context, rs domain.ResourceScope, grants domai
 	if lq.Direction != domain.LineageUpstream {
 		dirs = append(dirs, string(domain.LineageDownstream))
 	}
-	walk := `WITH RECURSIVE vis AS MATERIALIZED (` + vis + `),
-	gr AS MATERIALIZED (` + g + `),
-	edges (sk, sid, dk, did, kind, grant_id) AS MATERIALIZED (
-		SELECT 'Department', e.source_department_id, 'DataElement', e.id, 'SOURCE_OF', 0::bigint FROM data_elements e
-		UNION ALL SELECT 'DataElement', x.data_element_id, 'Resource', x.resource_id, 'CARRIED_BY', 0 FROM resource_data_elements x JOIN vis ON vis.id = x.resource_id
-		UNION ALL SELECT 'Department', vis.source_department_id, 'Resource', vis.id, 'PROVIDES', 0 FROM vis
-		UNION ALL SELECT 'Resource', t.resource_id, 'ThemeDatabase', t.theme_database_id, 'FEEDS', 0 FROM theme_database_resources t JOIN vis ON vis.id = t.resource_id
-		UNION ALL SELECT 'Resource', gr.resource_id, 'Department', gr.department_id, 'GRANTED_TO', gr.id FROM gr
-		UNION ALL SELECT 'ThemeDatabase', t.theme_database_id, 'Department', gr.department_id, 'USED_BY', gr.id
-			FROM theme_database_resources t JOIN gr ON gr.resource_id = t.resource_id
-	),
-	walk (dir, k, id, depth, sk, sid, dk, did, kind, grant_id) AS (
+	// Each step follows the edges at the node it stands on, through the
+	// indexes of the tables behind them, so a walk costs what it reaches,
+	// not the size of the city.
+	var steps []string
+	for _, e := range lineageEdges {
+		if e.grant && !showGrants {
+			continue
+		}
+		cond := ""
+		if e.where != "" {
+			cond = " AND " + strings.ReplaceAll(strings.ReplaceAll(e.where, "$inSight", inSight), "$inForce", inForce)
+		}
+		sel := "SELECT '" + e.from + "'::text, " + e.fromID + ", '" + e.to + "'::text, " + e.toID + ", '" + e.kind + "'::text, " + e.grantID + "::bigint FROM " + e.tables
+		steps = append(steps,
+			sel+" WHERE w.dir = 'DOWNSTREAM' AND w.k = '"+e.from+"' AND "+e.fromID+" = w.id"+cond,
+			sel+" WHERE w.dir = 'UPSTREAM' AND w.k = '"+e.to+"' AND "+e.toID+" = w.id"+cond)
+	}
+	walk := `WITH RECURSIVE walk (dir, k, id, depth, sk, sid, dk, did, kind, grant_id) AS (
 		SELECT d, ` + q.arg(string(lq.StartKind)) + `::text, ` + q.arg(lq.StartID) + `::bigint, 0, NULL::text, NULL::bigint, NULL::text, NULL::bigint, NULL::text, NULL::bigint
 			FROM unnest(` + q.arg(dirs) + `::text[]) d
 		UNION
 		SELECT w.dir, CASE WHEN w.dir = 'DOWNSTREAM' THEN e.dk ELSE e.sk END, CASE WHEN w.dir = 'DOWNSTREAM' THEN e.did ELSE e.sid END,
 			w.depth + 1, e.sk, e.sid, e.dk, e.did, e.kind, e.grant_id
-		FROM walk w JOIN edges e ON (w.dir = 'DOWNSTREAM' AND e.sk = w.k AND e.sid = w.id) OR (w.dir = 'UPSTREAM' AND e.dk = w.k AND e.did = w.id)
+		FROM walk w CROSS JOIN LATERAL (` + strings.Join(steps, "\n\t\t\tUNION ALL ") + `) e (sk, sid, dk, did, kind, grant_id)
 		WHERE w.depth < ` + q.arg(lq.Depth) + `
 	),
 	reached AS (SELECT k, id, min(depth) AS depth FROM walk GROUP BY k, id)`
@@ -161,6 +166,29 @@ func (db *DB) Lineage(ctx context.Context, rs domain.ResourceScope, grants domai
 		return n, err
 	}
 	return pg, nil
+}
+
+// lineageEdges are the kinds of edge of the catalogue's graph: from a
+// node to a node, through tables, with the conditions that keep to the
+// resources in sight ($inSight, on r) and, for grants, to those in force
+// ($inForce, on g).
+var lineageEdges = []struct {
+	kind, from, fromID, to, toID, grantID, tables, where string
+	grant                                                bool
+}{
+	{kind: "SOURCE_OF", from: "Department", fromID: "x.source_department_id", to: "DataElement", toID: "x.id", grantID: "0",
+		tables: "data_elements x"},
+	{kind: "CARRIED_BY", from: "DataElement", fromID: "x.data_element_id", to: "Resource", toID: "x.resource_id", grantID: "0",
+		tables: "resource_data_elements x JOIN resources r ON r.id = x.resource_id", where: "$inSight"},
+	{kind: "PROVIDES", from: "Department", fromID: "r.source_department_id", to: "Resource", toID: "r.id", grantID: "0",
+		tables: "resources r", where: "$inSight"},
+	{kind: "FEEDS", from: "Resource", fromID: "t.resource_id", to: "ThemeDatabase", toID: "t.theme_database_id", grantID: "0",
+		tables: "theme_database_resources t JOIN resources r ON r.id = t.resource_id", where: "$inSight"},
+	{kind: "GRANTED_TO", from: "Resource", fromID: "g.resource_id", to: "Department", toID: "g.department_id", grantID: "g.id",
+		tables: "grants g JOIN resources r ON r.id = g.resource_id", where: "$inSight AND $inForce", grant: true},
+	{kind: "USED_BY", from: "ThemeDatabase", fromID: "t.theme_database_id", to: "Department", toID: "g.department_id", grantID: "g.id",
+		tables: "theme_database_resources t JOIN grants g ON g.resource_id = t.resource_id JOIN resources r ON r.id = g.resource_id",
+		where:  "$inSight AND $inForce", grant: true},
 }
 
 func splitLineageCursor(v string) (int, string, bool) {

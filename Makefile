@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/catalogue
 ADDR    ?= 127.0.0.1:8080
 
-.PHONY: run test audit build generate check-generate bench postgres vet
+.PHONY: run test audit build generate check-generate bench bench-load postgres vet
 
 ## run: build, start a private PostgreSQL (unless DATABASE_URL is set), load the demo, serve on $(ADDR) in development mode
 run: build postgres
@@ -39,3 +39,8 @@ check-generate: generate
 ## bench: the list-query benchmark (see README "Performance")
 bench: postgres
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./server/
+
+## bench-load: the service under load on a generated city, beside a pgx floor and PostGraphile v4 (see README "Performance"; needs Node.js for PostGraphile)
+bench-load: build postgres
+	cd tools/bench/postgraphile && npm ci --no-audit --no-fund
+	$(GO) run ./tools/bench -postgraphile $(BENCHFLAGS)

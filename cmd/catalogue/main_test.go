@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -36,9 +37,29 @@ func buildBinary(t *testing.T) string {
 
 var addrLine = regexp.MustCompile(`graphql=http://([0-9.:]+)/graphql`)
 
+// serveLog collects the server's stderr. A goroutine writes it while the
+// test reads it, so every access holds the lock; done closes at EOF.
+type serveLog struct {
+	mu   sync.Mutex
+	buf  bytes.Buffer
+	done chan struct{}
+}
+
+func (l *serveLog) add(line string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.buf.WriteString(line + "\n")
+}
+
+func (l *serveLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
 // startServe runs `catalogue serve` and returns its GraphQL URL once it
 // listens, the command, and its collected log.
-func startServe(t *testing.T, bin string, env []string, args ...string) (string, *exec.Cmd, *bytes.Buffer) {
+func startServe(t *testing.T, bin string, env []string, args ...string) (string, *exec.Cmd, *serveLog) {
 	t.Helper()
 	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
 	cmd.Env = append(os.Environ(), env...)
@@ -51,13 +72,14 @@ func startServe(t *testing.T, bin string, env []string, args ...string) (string,
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	log := &bytes.Buffer{}
+	log := &serveLog{done: make(chan struct{})}
 	found := make(chan string, 1)
 	go func() {
+		defer close(log.done)
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
 			line := sc.Text()
-			log.WriteString(line + "\n")
+			log.add(line)
 			if m := addrLine.FindStringSubmatch(line); m != nil {
 				found <- m[1]
 			}
@@ -93,10 +115,16 @@ func post(t *testing.T, url, query string) map[string]any {
 }
 
 // stop sends SIGTERM and wants a clean exit.
-func stop(t *testing.T, cmd *exec.Cmd, log *bytes.Buffer) {
+// It reads the log to its end before Wait, which closes the pipe.
+func stop(t *testing.T, cmd *exec.Cmd, log *serveLog) {
 	t.Helper()
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
+	}
+	select {
+	case <-log.done:
+	case <-time.After(60 * time.Second):
+		t.Fatalf("serve did not close its log after SIGTERM:\n%s", log)
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()

@@ -138,7 +138,8 @@ type Resource struct {
 	NoneShareFiling string // the filing record of a NONE share type with the authority (MZ 10, WZ 15(3))
 
 	// Sample holds a few example records, keyed by data item name
-	// (GateSample).
+	// (GateSample). It is written with the entry; reads of resources leave
+	// it nil and Catalogue.ResourceSamplesOf reads it.
 	Sample []map[string]string
 
 	// ShareEndpoint is the sharing platform's interface (GateShare);

@@ -38,6 +38,10 @@ type Catalogue interface {
 	ThemeDatabasesOf(ctx context.Context, resourceIDs []int64) (map[int64][]*ThemeDatabase, error)
 
 	DataItemsOf(ctx context.Context, resourceIDs []int64) (map[int64][]*DataItem, error)
+	// ResourceSamplesOf reads the sample records of resources: reads of
+	// resources leave Resource.Sample nil, since a list rarely shows them
+	// and decoding them was a quarter of a list's allocations.
+	ResourceSamplesOf(ctx context.Context, resourceIDs []int64) (map[int64][]map[string]string, error)
 	DataElementsOf(ctx context.Context, resourceIDs []int64) (map[int64][]*DataElement, error)
 	DataElementsByID(ctx context.Context, ids []int64) (map[int64]*DataElement, error)
 	DataItemsByID(ctx context.Context, scope ResourceScope, ids []int64) (map[int64]*DataItem, error)

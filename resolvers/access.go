@@ -138,8 +138,12 @@ func (r *resourceResolver) Sample(ctx context.Context, obj *domain.Resource) ([]
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.SampleRecord, 0, len(obj.Sample))
-	for _, rec := range obj.Sample {
+	sample, err := l.Samples.Load(ctx, obj.ID)()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.SampleRecord, 0, len(sample))
+	for _, rec := range sample {
 		fields := make([]*model.SampleField, 0, len(items))
 		for _, it := range items {
 			v, ok := rec[it.Name]

@@ -53,6 +53,7 @@ type Loaders struct {
 
 	Department          *dataloader.Loader[int64, *domain.Department]
 	DataItems           *dataloader.Loader[int64, []*domain.DataItem]
+	Samples             *dataloader.Loader[int64, []map[string]string]
 	DataElements        *dataloader.Loader[int64, []*domain.DataElement]
 	ThemeDatabases      *dataloader.Loader[int64, []*domain.ThemeDatabase]
 	ThemeDepartments    *dataloader.Loader[int64, []*domain.Department]
@@ -118,6 +119,7 @@ func newLoaders(c domain.Catalogue, v domain.Viewer, policy domain.Profile, cloc
 		}),
 		Department:     mapLoader(live, c.DepartmentsByID),
 		DataItems:      mapLoader(live, c.DataItemsOf),
+		Samples:        mapLoader(live, c.ResourceSamplesOf),
 		DataElements:   mapLoader(live, c.DataElementsOf),
 		ThemeDatabases: mapLoader(live, c.ThemeDatabasesOf),
 		Versions:       mapLoader(live, c.ResourceVersionsOf),
@@ -223,6 +225,11 @@ func (l *Loaders) prefetchResources(ctx context.Context, list []*domain.Resource
 	}
 	if sel.has("dataItems") || sel.has("shareAccess") || sel.has("sample") {
 		if err := prime(ctx, l.DataItems, ids, l.c.DataItemsOf); err != nil {
+			return err
+		}
+	}
+	if sel.has("sample") {
+		if err := prime(ctx, l.Samples, ids, l.c.ResourceSamplesOf); err != nil {
 			return err
 		}
 	}

@@ -36,3 +36,26 @@ func BenchmarkResourceList(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkDashboardList is tools/bench's list query: a 50-row page of
+// published resources with the source department's name.
+func BenchmarkDashboardList(b *testing.B) {
+	a := newAPI(b, storetest.Options{}).as(authority)
+	body, _ := json.Marshal(map[string]any{"query": `{ resources(first: 50, filter: {status: PUBLISHED}) { nodes { id code name shareType openType sourceDepartment { name } } } }`})
+	run := func() {
+		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+a.token)
+		rec := httptest.NewRecorder()
+		a.handler.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK || bytes.Contains(rec.Body.Bytes(), []byte(`"errors"`)) {
+			b.Fatalf("status %d: %s", rec.Code, rec.Body.String())
+		}
+	}
+	run()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		run()
+	}
+}

@@ -85,3 +85,26 @@ func (db *DB) DataElementsByID(ctx context.Context, ids []int64) (map[int64]*dom
 	}
 	return byKey(list, func(e *domain.DataElement) int64 { return e.ID }), nil
 }
+
+// ResourceSamplesOf reads each resource's sample records (the resource
+// reads leave them out).
+func (db *DB) ResourceSamplesOf(ctx context.Context, resourceIDs []int64) (map[int64][]map[string]string, error) {
+	rows, err := db.pool.Query(ctx, "SELECT id, sample FROM resources WHERE id = ANY($1)", resourceIDs)
+	if err != nil {
+		return nil, fmt.Errorf("resource samples: %w", err)
+	}
+	m := make(map[int64][]map[string]string, len(resourceIDs))
+	var (
+		id     int64
+		sample []map[string]string
+	)
+	_, err = pgx.ForEachRow(rows, []any{&id, &sample}, func() error {
+		m[id] = sample
+		sample = nil
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("resource samples: %w", err)
+	}
+	return m, nil
+}

@@ -375,10 +375,9 @@ type ComplexityRoot struct {
 	}
 
 	Entity struct {
-		FindManyDepartmentByIDs    func(childComplexity int, reps []*model.DepartmentByIDsInput) int
-		FindManyResourceByCodes    func(childComplexity int, reps []*model.ResourceByCodesInput) int
-		FindManyResourceByIDs      func(childComplexity int, reps []*model.ResourceByIDsInput) int
-		FindManyThemeDatabaseByIDs func(childComplexity int, reps []*model.ThemeDatabaseByIDsInput) int
+		FindDepartment    func(childComplexity int, reps []*model.DepartmentRepresentation) int
+		FindResource      func(childComplexity int, reps []*model.ResourceRepresentation) int
+		FindThemeDatabase func(childComplexity int, reps []*model.ThemeDatabaseRepresentation) int
 	}
 
 	Evidence struct {
@@ -2183,50 +2182,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DisputePosition.Text(childComplexity), true
 
-	case "Entity.findManyDepartmentByIDs":
-		if e.ComplexityRoot.Entity.FindManyDepartmentByIDs == nil {
+	case "Entity.findDepartment":
+		if e.ComplexityRoot.Entity.FindDepartment == nil {
 			break
 		}
 
-		args, err := ec.field_Entity_findManyDepartmentByIDs_args(ctx, rawArgs)
+		args, err := ec.field_Entity_findDepartment_args(ctx, rawArgs)
 		if err != nil {
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Entity.FindManyDepartmentByIDs(childComplexity, args["reps"].([]*model.DepartmentByIDsInput)), true
-	case "Entity.findManyResourceByCodes":
-		if e.ComplexityRoot.Entity.FindManyResourceByCodes == nil {
+		return e.ComplexityRoot.Entity.FindDepartment(childComplexity, args["reps"].([]*model.DepartmentRepresentation)), true
+	case "Entity.findResource":
+		if e.ComplexityRoot.Entity.FindResource == nil {
 			break
 		}
 
-		args, err := ec.field_Entity_findManyResourceByCodes_args(ctx, rawArgs)
+		args, err := ec.field_Entity_findResource_args(ctx, rawArgs)
 		if err != nil {
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Entity.FindManyResourceByCodes(childComplexity, args["reps"].([]*model.ResourceByCodesInput)), true
-	case "Entity.findManyResourceByIDs":
-		if e.ComplexityRoot.Entity.FindManyResourceByIDs == nil {
+		return e.ComplexityRoot.Entity.FindResource(childComplexity, args["reps"].([]*model.ResourceRepresentation)), true
+	case "Entity.findThemeDatabase":
+		if e.ComplexityRoot.Entity.FindThemeDatabase == nil {
 			break
 		}
 
-		args, err := ec.field_Entity_findManyResourceByIDs_args(ctx, rawArgs)
+		args, err := ec.field_Entity_findThemeDatabase_args(ctx, rawArgs)
 		if err != nil {
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Entity.FindManyResourceByIDs(childComplexity, args["reps"].([]*model.ResourceByIDsInput)), true
-	case "Entity.findManyThemeDatabaseByIDs":
-		if e.ComplexityRoot.Entity.FindManyThemeDatabaseByIDs == nil {
-			break
-		}
-
-		args, err := ec.field_Entity_findManyThemeDatabaseByIDs_args(ctx, rawArgs)
-		if err != nil {
-			return 0, false
-		}
-
-		return e.ComplexityRoot.Entity.FindManyThemeDatabaseByIDs(childComplexity, args["reps"].([]*model.ThemeDatabaseByIDsInput)), true
+		return e.ComplexityRoot.Entity.FindThemeDatabase(childComplexity, args["reps"].([]*model.ThemeDatabaseRepresentation)), true
 
 	case "Evidence.addedAt":
 		if e.ComplexityRoot.Evidence.AddedAt == nil {
@@ -4787,25 +4775,24 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CatalogueChangeObligationFilter", ec.unmarshalInputCatalogueChangeObligationFilter),
 			graphql.NewInputUnmarshaler("ComplianceScope", ec.unmarshalInputComplianceScope),
 			graphql.NewInputUnmarshaler("DataItemInput", ec.unmarshalInputDataItemInput),
-			graphql.NewInputUnmarshaler("DepartmentByIDsInput", ec.unmarshalInputDepartmentByIDsInput),
 			graphql.NewInputUnmarshaler("DepartmentFilter", ec.unmarshalInputDepartmentFilter),
 			graphql.NewInputUnmarshaler("DepartmentOrder", ec.unmarshalInputDepartmentOrder),
+			graphql.NewInputUnmarshaler("DepartmentRepresentation", ec.unmarshalInputDepartmentRepresentation),
 			graphql.NewInputUnmarshaler("DisputeFilter", ec.unmarshalInputDisputeFilter),
 			graphql.NewInputUnmarshaler("EscalateSharingDisputeInput", ec.unmarshalInputEscalateSharingDisputeInput),
 			graphql.NewInputUnmarshaler("GrantFilter", ec.unmarshalInputGrantFilter),
 			graphql.NewInputUnmarshaler("OpenRequestFilter", ec.unmarshalInputOpenRequestFilter),
 			graphql.NewInputUnmarshaler("ReportDataErrorInput", ec.unmarshalInputReportDataErrorInput),
 			graphql.NewInputUnmarshaler("ResolveSharingDisputeInput", ec.unmarshalInputResolveSharingDisputeInput),
-			graphql.NewInputUnmarshaler("ResourceByCodesInput", ec.unmarshalInputResourceByCodesInput),
-			graphql.NewInputUnmarshaler("ResourceByIDsInput", ec.unmarshalInputResourceByIDsInput),
 			graphql.NewInputUnmarshaler("ResourceFilter", ec.unmarshalInputResourceFilter),
 			graphql.NewInputUnmarshaler("ResourceInput", ec.unmarshalInputResourceInput),
 			graphql.NewInputUnmarshaler("ResourceOrder", ec.unmarshalInputResourceOrder),
+			graphql.NewInputUnmarshaler("ResourceRepresentation", ec.unmarshalInputResourceRepresentation),
 			graphql.NewInputUnmarshaler("ScorecardOrder", ec.unmarshalInputScorecardOrder),
 			graphql.NewInputUnmarshaler("ShareRequestFilter", ec.unmarshalInputShareRequestFilter),
 			graphql.NewInputUnmarshaler("SubmitShareRequestInput", ec.unmarshalInputSubmitShareRequestInput),
-			graphql.NewInputUnmarshaler("ThemeDatabaseByIDsInput", ec.unmarshalInputThemeDatabaseByIDsInput),
 			graphql.NewInputUnmarshaler("ThemeDatabaseFilter", ec.unmarshalInputThemeDatabaseFilter),
+			graphql.NewInputUnmarshaler("ThemeDatabaseRepresentation", ec.unmarshalInputThemeDatabaseRepresentation),
 		)
 	}
 	first := true
@@ -7057,28 +7044,24 @@ type Mutation {
 # a union of all types that use the @key directive
 union _Entity = Department | Resource | ThemeDatabase
 
-input DepartmentByIDsInput {
-	ID: ID!
+input DepartmentRepresentation {
+	id: ID
 }
 
-input ResourceByIDsInput {
-	ID: ID!
+input ResourceRepresentation {
+	id: ID
+	code: String
 }
 
-input ResourceByCodesInput {
-	Code: String!
-}
-
-input ThemeDatabaseByIDsInput {
-	ID: ID!
+input ThemeDatabaseRepresentation {
+	id: ID
 }
 
 # fake type to build resolver interfaces for users to implement
 type Entity {
-	findManyDepartmentByIDs(reps: [DepartmentByIDsInput]!): [Department]
-	findManyResourceByIDs(reps: [ResourceByIDsInput]!): [Resource]
-	findManyResourceByCodes(reps: [ResourceByCodesInput]!): [Resource]
-	findManyThemeDatabaseByIDs(reps: [ThemeDatabaseByIDsInput]!): [ThemeDatabase]
+	findDepartment(reps: [DepartmentRepresentation!]!): [Department]
+	findResource(reps: [ResourceRepresentation!]!): [Resource]
+	findThemeDatabase(reps: [ThemeDatabaseRepresentation!]!): [ThemeDatabase]
 }
 
 type _Service {

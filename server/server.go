@@ -93,7 +93,7 @@ func New(cfg Config) http.Handler {
 	if clock == nil {
 		clock = time.Now
 	}
-	Harden(srv, limits, cfg.Dev, mayIntrospect, func(ctx context.Context, action string, err error) {
+	Harden(srv, limits, cfg.Dev, mayIntrospect, fromGateway, func(ctx context.Context, action string, err error) {
 		rec := domain.NewAuditRecord(domain.ViewerFrom(ctx), cfg.SubjectKey, domain.RequestIDFrom(ctx), action, clock(), nil)
 		if aerr := cfg.Catalogue.AppendAudit(context.WithoutCancel(ctx), rec.Finished(err)); aerr != nil {
 			log.ErrorContext(ctx, "audit event not written", "action", action, "err", aerr)
@@ -179,10 +179,16 @@ func withGateway(secret string, next http.Handler) http.Handler {
 	})
 }
 
+// fromGateway tells a request that carries the gateway's secret.
+func fromGateway(ctx context.Context) bool {
+	gw, _ := ctx.Value(gatewayKey{}).(bool)
+	return gw
+}
+
 // mayIntrospect: outside development, the data authority, auditors and the
 // federation gateway may read the schema.
 func mayIntrospect(ctx context.Context) bool {
-	if gw, _ := ctx.Value(gatewayKey{}).(bool); gw {
+	if fromGateway(ctx) {
 		return true
 	}
 	return domain.MayIntrospect(domain.ViewerFrom(ctx))

@@ -4932,12 +4932,12 @@ type AuditEvent {
   hash: String!
 }
 
-type AuditEventEdge {
+type AuditEventEdge @shareable {
   cursor: String!
   node: AuditEvent!
 }
 
-type AuditEventConnection {
+type AuditEventConnection @shareable {
   edges: [AuditEventEdge!]!
   nodes: [AuditEvent!]!
   pageInfo: PageInfo!
@@ -4996,12 +4996,12 @@ type AccessRecord {
   reason: String!
 }
 
-type AccessRecordEdge {
+type AccessRecordEdge @shareable {
   cursor: String!
   node: AccessRecord!
 }
 
-type AccessRecordConnection {
+type AccessRecordConnection @shareable {
   edges: [AccessRecordEdge!]!
   nodes: [AccessRecord!]!
   pageInfo: PageInfo!
@@ -5063,12 +5063,12 @@ type LineageNode {
   via: [LineageEdge!]!
 }
 
-type LineageNodeEdge {
+type LineageNodeEdge @shareable {
   cursor: String!
   node: LineageNode!
 }
 
-type LineageConnection {
+type LineageConnection @shareable {
   edges: [LineageNodeEdge!]!
   nodes: [LineageNode!]!
   pageInfo: PageInfo!
@@ -5255,12 +5255,12 @@ type Violation {
   detail: String!
 }
 
-type ViolationEdge {
+type ViolationEdge @shareable {
   cursor: String!
   node: Violation!
 }
 
-type ViolationConnection {
+type ViolationConnection @shareable {
   edges: [ViolationEdge!]!
   nodes: [Violation!]!
   pageInfo: PageInfo!
@@ -5287,12 +5287,12 @@ type DepartmentScorecard {
   figures: ComplianceFigures!
 }
 
-type DepartmentScorecardEdge {
+type DepartmentScorecardEdge @shareable {
   cursor: String!
   node: DepartmentScorecard!
 }
 
-type DepartmentScorecardConnection {
+type DepartmentScorecardConnection @shareable {
   edges: [DepartmentScorecardEdge!]!
   nodes: [DepartmentScorecard!]!
   pageInfo: PageInfo!
@@ -5361,12 +5361,12 @@ type Department implements Node @key(fields: "id") {
   fullReview: FullReviewStatus @access(gate: INTERNAL)
 }
 
-type DepartmentEdge {
+type DepartmentEdge @shareable {
   cursor: String!
   node: Department!
 }
 
-type DepartmentConnection {
+type DepartmentConnection @shareable {
   edges: [DepartmentEdge!]!
   nodes: [Department!]!
   pageInfo: PageInfo!
@@ -5668,12 +5668,12 @@ type OpenObjection implements Node & Dispute {
   catalogueChange: CatalogueChangeObligation
 }
 
-type DisputeEdge {
+type DisputeEdge @shareable {
   cursor: String!
   node: Dispute!
 }
 
-type DisputeConnection {
+type DisputeConnection @shareable {
   edges: [DisputeEdge!]!
   nodes: [Dispute!]!
   pageInfo: PageInfo!
@@ -5828,12 +5828,12 @@ type CatalogueChangeObligation implements Node {
   resource: Resource
 }
 
-type CatalogueChangeObligationEdge {
+type CatalogueChangeObligationEdge @shareable {
   cursor: String!
   node: CatalogueChangeObligation!
 }
 
-type CatalogueChangeObligationConnection {
+type CatalogueChangeObligationConnection @shareable {
   edges: [CatalogueChangeObligationEdge!]!
   nodes: [CatalogueChangeObligation!]!
   pageInfo: PageInfo!
@@ -5938,12 +5938,12 @@ type OpenRequest implements Node {
   basis: String!
 }
 
-type OpenRequestEdge {
+type OpenRequestEdge @shareable {
   cursor: String!
   node: OpenRequest!
 }
 
-type OpenRequestConnection {
+type OpenRequestConnection @shareable {
   edges: [OpenRequestEdge!]!
   nodes: [OpenRequest!]!
   pageInfo: PageInfo!
@@ -6079,24 +6079,24 @@ type Grant implements Node {
   createdAt: Time!
 }
 
-type ShareRequestEdge {
+type ShareRequestEdge @shareable {
   cursor: String!
   node: ShareRequest!
 }
 
-type ShareRequestConnection {
+type ShareRequestConnection @shareable {
   edges: [ShareRequestEdge!]!
   nodes: [ShareRequest!]!
   pageInfo: PageInfo!
   totalCount: Int!
 }
 
-type GrantEdge {
+type GrantEdge @shareable {
   cursor: String!
   node: Grant!
 }
 
-type GrantConnection {
+type GrantConnection @shareable {
   edges: [GrantEdge!]!
   nodes: [Grant!]!
   pageInfo: PageInfo!
@@ -6528,12 +6528,12 @@ type DataElement implements Node {
   sourceDepartment: Department!
 }
 
-type ResourceEdge {
+type ResourceEdge @shareable {
   cursor: String!
   node: Resource!
 }
 
-type ResourceConnection {
+type ResourceConnection @shareable {
   edges: [ResourceEdge!]!
   nodes: [Resource!]!
   pageInfo: PageInfo!
@@ -6631,7 +6631,7 @@ interface Node {
 """
 Relay pagination state of a connection.
 """
-type PageInfo {
+type PageInfo @shareable {
   hasNextPage: Boolean!
   hasPreviousPage: Boolean!
   startCursor: String
@@ -6683,12 +6683,12 @@ type ThemeDatabase implements Node @key(fields: "id") {
   resources(first: Int = 20, after: String): ResourceConnection!
 }
 
-type ThemeDatabaseEdge {
+type ThemeDatabaseEdge @shareable {
   cursor: String!
   node: ThemeDatabase!
 }
 
-type ThemeDatabaseConnection {
+type ThemeDatabaseConnection @shareable {
   edges: [ThemeDatabaseEdge!]!
   nodes: [ThemeDatabase!]!
   pageInfo: PageInfo!

@@ -38,7 +38,8 @@ type Config struct {
 	Limits Limits
 	// GatewaySecret, when set, lets a federation gateway that sends it in
 	// the GatewaySecretHeader header introspect (_service { sdl },
-	// __schema) whoever its end user is.
+	// __schema) whoever its end user is, and have its _entities priced as
+	// one batch (Limits.MaxEntities).
 	GatewaySecret string
 	// Policy is the deployment's policy profile (CATALOGUE_POLICY); the
 	// zero value means the documented default profile.

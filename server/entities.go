@@ -143,22 +143,23 @@ func checkRepresentation(schema *ast.Schema, v any) string {
 	if !ok {
 		return "is not an object: send {__typename, ...key fields}"
 	}
-	entities := strings.Join(entityTypes(schema), ", ")
+	// Only a refusal lists the entities; a batch of 2,000 good ones need not.
+	entities := func() string { return strings.Join(entityTypes(schema), ", ") }
 	raw, present := rep["__typename"]
 	if !present || raw == nil {
-		return fmt.Sprintf("has no __typename: name its type, one of the entities %s", entities)
+		return fmt.Sprintf("has no __typename: name its type, one of the entities %s", entities())
 	}
 	typename, ok := raw.(string)
 	if !ok {
-		return fmt.Sprintf("has a __typename that is not a string: name its type, one of the entities %s", entities)
+		return fmt.Sprintf("has a __typename that is not a string: name its type, one of the entities %s", entities())
 	}
 	def := schema.Types[typename]
 	if def == nil {
-		return fmt.Sprintf("names type %q, which this subgraph does not have: its entities are %s", typename, entities)
+		return fmt.Sprintf("names type %q, which this subgraph does not have: its entities are %s", typename, entities())
 	}
 	keys := keysOf(def)
 	if def.Kind != ast.Object || len(keys) == 0 {
-		return fmt.Sprintf("names %s, which is not an entity (it has no @key): the entities are %s", typename, entities)
+		return fmt.Sprintf("names %s, which is not an entity (it has no @key): the entities are %s", typename, entities())
 	}
 	keyFields := keys.fields()
 	names := make([]string, 0, len(rep))

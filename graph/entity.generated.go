@@ -19,22 +19,21 @@ import (
 // region    ************************** generated!.gotpl **************************
 
 type EntityResolver interface {
-	FindManyDepartmentByIDs(ctx context.Context, reps []*model.DepartmentByIDsInput) ([]*domain.Department, error)
-	FindManyResourceByIDs(ctx context.Context, reps []*model.ResourceByIDsInput) ([]*domain.Resource, error)
-	FindManyResourceByCodes(ctx context.Context, reps []*model.ResourceByCodesInput) ([]*domain.Resource, error)
-	FindManyThemeDatabaseByIDs(ctx context.Context, reps []*model.ThemeDatabaseByIDsInput) ([]*domain.ThemeDatabase, error)
+	FindDepartment(ctx context.Context, reps []*model.DepartmentRepresentation) ([]*domain.Department, error)
+	FindResource(ctx context.Context, reps []*model.ResourceRepresentation) ([]*domain.Resource, error)
+	FindThemeDatabase(ctx context.Context, reps []*model.ThemeDatabaseRepresentation) ([]*domain.ThemeDatabase, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
 
 // region    ***************************** args.gotpl *****************************
 
-func (ec *executionContext) field_Entity_findManyDepartmentByIDs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+func (ec *executionContext) field_Entity_findDepartment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "reps",
-		func(ctx context.Context, v any) ([]*model.DepartmentByIDsInput, error) {
-			return ec.unmarshalNDepartmentByIDsInput2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐDepartmentByIDsInput(ctx, v)
+		func(ctx context.Context, v any) ([]*model.DepartmentRepresentation, error) {
+			return ec.unmarshalNDepartmentRepresentation2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐDepartmentRepresentationᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -43,12 +42,12 @@ func (ec *executionContext) field_Entity_findManyDepartmentByIDs_args(ctx contex
 	return args, nil
 }
 
-func (ec *executionContext) field_Entity_findManyResourceByCodes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+func (ec *executionContext) field_Entity_findResource_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "reps",
-		func(ctx context.Context, v any) ([]*model.ResourceByCodesInput, error) {
-			return ec.unmarshalNResourceByCodesInput2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐResourceByCodesInput(ctx, v)
+		func(ctx context.Context, v any) ([]*model.ResourceRepresentation, error) {
+			return ec.unmarshalNResourceRepresentation2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐResourceRepresentationᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -57,26 +56,12 @@ func (ec *executionContext) field_Entity_findManyResourceByCodes_args(ctx contex
 	return args, nil
 }
 
-func (ec *executionContext) field_Entity_findManyResourceByIDs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+func (ec *executionContext) field_Entity_findThemeDatabase_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "reps",
-		func(ctx context.Context, v any) ([]*model.ResourceByIDsInput, error) {
-			return ec.unmarshalNResourceByIDsInput2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐResourceByIDsInput(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["reps"] = arg0
-	return args, nil
-}
-
-func (ec *executionContext) field_Entity_findManyThemeDatabaseByIDs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "reps",
-		func(ctx context.Context, v any) ([]*model.ThemeDatabaseByIDsInput, error) {
-			return ec.unmarshalNThemeDatabaseByIDsInput2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐThemeDatabaseByIDsInput(ctx, v)
+		func(ctx context.Context, v any) ([]*model.ThemeDatabaseRepresentation, error) {
+			return ec.unmarshalNThemeDatabaseRepresentation2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐThemeDatabaseRepresentationᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -89,17 +74,17 @@ func (ec *executionContext) field_Entity_findManyThemeDatabaseByIDs_args(ctx con
 
 // region    **************************** field.gotpl *****************************
 
-func (ec *executionContext) _Entity_findManyDepartmentByIDs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+func (ec *executionContext) _Entity_findDepartment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Entity_findManyDepartmentByIDs(ctx, field)
+			return ec.fieldContext_Entity_findDepartment(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Entity().FindManyDepartmentByIDs(ctx, fc.Args["reps"].([]*model.DepartmentByIDsInput))
+			return ec.Resolvers.Entity().FindDepartment(ctx, fc.Args["reps"].([]*model.DepartmentRepresentation))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Department) graphql.Marshaler {
@@ -109,7 +94,7 @@ func (ec *executionContext) _Entity_findManyDepartmentByIDs(ctx context.Context,
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Entity_findManyDepartmentByIDs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Entity_findDepartment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Entity",
 		Field:      field,
@@ -126,24 +111,24 @@ func (ec *executionContext) fieldContext_Entity_findManyDepartmentByIDs(ctx cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Entity_findManyDepartmentByIDs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Entity_findDepartment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
 	return fc, nil
 }
 
-func (ec *executionContext) _Entity_findManyResourceByIDs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+func (ec *executionContext) _Entity_findResource(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Entity_findManyResourceByIDs(ctx, field)
+			return ec.fieldContext_Entity_findResource(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Entity().FindManyResourceByIDs(ctx, fc.Args["reps"].([]*model.ResourceByIDsInput))
+			return ec.Resolvers.Entity().FindResource(ctx, fc.Args["reps"].([]*model.ResourceRepresentation))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Resource) graphql.Marshaler {
@@ -153,7 +138,7 @@ func (ec *executionContext) _Entity_findManyResourceByIDs(ctx context.Context, f
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Entity_findManyResourceByIDs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Entity_findResource(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Entity",
 		Field:      field,
@@ -170,68 +155,24 @@ func (ec *executionContext) fieldContext_Entity_findManyResourceByIDs(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Entity_findManyResourceByIDs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Entity_findResource_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
 	return fc, nil
 }
 
-func (ec *executionContext) _Entity_findManyResourceByCodes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+func (ec *executionContext) _Entity_findThemeDatabase(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Entity_findManyResourceByCodes(ctx, field)
+			return ec.fieldContext_Entity_findThemeDatabase(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Entity().FindManyResourceByCodes(ctx, fc.Args["reps"].([]*model.ResourceByCodesInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Resource) graphql.Marshaler {
-			return ec.marshalOResource2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐResource(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Entity_findManyResourceByCodes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Entity",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Resource(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Entity_findManyResourceByCodes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Entity_findManyThemeDatabaseByIDs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Entity_findManyThemeDatabaseByIDs(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Entity().FindManyThemeDatabaseByIDs(ctx, fc.Args["reps"].([]*model.ThemeDatabaseByIDsInput))
+			return ec.Resolvers.Entity().FindThemeDatabase(ctx, fc.Args["reps"].([]*model.ThemeDatabaseRepresentation))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*domain.ThemeDatabase) graphql.Marshaler {
@@ -241,7 +182,7 @@ func (ec *executionContext) _Entity_findManyThemeDatabaseByIDs(ctx context.Conte
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Entity_findManyThemeDatabaseByIDs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Entity_findThemeDatabase(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Entity",
 		Field:      field,
@@ -258,7 +199,7 @@ func (ec *executionContext) fieldContext_Entity_findManyThemeDatabaseByIDs(ctx c
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Entity_findManyThemeDatabaseByIDs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Entity_findThemeDatabase_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -292,8 +233,8 @@ func (ec *executionContext) fieldContext__Service_sdl(_ context.Context, field g
 
 // region    **************************** input.gotpl *****************************
 
-func (ec *executionContext) unmarshalInputDepartmentByIDsInput(ctx context.Context, obj any) (model.DepartmentByIDsInput, error) {
-	var it model.DepartmentByIDsInput
+func (ec *executionContext) unmarshalInputDepartmentRepresentation(ctx context.Context, obj any) (model.DepartmentRepresentation, error) {
+	var it model.DepartmentRepresentation
 	if obj == nil {
 		return it, nil
 	}
@@ -303,39 +244,39 @@ func (ec *executionContext) unmarshalInputDepartmentByIDsInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"ID"}
+	fieldsInOrder := [...]string{"id"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
-		case "ID":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ID"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.ID = data
+			it.NodeID = data
 		}
 	}
 	return it, nil
 }
 
-// UnmarshalDepartmentByIDsInput unmarshals raw into the DepartmentByIDsInput input type, using the
+// UnmarshalDepartmentRepresentation unmarshals raw into the DepartmentRepresentation input type, using the
 // unmarshaler bound to ctx's request. Call it from a resolver to decode an input
 // object that was not passed as a field argument.
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalDepartmentByIDsInput(ctx context.Context, raw any) (model.DepartmentByIDsInput, error) {
-	var out model.DepartmentByIDsInput
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "DepartmentByIDsInput", raw, &out)
+func UnmarshalDepartmentRepresentation(ctx context.Context, raw any) (model.DepartmentRepresentation, error) {
+	var out model.DepartmentRepresentation
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DepartmentRepresentation", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputResourceByCodesInput(ctx context.Context, obj any) (model.ResourceByCodesInput, error) {
-	var it model.ResourceByCodesInput
+func (ec *executionContext) unmarshalInputResourceRepresentation(ctx context.Context, obj any) (model.ResourceRepresentation, error) {
+	var it model.ResourceRepresentation
 	if obj == nil {
 		return it, nil
 	}
@@ -345,16 +286,23 @@ func (ec *executionContext) unmarshalInputResourceByCodesInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"Code"}
+	fieldsInOrder := [...]string{"id", "code"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
-		case "Code":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("Code"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NodeID = data
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -364,20 +312,20 @@ func (ec *executionContext) unmarshalInputResourceByCodesInput(ctx context.Conte
 	return it, nil
 }
 
-// UnmarshalResourceByCodesInput unmarshals raw into the ResourceByCodesInput input type, using the
+// UnmarshalResourceRepresentation unmarshals raw into the ResourceRepresentation input type, using the
 // unmarshaler bound to ctx's request. Call it from a resolver to decode an input
 // object that was not passed as a field argument.
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalResourceByCodesInput(ctx context.Context, raw any) (model.ResourceByCodesInput, error) {
-	var out model.ResourceByCodesInput
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "ResourceByCodesInput", raw, &out)
+func UnmarshalResourceRepresentation(ctx context.Context, raw any) (model.ResourceRepresentation, error) {
+	var out model.ResourceRepresentation
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ResourceRepresentation", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputResourceByIDsInput(ctx context.Context, obj any) (model.ResourceByIDsInput, error) {
-	var it model.ResourceByIDsInput
+func (ec *executionContext) unmarshalInputThemeDatabaseRepresentation(ctx context.Context, obj any) (model.ThemeDatabaseRepresentation, error) {
+	var it model.ThemeDatabaseRepresentation
 	if obj == nil {
 		return it, nil
 	}
@@ -387,76 +335,34 @@ func (ec *executionContext) unmarshalInputResourceByIDsInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"ID"}
+	fieldsInOrder := [...]string{"id"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
-		case "ID":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ID"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.ID = data
+			it.NodeID = data
 		}
 	}
 	return it, nil
 }
 
-// UnmarshalResourceByIDsInput unmarshals raw into the ResourceByIDsInput input type, using the
+// UnmarshalThemeDatabaseRepresentation unmarshals raw into the ThemeDatabaseRepresentation input type, using the
 // unmarshaler bound to ctx's request. Call it from a resolver to decode an input
 // object that was not passed as a field argument.
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalResourceByIDsInput(ctx context.Context, raw any) (model.ResourceByIDsInput, error) {
-	var out model.ResourceByIDsInput
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "ResourceByIDsInput", raw, &out)
-	return out, err
-}
-
-func (ec *executionContext) unmarshalInputThemeDatabaseByIDsInput(ctx context.Context, obj any) (model.ThemeDatabaseByIDsInput, error) {
-	var it model.ThemeDatabaseByIDsInput
-	if obj == nil {
-		return it, nil
-	}
-
-	asMap := map[string]any{}
-	for k, v := range obj.(map[string]any) {
-		asMap[k] = v
-	}
-
-	fieldsInOrder := [...]string{"ID"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
-		switch k {
-		case "ID":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ID"))
-			data, err := ec.unmarshalNID2string(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ID = data
-		}
-	}
-	return it, nil
-}
-
-// UnmarshalThemeDatabaseByIDsInput unmarshals raw into the ThemeDatabaseByIDsInput input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalThemeDatabaseByIDsInput(ctx context.Context, raw any) (model.ThemeDatabaseByIDsInput, error) {
-	var out model.ThemeDatabaseByIDsInput
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "ThemeDatabaseByIDsInput", raw, &out)
+func UnmarshalThemeDatabaseRepresentation(ctx context.Context, raw any) (model.ThemeDatabaseRepresentation, error) {
+	var out model.ThemeDatabaseRepresentation
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ThemeDatabaseRepresentation", raw, &out)
 	return out, err
 }
 
@@ -515,29 +421,23 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet) g
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Entity")
-		case "findManyDepartmentByIDs":
+		case "findDepartment":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
-					return ec._Entity_findManyDepartmentByIDs(ctx, field)
+					return ec._Entity_findDepartment(ctx, field)
 				})
-		case "findManyResourceByIDs":
+		case "findResource":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
-					return ec._Entity_findManyResourceByIDs(ctx, field)
+					return ec._Entity_findResource(ctx, field)
 				})
-		case "findManyResourceByCodes":
+		case "findThemeDatabase":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
-					return ec._Entity_findManyResourceByCodes(ctx, field)
-				})
-		case "findManyThemeDatabaseByIDs":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Entity_findManyThemeDatabaseByIDs(ctx, field)
+					return ec._Entity_findThemeDatabase(ctx, field)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -593,13 +493,13 @@ func (ec *executionContext) __Service(ctx context.Context, sel ast.SelectionSet,
 
 // region    ***************************** type.gotpl *****************************
 
-func (ec *executionContext) unmarshalNDepartmentByIDsInput2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐDepartmentByIDsInput(ctx context.Context, v any) ([]*model.DepartmentByIDsInput, error) {
+func (ec *executionContext) unmarshalNDepartmentRepresentation2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐDepartmentRepresentationᚄ(ctx context.Context, v any) ([]*model.DepartmentRepresentation, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]*model.DepartmentByIDsInput, len(vSlice))
+	res := make([]*model.DepartmentRepresentation, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalODepartmentByIDsInput2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐDepartmentByIDsInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNDepartmentRepresentation2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐDepartmentRepresentation(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -607,13 +507,18 @@ func (ec *executionContext) unmarshalNDepartmentByIDsInput2ᚕᚖgithubᚗcomᚋ
 	return res, nil
 }
 
-func (ec *executionContext) unmarshalNResourceByCodesInput2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐResourceByCodesInput(ctx context.Context, v any) ([]*model.ResourceByCodesInput, error) {
+func (ec *executionContext) unmarshalNDepartmentRepresentation2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐDepartmentRepresentation(ctx context.Context, v any) (*model.DepartmentRepresentation, error) {
+	res, err := ec.unmarshalInputDepartmentRepresentation(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNResourceRepresentation2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐResourceRepresentationᚄ(ctx context.Context, v any) ([]*model.ResourceRepresentation, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]*model.ResourceByCodesInput, len(vSlice))
+	res := make([]*model.ResourceRepresentation, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalOResourceByCodesInput2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐResourceByCodesInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNResourceRepresentation2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐResourceRepresentation(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -621,13 +526,18 @@ func (ec *executionContext) unmarshalNResourceByCodesInput2ᚕᚖgithubᚗcomᚋ
 	return res, nil
 }
 
-func (ec *executionContext) unmarshalNResourceByIDsInput2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐResourceByIDsInput(ctx context.Context, v any) ([]*model.ResourceByIDsInput, error) {
+func (ec *executionContext) unmarshalNResourceRepresentation2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐResourceRepresentation(ctx context.Context, v any) (*model.ResourceRepresentation, error) {
+	res, err := ec.unmarshalInputResourceRepresentation(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNThemeDatabaseRepresentation2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐThemeDatabaseRepresentationᚄ(ctx context.Context, v any) ([]*model.ThemeDatabaseRepresentation, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]*model.ResourceByIDsInput, len(vSlice))
+	res := make([]*model.ThemeDatabaseRepresentation, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalOResourceByIDsInput2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐResourceByIDsInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNThemeDatabaseRepresentation2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐThemeDatabaseRepresentation(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -635,18 +545,9 @@ func (ec *executionContext) unmarshalNResourceByIDsInput2ᚕᚖgithubᚗcomᚋci
 	return res, nil
 }
 
-func (ec *executionContext) unmarshalNThemeDatabaseByIDsInput2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐThemeDatabaseByIDsInput(ctx context.Context, v any) ([]*model.ThemeDatabaseByIDsInput, error) {
-	vSlice := graphql.CoerceList(v)
-	var err error
-	res := make([]*model.ThemeDatabaseByIDsInput, len(vSlice))
-	for i := range vSlice {
-		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalOThemeDatabaseByIDsInput2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐThemeDatabaseByIDsInput(ctx, vSlice[i])
-		if err != nil {
-			return nil, err
-		}
-	}
-	return res, nil
+func (ec *executionContext) unmarshalNThemeDatabaseRepresentation2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐThemeDatabaseRepresentation(ctx context.Context, v any) (*model.ThemeDatabaseRepresentation, error) {
+	res, err := ec.unmarshalInputThemeDatabaseRepresentation(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalN_Entity2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋpluginᚋfederationᚋfedruntimeᚐEntity(ctx context.Context, sel ast.SelectionSet, v []fedruntime.Entity) graphql.Marshaler {
@@ -661,38 +562,6 @@ func (ec *executionContext) marshalN_Entity2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 
 func (ec *executionContext) marshalN_Service2githubᚗcomᚋ99designsᚋgqlgenᚋpluginᚋfederationᚋfedruntimeᚐService(ctx context.Context, sel ast.SelectionSet, v fedruntime.Service) graphql.Marshaler {
 	return ec.__Service(ctx, sel, &v)
-}
-
-func (ec *executionContext) unmarshalODepartmentByIDsInput2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐDepartmentByIDsInput(ctx context.Context, v any) (*model.DepartmentByIDsInput, error) {
-	if v == nil {
-		return nil, nil
-	}
-	res, err := ec.unmarshalInputDepartmentByIDsInput(ctx, v)
-	return &res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) unmarshalOResourceByCodesInput2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐResourceByCodesInput(ctx context.Context, v any) (*model.ResourceByCodesInput, error) {
-	if v == nil {
-		return nil, nil
-	}
-	res, err := ec.unmarshalInputResourceByCodesInput(ctx, v)
-	return &res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) unmarshalOResourceByIDsInput2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐResourceByIDsInput(ctx context.Context, v any) (*model.ResourceByIDsInput, error) {
-	if v == nil {
-		return nil, nil
-	}
-	res, err := ec.unmarshalInputResourceByIDsInput(ctx, v)
-	return &res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) unmarshalOThemeDatabaseByIDsInput2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐThemeDatabaseByIDsInput(ctx context.Context, v any) (*model.ThemeDatabaseByIDsInput, error) {
-	if v == nil {
-		return nil, nil
-	}
-	res, err := ec.unmarshalInputThemeDatabaseByIDsInput(ctx, v)
-	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalO_Entity2githubᚗcomᚋ99designsᚋgqlgenᚋpluginᚋfederationᚋfedruntimeᚐEntity(ctx context.Context, sel ast.SelectionSet, v fedruntime.Entity) graphql.Marshaler {

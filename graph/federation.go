@@ -183,160 +183,107 @@ func (ec *executionContext) resolveManyEntities(
 	switch typeName {
 
 	case "Department":
-		resolverName, err := entityResolverNameForDepartment(ctx, reps[0].entity)
-		if err != nil {
-			return fmt.Errorf(`finding resolver for Entity "Department": %w`, err)
-		}
-		switch resolverName {
-
-		case "findManyDepartmentByIDs":
-			typedReps := make([]*model.DepartmentByIDsInput, len(reps))
-
-			for i, rep := range reps {
-				id0, err := ec.unmarshalNID2string(ctx, rep.entity["id"])
-				if err != nil {
-					return errors.New(fmt.Sprintf("Field %s undefined in schema.", "id"))
-				}
-
-				typedReps[i] = &model.DepartmentByIDsInput{
-					ID: id0,
-				}
-			}
-
-			entities, err := ec.Resolvers.Entity().FindManyDepartmentByIDs(ctx, typedReps)
-			entityErrs, err := fedruntime.SplitEntityBatchErrors(err)
+		representations := make([]any, len(reps))
+		matchedKeys := make([]model.DepartmentMatchedKey, len(reps))
+		for i, rep := range reps {
+			matchedKey, err := matchedKeyForDepartment(ctx, rep.entity)
 			if err != nil {
-				return err
+				return fmt.Errorf(`finding resolver for Entity "Department": %w`, err)
 			}
-
-			for i, entity := range entities {
-				if i < len(entityErrs) && entityErrs[i] != nil {
-					ec.Error(graphql.WithPathContext(ctx, graphql.NewPathWithIndex(reps[i].index)), entityErrs[i])
-					continue
-				}
-				list[reps[i].index] = entity
-			}
-			return nil
-
-		default:
-			return fmt.Errorf("unknown resolver: %s", resolverName)
+			representations[i] = map[string]any(rep.entity)
+			matchedKeys[i] = matchedKey
 		}
+		typedReps, err := ec.unmarshalNDepartmentRepresentation2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐDepartmentRepresentationᚄ(ctx, representations)
+		if err != nil {
+			return fmt.Errorf(`unmarshalling representations for Entity "Department": %w`, err)
+		}
+		for i, typedRep := range typedReps {
+			typedRep.MatchedKey = matchedKeys[i]
+		}
+		entities, err := ec.Resolvers.Entity().FindDepartment(ctx, typedReps)
+		entityErrs, err := fedruntime.SplitEntityBatchErrors(err)
+		if err != nil {
+			return err
+		}
+		for i, entity := range entities {
+			if i < len(entityErrs) && entityErrs[i] != nil {
+				ec.Error(graphql.WithPathContext(ctx, graphql.NewPathWithIndex(reps[i].index)), entityErrs[i])
+				continue
+			}
+			list[reps[i].index] = entity
+		}
+		return nil
 
 	case "Resource":
-		resolverName, err := entityResolverNameForResource(ctx, reps[0].entity)
+		representations := make([]any, len(reps))
+		matchedKeys := make([]model.ResourceMatchedKey, len(reps))
+		for i, rep := range reps {
+			matchedKey, err := matchedKeyForResource(ctx, rep.entity)
+			if err != nil {
+				return fmt.Errorf(`finding resolver for Entity "Resource": %w`, err)
+			}
+			representations[i] = map[string]any(rep.entity)
+			matchedKeys[i] = matchedKey
+		}
+		typedReps, err := ec.unmarshalNResourceRepresentation2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐResourceRepresentationᚄ(ctx, representations)
 		if err != nil {
-			return fmt.Errorf(`finding resolver for Entity "Resource": %w`, err)
+			return fmt.Errorf(`unmarshalling representations for Entity "Resource": %w`, err)
 		}
-		switch resolverName {
-
-		case "findManyResourceByIDs":
-			typedReps := make([]*model.ResourceByIDsInput, len(reps))
-
-			for i, rep := range reps {
-				id0, err := ec.unmarshalNID2string(ctx, rep.entity["id"])
-				if err != nil {
-					return errors.New(fmt.Sprintf("Field %s undefined in schema.", "id"))
-				}
-
-				typedReps[i] = &model.ResourceByIDsInput{
-					ID: id0,
-				}
-			}
-
-			entities, err := ec.Resolvers.Entity().FindManyResourceByIDs(ctx, typedReps)
-			entityErrs, err := fedruntime.SplitEntityBatchErrors(err)
-			if err != nil {
-				return err
-			}
-
-			for i, entity := range entities {
-				if i < len(entityErrs) && entityErrs[i] != nil {
-					ec.Error(graphql.WithPathContext(ctx, graphql.NewPathWithIndex(reps[i].index)), entityErrs[i])
-					continue
-				}
-				list[reps[i].index] = entity
-			}
-			return nil
-
-		case "findManyResourceByCodes":
-			typedReps := make([]*model.ResourceByCodesInput, len(reps))
-
-			for i, rep := range reps {
-				id0, err := ec.unmarshalNString2string(ctx, rep.entity["code"])
-				if err != nil {
-					return errors.New(fmt.Sprintf("Field %s undefined in schema.", "code"))
-				}
-
-				typedReps[i] = &model.ResourceByCodesInput{
-					Code: id0,
-				}
-			}
-
-			entities, err := ec.Resolvers.Entity().FindManyResourceByCodes(ctx, typedReps)
-			entityErrs, err := fedruntime.SplitEntityBatchErrors(err)
-			if err != nil {
-				return err
-			}
-
-			for i, entity := range entities {
-				if i < len(entityErrs) && entityErrs[i] != nil {
-					ec.Error(graphql.WithPathContext(ctx, graphql.NewPathWithIndex(reps[i].index)), entityErrs[i])
-					continue
-				}
-				list[reps[i].index] = entity
-			}
-			return nil
-
-		default:
-			return fmt.Errorf("unknown resolver: %s", resolverName)
+		for i, typedRep := range typedReps {
+			typedRep.MatchedKey = matchedKeys[i]
 		}
+		entities, err := ec.Resolvers.Entity().FindResource(ctx, typedReps)
+		entityErrs, err := fedruntime.SplitEntityBatchErrors(err)
+		if err != nil {
+			return err
+		}
+		for i, entity := range entities {
+			if i < len(entityErrs) && entityErrs[i] != nil {
+				ec.Error(graphql.WithPathContext(ctx, graphql.NewPathWithIndex(reps[i].index)), entityErrs[i])
+				continue
+			}
+			list[reps[i].index] = entity
+		}
+		return nil
 
 	case "ThemeDatabase":
-		resolverName, err := entityResolverNameForThemeDatabase(ctx, reps[0].entity)
-		if err != nil {
-			return fmt.Errorf(`finding resolver for Entity "ThemeDatabase": %w`, err)
-		}
-		switch resolverName {
-
-		case "findManyThemeDatabaseByIDs":
-			typedReps := make([]*model.ThemeDatabaseByIDsInput, len(reps))
-
-			for i, rep := range reps {
-				id0, err := ec.unmarshalNID2string(ctx, rep.entity["id"])
-				if err != nil {
-					return errors.New(fmt.Sprintf("Field %s undefined in schema.", "id"))
-				}
-
-				typedReps[i] = &model.ThemeDatabaseByIDsInput{
-					ID: id0,
-				}
-			}
-
-			entities, err := ec.Resolvers.Entity().FindManyThemeDatabaseByIDs(ctx, typedReps)
-			entityErrs, err := fedruntime.SplitEntityBatchErrors(err)
+		representations := make([]any, len(reps))
+		matchedKeys := make([]model.ThemeDatabaseMatchedKey, len(reps))
+		for i, rep := range reps {
+			matchedKey, err := matchedKeyForThemeDatabase(ctx, rep.entity)
 			if err != nil {
-				return err
+				return fmt.Errorf(`finding resolver for Entity "ThemeDatabase": %w`, err)
 			}
-
-			for i, entity := range entities {
-				if i < len(entityErrs) && entityErrs[i] != nil {
-					ec.Error(graphql.WithPathContext(ctx, graphql.NewPathWithIndex(reps[i].index)), entityErrs[i])
-					continue
-				}
-				list[reps[i].index] = entity
-			}
-			return nil
-
-		default:
-			return fmt.Errorf("unknown resolver: %s", resolverName)
+			representations[i] = map[string]any(rep.entity)
+			matchedKeys[i] = matchedKey
 		}
+		typedReps, err := ec.unmarshalNThemeDatabaseRepresentation2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐThemeDatabaseRepresentationᚄ(ctx, representations)
+		if err != nil {
+			return fmt.Errorf(`unmarshalling representations for Entity "ThemeDatabase": %w`, err)
+		}
+		for i, typedRep := range typedReps {
+			typedRep.MatchedKey = matchedKeys[i]
+		}
+		entities, err := ec.Resolvers.Entity().FindThemeDatabase(ctx, typedReps)
+		entityErrs, err := fedruntime.SplitEntityBatchErrors(err)
+		if err != nil {
+			return err
+		}
+		for i, entity := range entities {
+			if i < len(entityErrs) && entityErrs[i] != nil {
+				ec.Error(graphql.WithPathContext(ctx, graphql.NewPathWithIndex(reps[i].index)), entityErrs[i])
+				continue
+			}
+			list[reps[i].index] = entity
+		}
+		return nil
 
 	default:
 		return errors.New("unknown type: " + typeName)
 	}
 }
 
-func entityResolverNameForDepartment(ctx context.Context, rep EntityRepresentation) (string, error) {
+func matchedKeyForDepartment(ctx context.Context, rep EntityRepresentation) (model.DepartmentMatchedKey, error) {
 	// we collect errors because a later entity resolver may work fine
 	// when an entity has multiple keys
 	entityResolverErrs := []error{}
@@ -365,13 +312,13 @@ func entityResolverNameForDepartment(ctx context.Context, rep EntityRepresentati
 				fmt.Errorf("%w due to all null value KeyFields for Department", ErrTypeNotFound))
 			break
 		}
-		return "findManyDepartmentByIDs", nil
+		return model.DepartmentMatchedKeyNodeID, nil
 	}
 	return "", fmt.Errorf("%w for Department due to %v", ErrTypeNotFound,
 		errors.Join(entityResolverErrs...).Error())
 }
 
-func entityResolverNameForResource(ctx context.Context, rep EntityRepresentation) (string, error) {
+func matchedKeyForResource(ctx context.Context, rep EntityRepresentation) (model.ResourceMatchedKey, error) {
 	// we collect errors because a later entity resolver may work fine
 	// when an entity has multiple keys
 	entityResolverErrs := []error{}
@@ -400,7 +347,7 @@ func entityResolverNameForResource(ctx context.Context, rep EntityRepresentation
 				fmt.Errorf("%w due to all null value KeyFields for Resource", ErrTypeNotFound))
 			break
 		}
-		return "findManyResourceByIDs", nil
+		return model.ResourceMatchedKeyNodeID, nil
 	}
 	for {
 		var (
@@ -427,13 +374,13 @@ func entityResolverNameForResource(ctx context.Context, rep EntityRepresentation
 				fmt.Errorf("%w due to all null value KeyFields for Resource", ErrTypeNotFound))
 			break
 		}
-		return "findManyResourceByCodes", nil
+		return model.ResourceMatchedKeyCode, nil
 	}
 	return "", fmt.Errorf("%w for Resource due to %v", ErrTypeNotFound,
 		errors.Join(entityResolverErrs...).Error())
 }
 
-func entityResolverNameForThemeDatabase(ctx context.Context, rep EntityRepresentation) (string, error) {
+func matchedKeyForThemeDatabase(ctx context.Context, rep EntityRepresentation) (model.ThemeDatabaseMatchedKey, error) {
 	// we collect errors because a later entity resolver may work fine
 	// when an entity has multiple keys
 	entityResolverErrs := []error{}
@@ -462,7 +409,7 @@ func entityResolverNameForThemeDatabase(ctx context.Context, rep EntityRepresent
 				fmt.Errorf("%w due to all null value KeyFields for ThemeDatabase", ErrTypeNotFound))
 			break
 		}
-		return "findManyThemeDatabaseByIDs", nil
+		return model.ThemeDatabaseMatchedKeyNodeID, nil
 	}
 	return "", fmt.Errorf("%w for ThemeDatabase due to %v", ErrTypeNotFound,
 		errors.Join(entityResolverErrs...).Error())

@@ -375,10 +375,9 @@ type ComplexityRoot struct {
 	}
 
 	Entity struct {
-		FindManyDepartmentByIDs    func(childComplexity int, reps []*model.DepartmentByIDsInput) int
-		FindManyResourceByCodes    func(childComplexity int, reps []*model.ResourceByCodesInput) int
-		FindManyResourceByIDs      func(childComplexity int, reps []*model.ResourceByIDsInput) int
-		FindManyThemeDatabaseByIDs func(childComplexity int, reps []*model.ThemeDatabaseByIDsInput) int
+		FindDepartment    func(childComplexity int, reps []*model.DepartmentRepresentation) int
+		FindResource      func(childComplexity int, reps []*model.ResourceRepresentation) int
+		FindThemeDatabase func(childComplexity int, reps []*model.ThemeDatabaseRepresentation) int
 	}
 
 	Evidence struct {
@@ -2183,50 +2182,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DisputePosition.Text(childComplexity), true
 
-	case "Entity.findManyDepartmentByIDs":
-		if e.ComplexityRoot.Entity.FindManyDepartmentByIDs == nil {
+	case "Entity.findDepartment":
+		if e.ComplexityRoot.Entity.FindDepartment == nil {
 			break
 		}
 
-		args, err := ec.field_Entity_findManyDepartmentByIDs_args(ctx, rawArgs)
+		args, err := ec.field_Entity_findDepartment_args(ctx, rawArgs)
 		if err != nil {
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Entity.FindManyDepartmentByIDs(childComplexity, args["reps"].([]*model.DepartmentByIDsInput)), true
-	case "Entity.findManyResourceByCodes":
-		if e.ComplexityRoot.Entity.FindManyResourceByCodes == nil {
+		return e.ComplexityRoot.Entity.FindDepartment(childComplexity, args["reps"].([]*model.DepartmentRepresentation)), true
+	case "Entity.findResource":
+		if e.ComplexityRoot.Entity.FindResource == nil {
 			break
 		}
 
-		args, err := ec.field_Entity_findManyResourceByCodes_args(ctx, rawArgs)
+		args, err := ec.field_Entity_findResource_args(ctx, rawArgs)
 		if err != nil {
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Entity.FindManyResourceByCodes(childComplexity, args["reps"].([]*model.ResourceByCodesInput)), true
-	case "Entity.findManyResourceByIDs":
-		if e.ComplexityRoot.Entity.FindManyResourceByIDs == nil {
+		return e.ComplexityRoot.Entity.FindResource(childComplexity, args["reps"].([]*model.ResourceRepresentation)), true
+	case "Entity.findThemeDatabase":
+		if e.ComplexityRoot.Entity.FindThemeDatabase == nil {
 			break
 		}
 
-		args, err := ec.field_Entity_findManyResourceByIDs_args(ctx, rawArgs)
+		args, err := ec.field_Entity_findThemeDatabase_args(ctx, rawArgs)
 		if err != nil {
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Entity.FindManyResourceByIDs(childComplexity, args["reps"].([]*model.ResourceByIDsInput)), true
-	case "Entity.findManyThemeDatabaseByIDs":
-		if e.ComplexityRoot.Entity.FindManyThemeDatabaseByIDs == nil {
-			break
-		}
-
-		args, err := ec.field_Entity_findManyThemeDatabaseByIDs_args(ctx, rawArgs)
-		if err != nil {
-			return 0, false
-		}
-
-		return e.ComplexityRoot.Entity.FindManyThemeDatabaseByIDs(childComplexity, args["reps"].([]*model.ThemeDatabaseByIDsInput)), true
+		return e.ComplexityRoot.Entity.FindThemeDatabase(childComplexity, args["reps"].([]*model.ThemeDatabaseRepresentation)), true
 
 	case "Evidence.addedAt":
 		if e.ComplexityRoot.Evidence.AddedAt == nil {
@@ -4787,25 +4775,24 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CatalogueChangeObligationFilter", ec.unmarshalInputCatalogueChangeObligationFilter),
 			graphql.NewInputUnmarshaler("ComplianceScope", ec.unmarshalInputComplianceScope),
 			graphql.NewInputUnmarshaler("DataItemInput", ec.unmarshalInputDataItemInput),
-			graphql.NewInputUnmarshaler("DepartmentByIDsInput", ec.unmarshalInputDepartmentByIDsInput),
 			graphql.NewInputUnmarshaler("DepartmentFilter", ec.unmarshalInputDepartmentFilter),
 			graphql.NewInputUnmarshaler("DepartmentOrder", ec.unmarshalInputDepartmentOrder),
+			graphql.NewInputUnmarshaler("DepartmentRepresentation", ec.unmarshalInputDepartmentRepresentation),
 			graphql.NewInputUnmarshaler("DisputeFilter", ec.unmarshalInputDisputeFilter),
 			graphql.NewInputUnmarshaler("EscalateSharingDisputeInput", ec.unmarshalInputEscalateSharingDisputeInput),
 			graphql.NewInputUnmarshaler("GrantFilter", ec.unmarshalInputGrantFilter),
 			graphql.NewInputUnmarshaler("OpenRequestFilter", ec.unmarshalInputOpenRequestFilter),
 			graphql.NewInputUnmarshaler("ReportDataErrorInput", ec.unmarshalInputReportDataErrorInput),
 			graphql.NewInputUnmarshaler("ResolveSharingDisputeInput", ec.unmarshalInputResolveSharingDisputeInput),
-			graphql.NewInputUnmarshaler("ResourceByCodesInput", ec.unmarshalInputResourceByCodesInput),
-			graphql.NewInputUnmarshaler("ResourceByIDsInput", ec.unmarshalInputResourceByIDsInput),
 			graphql.NewInputUnmarshaler("ResourceFilter", ec.unmarshalInputResourceFilter),
 			graphql.NewInputUnmarshaler("ResourceInput", ec.unmarshalInputResourceInput),
 			graphql.NewInputUnmarshaler("ResourceOrder", ec.unmarshalInputResourceOrder),
+			graphql.NewInputUnmarshaler("ResourceRepresentation", ec.unmarshalInputResourceRepresentation),
 			graphql.NewInputUnmarshaler("ScorecardOrder", ec.unmarshalInputScorecardOrder),
 			graphql.NewInputUnmarshaler("ShareRequestFilter", ec.unmarshalInputShareRequestFilter),
 			graphql.NewInputUnmarshaler("SubmitShareRequestInput", ec.unmarshalInputSubmitShareRequestInput),
-			graphql.NewInputUnmarshaler("ThemeDatabaseByIDsInput", ec.unmarshalInputThemeDatabaseByIDsInput),
 			graphql.NewInputUnmarshaler("ThemeDatabaseFilter", ec.unmarshalInputThemeDatabaseFilter),
+			graphql.NewInputUnmarshaler("ThemeDatabaseRepresentation", ec.unmarshalInputThemeDatabaseRepresentation),
 		)
 	}
 	first := true
@@ -4945,12 +4932,12 @@ type AuditEvent {
   hash: String!
 }
 
-type AuditEventEdge {
+type AuditEventEdge @shareable {
   cursor: String!
   node: AuditEvent!
 }
 
-type AuditEventConnection {
+type AuditEventConnection @shareable {
   edges: [AuditEventEdge!]!
   nodes: [AuditEvent!]!
   pageInfo: PageInfo!
@@ -5009,12 +4996,12 @@ type AccessRecord {
   reason: String!
 }
 
-type AccessRecordEdge {
+type AccessRecordEdge @shareable {
   cursor: String!
   node: AccessRecord!
 }
 
-type AccessRecordConnection {
+type AccessRecordConnection @shareable {
   edges: [AccessRecordEdge!]!
   nodes: [AccessRecord!]!
   pageInfo: PageInfo!
@@ -5076,12 +5063,12 @@ type LineageNode {
   via: [LineageEdge!]!
 }
 
-type LineageNodeEdge {
+type LineageNodeEdge @shareable {
   cursor: String!
   node: LineageNode!
 }
 
-type LineageConnection {
+type LineageConnection @shareable {
   edges: [LineageNodeEdge!]!
   nodes: [LineageNode!]!
   pageInfo: PageInfo!
@@ -5268,12 +5255,12 @@ type Violation {
   detail: String!
 }
 
-type ViolationEdge {
+type ViolationEdge @shareable {
   cursor: String!
   node: Violation!
 }
 
-type ViolationConnection {
+type ViolationConnection @shareable {
   edges: [ViolationEdge!]!
   nodes: [Violation!]!
   pageInfo: PageInfo!
@@ -5300,12 +5287,12 @@ type DepartmentScorecard {
   figures: ComplianceFigures!
 }
 
-type DepartmentScorecardEdge {
+type DepartmentScorecardEdge @shareable {
   cursor: String!
   node: DepartmentScorecard!
 }
 
-type DepartmentScorecardConnection {
+type DepartmentScorecardConnection @shareable {
   edges: [DepartmentScorecardEdge!]!
   nodes: [DepartmentScorecard!]!
   pageInfo: PageInfo!
@@ -5374,12 +5361,12 @@ type Department implements Node @key(fields: "id") {
   fullReview: FullReviewStatus @access(gate: INTERNAL)
 }
 
-type DepartmentEdge {
+type DepartmentEdge @shareable {
   cursor: String!
   node: Department!
 }
 
-type DepartmentConnection {
+type DepartmentConnection @shareable {
   edges: [DepartmentEdge!]!
   nodes: [Department!]!
   pageInfo: PageInfo!
@@ -5681,12 +5668,12 @@ type OpenObjection implements Node & Dispute {
   catalogueChange: CatalogueChangeObligation
 }
 
-type DisputeEdge {
+type DisputeEdge @shareable {
   cursor: String!
   node: Dispute!
 }
 
-type DisputeConnection {
+type DisputeConnection @shareable {
   edges: [DisputeEdge!]!
   nodes: [Dispute!]!
   pageInfo: PageInfo!
@@ -5841,12 +5828,12 @@ type CatalogueChangeObligation implements Node {
   resource: Resource
 }
 
-type CatalogueChangeObligationEdge {
+type CatalogueChangeObligationEdge @shareable {
   cursor: String!
   node: CatalogueChangeObligation!
 }
 
-type CatalogueChangeObligationConnection {
+type CatalogueChangeObligationConnection @shareable {
   edges: [CatalogueChangeObligationEdge!]!
   nodes: [CatalogueChangeObligation!]!
   pageInfo: PageInfo!
@@ -5951,12 +5938,12 @@ type OpenRequest implements Node {
   basis: String!
 }
 
-type OpenRequestEdge {
+type OpenRequestEdge @shareable {
   cursor: String!
   node: OpenRequest!
 }
 
-type OpenRequestConnection {
+type OpenRequestConnection @shareable {
   edges: [OpenRequestEdge!]!
   nodes: [OpenRequest!]!
   pageInfo: PageInfo!
@@ -6092,24 +6079,24 @@ type Grant implements Node {
   createdAt: Time!
 }
 
-type ShareRequestEdge {
+type ShareRequestEdge @shareable {
   cursor: String!
   node: ShareRequest!
 }
 
-type ShareRequestConnection {
+type ShareRequestConnection @shareable {
   edges: [ShareRequestEdge!]!
   nodes: [ShareRequest!]!
   pageInfo: PageInfo!
   totalCount: Int!
 }
 
-type GrantEdge {
+type GrantEdge @shareable {
   cursor: String!
   node: Grant!
 }
 
-type GrantConnection {
+type GrantConnection @shareable {
   edges: [GrantEdge!]!
   nodes: [Grant!]!
   pageInfo: PageInfo!
@@ -6541,12 +6528,12 @@ type DataElement implements Node {
   sourceDepartment: Department!
 }
 
-type ResourceEdge {
+type ResourceEdge @shareable {
   cursor: String!
   node: Resource!
 }
 
-type ResourceConnection {
+type ResourceConnection @shareable {
   edges: [ResourceEdge!]!
   nodes: [Resource!]!
   pageInfo: PageInfo!
@@ -6644,7 +6631,7 @@ interface Node {
 """
 Relay pagination state of a connection.
 """
-type PageInfo {
+type PageInfo @shareable {
   hasNextPage: Boolean!
   hasPreviousPage: Boolean!
   startCursor: String
@@ -6696,12 +6683,12 @@ type ThemeDatabase implements Node @key(fields: "id") {
   resources(first: Int = 20, after: String): ResourceConnection!
 }
 
-type ThemeDatabaseEdge {
+type ThemeDatabaseEdge @shareable {
   cursor: String!
   node: ThemeDatabase!
 }
 
-type ThemeDatabaseConnection {
+type ThemeDatabaseConnection @shareable {
   edges: [ThemeDatabaseEdge!]!
   nodes: [ThemeDatabase!]!
   pageInfo: PageInfo!
@@ -7057,28 +7044,24 @@ type Mutation {
 # a union of all types that use the @key directive
 union _Entity = Department | Resource | ThemeDatabase
 
-input DepartmentByIDsInput {
-	ID: ID!
+input DepartmentRepresentation {
+	id: ID
 }
 
-input ResourceByIDsInput {
-	ID: ID!
+input ResourceRepresentation {
+	id: ID
+	code: String
 }
 
-input ResourceByCodesInput {
-	Code: String!
-}
-
-input ThemeDatabaseByIDsInput {
-	ID: ID!
+input ThemeDatabaseRepresentation {
+	id: ID
 }
 
 # fake type to build resolver interfaces for users to implement
 type Entity {
-	findManyDepartmentByIDs(reps: [DepartmentByIDsInput]!): [Department]
-	findManyResourceByIDs(reps: [ResourceByIDsInput]!): [Resource]
-	findManyResourceByCodes(reps: [ResourceByCodesInput]!): [Resource]
-	findManyThemeDatabaseByIDs(reps: [ThemeDatabaseByIDsInput]!): [ThemeDatabase]
+	findDepartment(reps: [DepartmentRepresentation!]!): [Department]
+	findResource(reps: [ResourceRepresentation!]!): [Resource]
+	findThemeDatabase(reps: [ThemeDatabaseRepresentation!]!): [ThemeDatabase]
 }
 
 type _Service {

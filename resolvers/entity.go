@@ -8,32 +8,64 @@ import (
 )
 
 // The entity resolvers answer the federation gateway's _entities: one
-// statement per entity type and request, results in the order of the
-// representations. A representation the viewer may not see, or that names
-// no row, resolves to null, as the federation spec asks.
+// resolver per entity type and request, whatever key each representation
+// matched, with one statement per key in use, and results in the order of
+// the representations. A representation the viewer may not see, or that
+// names no row, resolves to null, as the federation spec asks (not
+// NOT_FOUND: the gateway merges nulls, and an error would fail the whole
+// batch). The server checks the representations' shape before any of this
+// runs (server/entities.go), so a key here is present and not null.
 
-func (r *entityResolver) FindManyResourceByIDs(ctx context.Context, reps []*model.ResourceByIDsInput) ([]*domain.Resource, error) {
-	ids, err := repIDs(domain.KindResource, reps, func(r *model.ResourceByIDsInput) string { return r.ID })
-	if err != nil {
-		return nil, err
-	}
-	m, err := r.Catalogue.ResourcesByID(ctx, scope(ctx), ids)
-	if err != nil {
-		return nil, err
-	}
-	return entities(ctx, ids, m)
-}
-
-func (r *entityResolver) FindManyResourceByCodes(ctx context.Context, reps []*model.ResourceByCodesInput) ([]*domain.Resource, error) {
-	codes := make([]string, len(reps))
+// FindResource resolves Resource representations by id or by code, both
+// in one batch.
+func (r *entityResolver) FindResource(ctx context.Context, reps []*model.ResourceRepresentation) ([]*domain.Resource, error) {
+	// byKey[i] is reps[i]'s id when it matched the id key.
+	byKey := make([]int64, len(reps))
+	var ids []int64
+	var codes []string
 	for i, rep := range reps {
-		codes[i] = rep.Code
+		switch {
+		case rep.MatchedKey == model.ResourceMatchedKeyNodeID && rep.NodeID != nil:
+			id, err := domain.ParseNodeIDOf(domain.KindResource, *rep.NodeID)
+			if err != nil {
+				return nil, err
+			}
+			byKey[i] = id
+			ids = append(ids, id)
+		case rep.MatchedKey == model.ResourceMatchedKeyCode && rep.Code != nil:
+			codes = append(codes, *rep.Code)
+		default:
+			return nil, domain.Errorf(domain.EInvalid, "a representation of Resource has neither id nor code: send one of its keys")
+		}
 	}
-	m, err := r.Catalogue.ResourcesByCode(ctx, scope(ctx), codes)
-	if err != nil {
-		return nil, err
+	byID := map[int64]*domain.Resource{}
+	byCode := map[string]*domain.Resource{}
+	var err error
+	if len(ids) > 0 {
+		if byID, err = r.Catalogue.ResourcesByID(ctx, scope(ctx), ids); err != nil {
+			return nil, err
+		}
 	}
-	return entities(ctx, codes, m)
+	if len(codes) > 0 {
+		if byCode, err = r.Catalogue.ResourcesByCode(ctx, scope(ctx), codes); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]*domain.Resource, len(reps))
+	seen := map[int64]bool{}
+	var found []*domain.Resource
+	for i, rep := range reps {
+		if rep.MatchedKey == model.ResourceMatchedKeyCode {
+			out[i] = byCode[*rep.Code]
+		} else {
+			out[i] = byID[byKey[i]]
+		}
+		if res := out[i]; res != nil && !seen[res.ID] {
+			seen[res.ID] = true
+			found = append(found, res)
+		}
+	}
+	return out, For(ctx).prefetchResources(ctx, found, selected(ctx))
 }
 
 // ordered lists m's values in the order of keys; a missing key is nil.
@@ -54,14 +86,9 @@ func values[K comparable, V any](m map[K]V) []V {
 	return out
 }
 
-// entities orders the found resources like the representations, and
-// prefetches what the gateway selects on them.
-func entities[K comparable](ctx context.Context, keys []K, m map[K]*domain.Resource) ([]*domain.Resource, error) {
-	return ordered(keys, m), For(ctx).prefetchResources(ctx, values(m), selected(ctx))
-}
-
-func (r *entityResolver) FindManyDepartmentByIDs(ctx context.Context, reps []*model.DepartmentByIDsInput) ([]*domain.Department, error) {
-	ids, err := repIDs(domain.KindDepartment, reps, func(r *model.DepartmentByIDsInput) string { return r.ID })
+// FindDepartment resolves Department representations by id.
+func (r *entityResolver) FindDepartment(ctx context.Context, reps []*model.DepartmentRepresentation) ([]*domain.Department, error) {
+	ids, err := repIDs(domain.KindDepartment, reps, func(r *model.DepartmentRepresentation) *string { return r.NodeID })
 	if err != nil {
 		return nil, err
 	}
@@ -72,8 +99,9 @@ func (r *entityResolver) FindManyDepartmentByIDs(ctx context.Context, reps []*mo
 	return ordered(ids, m), For(ctx).prefetchDepartments(ctx, values(m), selected(ctx))
 }
 
-func (r *entityResolver) FindManyThemeDatabaseByIDs(ctx context.Context, reps []*model.ThemeDatabaseByIDsInput) ([]*domain.ThemeDatabase, error) {
-	ids, err := repIDs(domain.KindThemeDatabase, reps, func(r *model.ThemeDatabaseByIDsInput) string { return r.ID })
+// FindThemeDatabase resolves ThemeDatabase representations by id.
+func (r *entityResolver) FindThemeDatabase(ctx context.Context, reps []*model.ThemeDatabaseRepresentation) ([]*domain.ThemeDatabase, error) {
+	ids, err := repIDs(domain.KindThemeDatabase, reps, func(r *model.ThemeDatabaseRepresentation) *string { return r.NodeID })
 	if err != nil {
 		return nil, err
 	}
@@ -85,17 +113,15 @@ func (r *entityResolver) FindManyThemeDatabaseByIDs(ctx context.Context, reps []
 }
 
 // repIDs parses the global IDs of entity representations.
-func repIDs[R any](kind domain.NodeKind, reps []R, id func(R) string) ([]int64, error) {
+func repIDs[R any](kind domain.NodeKind, reps []R, id func(R) *string) ([]int64, error) {
 	ids := make([]int64, len(reps))
 	for i, rep := range reps {
-		if s := id(rep); s == "" || s == "null" {
-			// gqlgen sends every representation of a type to the resolver
-			// its first one chose (graphql.UnmarshalID turns a missing id
-			// into "null").
-			return nil, domain.Errorf(domain.EInvalid, "a representation of %s has no id: send the representations of one type with the same key (id, or code for Resource) in one request", kind)
+		s := id(rep)
+		if s == nil {
+			return nil, domain.Errorf(domain.EInvalid, "a representation of %s has no id: send its key", kind)
 		}
 		var err error
-		if ids[i], err = domain.ParseNodeIDOf(kind, id(rep)); err != nil {
+		if ids[i], err = domain.ParseNodeIDOf(kind, *s); err != nil {
 			return nil, err
 		}
 	}

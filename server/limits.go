@@ -39,10 +39,18 @@ type Limits struct {
 	// its page, `first` (20 when absent, as in the resolvers); totalCount
 	// and pageInfo are counted once. Any other list field (dataItems,
 	// themeDatabases, departments, ...) counts as 10, and _entities as its
-	// number of representations. Introspection is not priced: it is gated,
+	// number of representations, except from the federation gateway (see
+	// MaxEntities). Introspection is not priced: it is gated,
 	// bounded by the schema, and gqlparser's MaxIntrospectionDepth rule
 	// stops it recursing.
 	MaxCost int
+	// MaxEntities bounds the representations one _entities field takes.
+	// A request carrying the gateway secret is the gateway's batch, the
+	// references of many of its clients' rows resolved in one statement
+	// per key: its _entities is priced as one entity, not times its
+	// representations, so MaxCost bounds the selection and MaxEntities the
+	// batch. The gateway applies its own limits to its clients' operations.
+	MaxEntities int
 	// MaxAliases bounds the aliased fields, fragments expanded.
 	MaxAliases int
 	// MaxTokens bounds the tokens the parser reads from the query.
@@ -59,6 +67,7 @@ func DefaultLimits() Limits {
 	return Limits{
 		MaxDepth:     12,
 		MaxCost:      20000,
+		MaxEntities:  2000,
 		MaxAliases:   30,
 		MaxTokens:    5000,
 		MaxBodyBytes: 1 << 20,
@@ -100,7 +109,12 @@ var registerCodes sync.Once
 //
 // refused, when not nil, hears of each mutation refused before it runs
 // (its root fields), so the refusal is audited like any other.
-func Harden(srv *handler.Server, l Limits, dev bool, mayIntrospect func(ctx context.Context) bool, refused func(ctx context.Context, action string, err error)) {
+//
+// fromGateway (may be nil: never) tells a request from the federation
+// gateway, whose _entities is priced as one batch (Limits.MaxEntities).
+// Every request's _entities representations are checked before they are
+// resolved (checkEntities): a malformed one is BAD_USER_INPUT.
+func Harden(srv *handler.Server, l Limits, dev bool, mayIntrospect, fromGateway func(ctx context.Context) bool, refused func(ctx context.Context, action string, err error)) {
 	if l.MaxTokens > 0 {
 		srv.SetParserTokenLimit(l.MaxTokens)
 	}
@@ -109,7 +123,7 @@ func Harden(srv *handler.Server, l Limits, dev bool, mayIntrospect func(ctx cont
 		errcode.RegisterErrorType(string(domain.EInvalid), errcode.KindProtocol)
 		errcode.RegisterErrorType(string(domain.EForbidden), errcode.KindProtocol)
 	})
-	srv.Use(&guard{limits: l, dev: dev, mayIntrospect: mayIntrospect, refused: refused})
+	srv.Use(&guard{limits: l, dev: dev, mayIntrospect: mayIntrospect, fromGateway: fromGateway, refused: refused})
 }
 
 // guard is the gqlgen extension that checks each operation, after parsing
@@ -118,6 +132,7 @@ type guard struct {
 	limits        Limits
 	dev           bool
 	mayIntrospect func(ctx context.Context) bool
+	fromGateway   func(ctx context.Context) bool
 	refused       func(ctx context.Context, action string, err error)
 	schema        *ast.Schema
 }
@@ -161,7 +176,8 @@ func (g *guard) MutateOperationContext(ctx context.Context, oc *graphql.Operatio
 		// first event; it streams only on a websocket.
 		return refusal(domain.EInvalid, "subscriptions are served over a websocket (graphql-transport-ws) at /graphql, not over HTTP")
 	}
-	st := operationStats(g.schema, oc.Doc, op, oc.Variables)
+	gateway := g.fromGateway != nil && g.fromGateway(ctx)
+	st := operationStats(g.schema, oc.Doc, op, oc.Variables, gateway)
 
 	// SECURITY: introspection (and federation's SDL) only for development,
 	// the data authority and auditors; extension.Introspection, added by
@@ -172,8 +188,14 @@ func (g *guard) MutateOperationContext(ctx context.Context, oc *graphql.Operatio
 		return refusal(domain.EForbidden, "introspection (__schema, __type, _service) is only for the data authority and auditors; development mode allows it to all")
 	}
 
+	if err := checkEntities(g.schema, oc.Doc, op, oc.Variables); err != nil {
+		return err
+	}
+
 	l := g.limits
 	switch {
+	case l.MaxEntities > 0 && st.entities > l.MaxEntities:
+		return refusal(domain.EInvalid, fmt.Sprintf("_entities has %d representations, more than the limit of %d: send them in smaller batches", st.entities, l.MaxEntities))
 	case l.MaxDepth > 0 && st.depth > l.MaxDepth:
 		return refusal(domain.EInvalid, fmt.Sprintf("query depth %d exceeds the limit of %d", st.depth, l.MaxDepth))
 	case l.MaxAliases > 0 && st.aliases > l.MaxAliases:
@@ -200,6 +222,8 @@ type stats struct {
 	depth       int
 	aliases     int
 	introspects bool
+	// entities is the largest number of representations of one _entities.
+	entities int
 }
 
 // operationStats measures op. Named fragments are expanded where they are
@@ -212,16 +236,20 @@ type stats struct {
 // query (graphql-js's, which GraphiQL sends) nests it nine deep, which would
 // put it at depth 15; every other introspection field counts, so recursion
 // through fields, types or interfaces does.
-func operationStats(schema *ast.Schema, doc *ast.QueryDocument, op *ast.OperationDefinition, vars map[string]any) stats {
-	w := &statsWalker{schema: schema, doc: doc, vars: vars, fragments: map[fragmentKey]*stats{}}
+//
+// batchEntities prices _entities as one entity, whatever its number of
+// representations (the gateway's batch; see Limits.MaxEntities).
+func operationStats(schema *ast.Schema, doc *ast.QueryDocument, op *ast.OperationDefinition, vars map[string]any, batchEntities bool) stats {
+	w := &statsWalker{schema: schema, doc: doc, vars: vars, batchEntities: batchEntities, fragments: map[fragmentKey]*stats{}}
 	return w.selectionSet(op.SelectionSet, false)
 }
 
 type statsWalker struct {
-	schema    *ast.Schema
-	doc       *ast.QueryDocument
-	vars      map[string]any
-	fragments map[fragmentKey]*stats // nil entry: being measured (a cycle, which validation refuses)
+	schema        *ast.Schema
+	doc           *ast.QueryDocument
+	vars          map[string]any
+	batchEntities bool
+	fragments     map[fragmentKey]*stats // nil entry: being measured (a cycle, which validation refuses)
 }
 
 type fragmentKey struct {
@@ -246,6 +274,7 @@ func (w *statsWalker) selectionSet(set ast.SelectionSet, inIntrospection bool) s
 		s.depth = max(s.depth, c.depth)
 		s.aliases = addSat(s.aliases, c.aliases)
 		s.introspects = s.introspects || c.introspects
+		s.entities = max(s.entities, c.entities)
 	}
 	return s
 }
@@ -292,6 +321,9 @@ func (w *statsWalker) field(f *ast.Field, inIntrospection bool) stats {
 	if !inIntrospection {
 		s.cost = 1
 	}
+	if w.isEntities(f) {
+		s.entities = w.representations(f)
+	}
 	if len(f.SelectionSet) == 0 {
 		return s
 	}
@@ -303,6 +335,7 @@ func (w *statsWalker) field(f *ast.Field, inIntrospection bool) stats {
 	}
 	s.aliases = addSat(s.aliases, c.aliases)
 	s.introspects = s.introspects || c.introspects
+	s.entities = max(s.entities, c.entities)
 	if inIntrospection {
 		return s
 	}
@@ -329,6 +362,16 @@ func (w *statsWalker) isQueryRoot(def *ast.Definition) bool {
 	return def != nil && w.schema != nil && w.schema.Query != nil && def.Name == w.schema.Query.Name
 }
 
+func (w *statsWalker) isEntities(f *ast.Field) bool {
+	return f.Name == "_entities" && w.isQueryRoot(f.ObjectDefinition)
+}
+
+// representations is how many representations an _entities field takes.
+func (w *statsWalker) representations(f *ast.Field) int {
+	reps, _ := w.argValue(f, "representations").([]any)
+	return len(reps)
+}
+
 // pageSize is a connection field's `first`, its default when absent.
 func (w *statsWalker) pageSize(f *ast.Field) int {
 	argDef := f.Definition.Arguments.ForName("first")
@@ -345,10 +388,11 @@ func (w *statsWalker) size(f *ast.Field) int {
 	if def == nil {
 		return 1
 	}
-	if f.Name == "_entities" && w.isQueryRoot(f.ObjectDefinition) {
-		if reps, ok := w.argValue(f, "representations").([]any); ok {
-			return len(reps)
+	if w.isEntities(f) {
+		if w.batchEntities {
+			return 1
 		}
+		return w.representations(f)
 	}
 	if def.Type != nil && def.Type.Elem != nil {
 		return listSize

@@ -38,7 +38,8 @@ type Config struct {
 	Limits Limits
 	// GatewaySecret, when set, lets a federation gateway that sends it in
 	// the GatewaySecretHeader header introspect (_service { sdl },
-	// __schema) whoever its end user is.
+	// __schema) whoever its end user is, and have its _entities priced as
+	// one batch (Limits.MaxEntities).
 	GatewaySecret string
 	// Policy is the deployment's policy profile (CATALOGUE_POLICY); the
 	// zero value means the documented default profile.
@@ -93,7 +94,7 @@ func New(cfg Config) http.Handler {
 	if clock == nil {
 		clock = time.Now
 	}
-	Harden(srv, limits, cfg.Dev, mayIntrospect, func(ctx context.Context, action string, err error) {
+	Harden(srv, limits, cfg.Dev, mayIntrospect, fromGateway, func(ctx context.Context, action string, err error) {
 		rec := domain.NewAuditRecord(domain.ViewerFrom(ctx), cfg.SubjectKey, domain.RequestIDFrom(ctx), action, clock(), nil)
 		if aerr := cfg.Catalogue.AppendAudit(context.WithoutCancel(ctx), rec.Finished(err)); aerr != nil {
 			log.ErrorContext(ctx, "audit event not written", "action", action, "err", aerr)
@@ -179,10 +180,16 @@ func withGateway(secret string, next http.Handler) http.Handler {
 	})
 }
 
+// fromGateway tells a request that carries the gateway's secret.
+func fromGateway(ctx context.Context) bool {
+	gw, _ := ctx.Value(gatewayKey{}).(bool)
+	return gw
+}
+
 // mayIntrospect: outside development, the data authority, auditors and the
 // federation gateway may read the schema.
 func mayIntrospect(ctx context.Context) bool {
-	if gw, _ := ctx.Value(gatewayKey{}).(bool); gw {
+	if fromGateway(ctx) {
 		return true
 	}
 	return domain.MayIntrospect(domain.ViewerFrom(ctx))

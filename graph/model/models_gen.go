@@ -45,10 +45,6 @@ type DataItemInput struct {
 	Personal bool `json:"personal"`
 }
 
-type DepartmentByIDsInput struct {
-	ID string `json:"ID"`
-}
-
 type DepartmentFilter struct {
 	// Substring of the name.
 	Search     *string                 `json:"search,omitempty"`
@@ -63,6 +59,13 @@ type DepartmentFilter struct {
 type DepartmentOrder struct {
 	Field     domain.DepartmentOrderField `json:"field"`
 	Direction OrderDirection              `json:"direction"`
+}
+
+type DepartmentRepresentation struct {
+	NodeID *string `json:"id,omitempty"`
+	// The @key this representation matched: one of the DepartmentMatchedKey constants.
+	// gqlgen sets it from the fields the router sent; the router does not send it.
+	MatchedKey DepartmentMatchedKey `json:"-"`
 }
 
 type DisputeFilter struct {
@@ -168,14 +171,6 @@ type ResolveSharingDisputeInput struct {
 	IdempotencyKey    *string `json:"idempotencyKey,omitempty"`
 }
 
-type ResourceByCodesInput struct {
-	Code string `json:"Code"`
-}
-
-type ResourceByIDsInput struct {
-	ID string `json:"ID"`
-}
-
 type ResourceFilter struct {
 	// Substring of the name or summary; Chinese works (户籍 finds 户籍登记数据).
 	Search *string `json:"search,omitempty"`
@@ -242,6 +237,14 @@ type ResourceInput struct {
 type ResourceOrder struct {
 	Field     domain.ResourceOrderField `json:"field"`
 	Direction OrderDirection            `json:"direction"`
+}
+
+type ResourceRepresentation struct {
+	NodeID *string `json:"id,omitempty"`
+	Code   *string `json:"code,omitempty"`
+	// The @key this representation matched: one of the ResourceMatchedKey constants.
+	// gqlgen sets it from the fields the router sent; the router does not send it.
+	MatchedKey ResourceMatchedKey `json:"-"`
 }
 
 // A pending change to a published entry: what it would change.
@@ -311,16 +314,19 @@ type SubmitShareRequestInput struct {
 type Subscription struct {
 }
 
-type ThemeDatabaseByIDsInput struct {
-	ID string `json:"ID"`
-}
-
 type ThemeDatabaseFilter struct {
 	Kind *domain.ThemeKind `json:"kind,omitempty"`
 	// Global ID of the lead department.
 	LeadDepartmentID *string `json:"leadDepartmentId,omitempty"`
 	// Substring of the name.
 	Search *string `json:"search,omitempty"`
+}
+
+type ThemeDatabaseRepresentation struct {
+	NodeID *string `json:"id,omitempty"`
+	// The @key this representation matched: one of the ThemeDatabaseMatchedKey constants.
+	// gqlgen sets it from the fields the router sent; the router does not send it.
+	MatchedKey ThemeDatabaseMatchedKey `json:"-"`
 }
 
 // An answer to an open request.

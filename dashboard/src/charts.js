@@ -54,8 +54,8 @@ export function trendChart(testid, monthly) {
   const months = monthly.map((m) => String(m.month).slice(0, 7));
   return chart(testid, {
     tooltip: { trigger: 'axis' },
-    legend: { data: ['违规数', '共享申请按时答复率', '开放申请按时答复率'] },
-    grid: { left: 48, right: 56, top: 40, bottom: 32 },
+    legend: { top: 0, data: ['违规数', '共享申请按时答复率', '开放申请按时答复率'] },
+    grid: { left: 48, right: 56, top: 48, bottom: 28 },
     xAxis: { type: 'category', data: months },
     yAxis: [
       { type: 'value', name: '违规数', minInterval: 1 },
@@ -114,9 +114,12 @@ export function lineageChart(testid, startId, nodes, edgeLabel) {
       const key = `${e.from}>${e.to}>${e.kind}`;
       if (seen.has(key) || !present.has(e.from) || !present.has(e.to)) continue;
       seen.add(key);
-      links.push({ source: e.from, target: e.to, label: { show: true, formatter: edgeLabel(e.kind), fontSize: 10 } });
+      links.push({ source: e.from, target: e.to, kind: e.kind });
     }
   }
+  // Edge labels only where they can be read.
+  const labelled = links.length <= 40;
+  for (const l of links) l.label = { show: labelled, formatter: edgeLabel(l.kind), fontSize: 10 };
   return chart(testid, {
     tooltip: {},
     legend: { data: CATEGORIES.map((c) => c.name) },

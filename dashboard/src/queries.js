@@ -81,7 +81,7 @@ query Resource($code: String!) {
 
 export const LINEAGE = `
 query Lineage($id: ID!) {
-  lineage(id: $id, direction: BOTH, depth: 3, first: 100) {
+  lineage(id: $id, direction: BOTH, depth: 2, first: 100) {
     totalCount
     nodes {
       depth direction

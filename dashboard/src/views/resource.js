@@ -38,7 +38,7 @@ export async function resource(code) {
   if (lshown.length) out.push(errorBox(lshown));
   if (l) {
     const nodes = l.nodes.filter((x) => x.node);
-    out.push(section(`数据血缘（${l.totalCount} 个节点，上下游 3 步内）`, 'lineage',
+    out.push(section(`数据血缘（${l.totalCount} 个节点，上下游 2 步内）`, 'lineage',
       lineageChart('lineage-chart', r.id, nodes, (k) => label('edge', k)),
       table('lineage-table', ['步数', '方向', '节点', '经由'],
         nodes.map((x) => ({ x, cells: [String(x.depth), x.direction === 'UPSTREAM' ? '上游' : x.direction === 'DOWNSTREAM' ? '下游' : '起点', nodeLabel(x.node),

@@ -113,6 +113,7 @@ test('the authority overview shows the API\'s figures, worst departments and ove
 
   assert.equal(await page.locator('[data-testid="trend-chart"] canvas').count() > 0, true, 'the trend is drawn');
   await page.screenshot({ path: path.join(artifacts, 'dashboard.png'), fullPage: true });
+  await page.screenshot({ path: path.join(artifacts, 'dashboard-top.png') });
   assert.deepEqual(problems, []);
   await page.close();
 });

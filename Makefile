@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/catalogue
 ADDR    ?= 127.0.0.1:8080
 
-.PHONY: run test audit federation build generate check-generate bench bench-load postgres vet
+.PHONY: run test audit federation build generate check-generate bench bench-load postgres vet dashboard check-dashboard dashboard-test
 
 ## run: build, start a private PostgreSQL (unless DATABASE_URL is set), load the demo, serve on $(ADDR) in development mode
 run: build postgres
@@ -48,3 +48,23 @@ bench: postgres
 bench-load: build postgres
 	cd tools/bench/postgraphile && npm ci --no-audit --no-fund
 	$(GO) run ./tools/bench -postgraphile $(BENCHFLAGS)
+
+## dashboard: rebuild dashboard/dist from dashboard/src with esbuild (needs Node.js; commit the result)
+dashboard: dashboard/node_modules
+	cd dashboard && node build.mjs
+
+dashboard/node_modules: dashboard/package.json dashboard/package-lock.json
+	@command -v npm >/dev/null || tools/apt-install.sh nodejs npm
+	cd dashboard && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+## check-dashboard: fail when the committed dashboard/dist is not what dashboard/src builds to
+check-dashboard: dashboard
+	@git diff --exit-code --stat -- dashboard/dist/ || (echo "dashboard/dist is stale: run 'make dashboard' and commit the result" >&2; exit 1)
+	@test -z "$$(git status --porcelain --untracked-files=all -- dashboard/dist/)" || (git status --short -- dashboard/dist/; echo "dashboard/dist has uncommitted files: run 'make dashboard' and commit them" >&2; exit 1)
+
+## dashboard-test: the dashboard in headless Chromium against the demo served by bin/catalogue (installs chromium and fonts-noto-cjk on Debian)
+dashboard-test: check-dashboard build postgres
+	@test -x /usr/bin/chromium || tools/apt-install.sh chromium
+	@fc-list 2>/dev/null | grep -q 'Noto Sans CJK' || tools/apt-install.sh fonts-noto-cjk
+	cd dashboard && node --test test/dashboard.test.mjs

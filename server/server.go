@@ -18,6 +18,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/citydata/catalogue/auth"
+	"github.com/citydata/catalogue/dashboard"
 	"github.com/citydata/catalogue/domain"
 	"github.com/citydata/catalogue/graph"
 	"github.com/citydata/catalogue/resolvers"
@@ -64,7 +65,8 @@ type Config struct {
 const GatewaySecretHeader = "X-Catalogue-Gateway-Secret"
 
 // New returns the service's HTTP handler: GraphiQL at /, GraphQL at
-// /graphql, /healthz (process up) and /readyz (database reachable).
+// /graphql, the dashboard at /dashboard, /healthz (process up) and /readyz
+// (database reachable).
 //
 // A GraphQL request passes, in order: the body limit, the bearer token
 // check (which puts the viewer in the context), the gateway check, the
@@ -118,6 +120,10 @@ func New(cfg Config) http.Handler {
 	mux.Handle("GET /export/audit.csv", authn(auditExportHandler(cfg.Catalogue, cfg.SubjectKey, clock, log)))
 	mux.Handle("GET /export/scorecards.csv", authn(scorecardsExportHandler(cfg.Catalogue, clock, log)))
 	mux.Handle("GET /{$}", playground.Handler("City public data catalogue", "/graphql"))
+	// The evaluators' dashboard: a static page on the public API above.
+	board := dashboard.Handler()
+	mux.Handle(dashboard.Path, board)
+	mux.Handle(dashboard.Path+"/", board)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})

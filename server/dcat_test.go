@@ -175,9 +175,9 @@ func TestDCATCatalogueHarvest(t *testing.T) {
 			TotalCount int
 			Nodes      []struct {
 				Code, Name, Summary, Format, OpenType, UpdateFrequency, ContactPerson string
-				PublishedAt                                                          *string
-				SourceDepartment                                                     struct{ Name, CreditCode string }
-				ThemeDatabases                                                       []struct{ Code string }
+				PublishedAt                                                           *string
+				SourceDepartment                                                      struct{ Name, CreditCode string }
+				ThemeDatabases                                                        []struct{ Code string }
 			}
 		}
 	}

@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/catalogue
 ADDR    ?= 127.0.0.1:8080
 
-.PHONY: run test audit build generate check-generate bench bench-load postgres vet
+.PHONY: run test audit dcat-check build generate check-generate bench bench-load postgres vet
 
 ## run: build, start a private PostgreSQL (unless DATABASE_URL is set), load the demo, serve on $(ADDR) in development mode
 run: build postgres
@@ -16,6 +16,10 @@ test: postgres vet
 ## audit: serve the demo and run graphql-http's GraphQL-over-HTTP server audit (needs Node.js; installs it on Debian)
 audit: postgres
 	./tools/audit/run.sh
+
+## dcat-check: serve the demo and harvest its DCAT-AP export with the jsonld and n3 npm packages (needs Node.js; installs it on Debian)
+dcat-check: postgres
+	./tools/dcat/run.sh
 
 build:
 	$(GO) build -o $(BIN) ./cmd/catalogue

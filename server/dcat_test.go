@@ -518,3 +518,43 @@ func TestDCATNegotiationAndErrors(t *testing.T) {
 		t.Errorf("department document: %v", g[dep])
 	}
 }
+
+// A catalogue page costs the same statements whatever its size: the page
+// with its count, then one batch each for themes and data updates.
+func TestDCATStatementsDoNotDependOnPageSize(t *testing.T) {
+	counter := &statementCounter{}
+	a := newAPI(t, storetest.Options{Tracer: counter}).public()
+	count := func(path string) int64 {
+		t.Helper()
+		before := counter.n.Load()
+		if res := a.getAs(path, ""); res.status != http.StatusOK {
+			t.Fatalf("GET %s: %d %s", path, res.status, res.body)
+		}
+		return counter.n.Load() - before
+	}
+	small, large := count("/dcat/catalog?pageSize=2"), count("/dcat/catalog?pageSize=50")
+	t.Logf("statements per page: %d", large)
+	if small != large || large > 8 {
+		t.Errorf("a page of 2 took %d statements, a page of 50 %d; want the same, at most 8", small, large)
+	}
+}
+
+// BenchmarkDCATCataloguePage serves one 50-entry page of the demo's open
+// catalogue in each format.
+func BenchmarkDCATCataloguePage(b *testing.B) {
+	a := newAPI(b, storetest.Options{}).public()
+	for _, accept := range []string{"application/ld+json", "text/turtle"} {
+		b.Run(strings.ReplaceAll(accept, "/", "-"), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				req := httptest.NewRequest(http.MethodGet, "/dcat/catalog?pageSize=50", nil)
+				req.Header.Set("Accept", accept)
+				rec := httptest.NewRecorder()
+				a.handler.ServeHTTP(rec, req)
+				if rec.Code != http.StatusOK {
+					b.Fatalf("status %d: %s", rec.Code, rec.Body.String())
+				}
+			}
+		})
+	}
+}

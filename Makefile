@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/catalogue
 ADDR    ?= 127.0.0.1:8080
 
-.PHONY: run test audit federation build generate check-generate bench bench-load postgres vet dashboard check-dashboard dashboard-test
+.PHONY: run test audit federation dcat-check build generate check-generate bench bench-load postgres vet dashboard check-dashboard dashboard-test
 
 ## run: build, start a private PostgreSQL (unless DATABASE_URL is set), load the demo, serve on $(ADDR) in development mode
 run: build postgres
@@ -20,6 +20,10 @@ audit: postgres
 ## federation: serve the demo behind Apollo Gateway beside a second subgraph and test it (needs Node.js 20; see README "Running behind a federation gateway")
 federation: postgres
 	./tools/federation/run.sh
+
+## dcat-check: serve the demo and harvest its DCAT-AP export with the jsonld and n3 npm packages (needs Node.js; installs it on Debian)
+dcat-check: postgres
+	./tools/dcat/run.sh
 
 build:
 	$(GO) build -o $(BIN) ./cmd/catalogue

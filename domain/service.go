@@ -17,6 +17,12 @@ import (
 type Catalogue interface {
 	Resources(ctx context.Context, scope ResourceScope, f ResourceCriteria, o ResourceSort, p PageArgs) (*Page[*Resource], error)
 	ResourcesByID(ctx context.Context, scope ResourceScope, ids []int64) (map[int64]*Resource, error)
+	// ResourcesAt returns up to limit of the resources scope lets the
+	// viewer see that match f, by code, skipping the first offset, with
+	// the number that match: numbered pages for exports whose clients
+	// follow page links (DCAT-AP with Hydra paging). It reads offset+limit
+	// rows, so callers bound both.
+	ResourcesAt(ctx context.Context, scope ResourceScope, f ResourceCriteria, offset, limit int) ([]*Resource, int, error)
 	ResourcesByCode(ctx context.Context, scope ResourceScope, codes []string) (map[string]*Resource, error)
 	// ResourcesOfDepartments pages the resources of each source department, by code.
 	ResourcesOfDepartments(ctx context.Context, scope ResourceScope, departmentIDs []int64, p PageArgs) (map[int64]*Page[*Resource], error)

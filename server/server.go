@@ -55,6 +55,14 @@ type Config struct {
 	// may open a subscription websocket besides this server's own host
 	// (CATALOGUE_ALLOWED_ORIGINS).
 	AllowedOrigins []string
+	// PublicURL is the absolute URL the service is reached at
+	// (CATALOGUE_PUBLIC_URL, e.g. https://data.example.gov.cn), which the
+	// DCAT-AP export's IRIs start with; "" means each request's own scheme
+	// and Host.
+	PublicURL string
+	// Publisher names who publishes the open catalogue in the DCAT-AP
+	// export (CATALOGUE_PUBLISHER); "" means "公共数据主管部门".
+	Publisher string
 	// Clock is the time each request is judged at (deadlines, overdue
 	// lists, the time of a change); nil means time.Now. Tests fix it.
 	Clock func() time.Time
@@ -66,7 +74,8 @@ const GatewaySecretHeader = "X-Catalogue-Gateway-Secret"
 
 // New returns the service's HTTP handler: GraphiQL at /, GraphQL at
 // /graphql, the dashboard at /dashboard, /healthz (process up) and /readyz
-// (database reachable).
+// (database reachable), the CSV exports, evidence downloads, and the open
+// catalogue as DCAT-AP under /dcat/ (dcat.go).
 //
 // A GraphQL request passes, in order: the body limit, the bearer token
 // check (which puts the viewer in the context), the gateway check, the
@@ -119,6 +128,7 @@ func New(cfg Config) http.Handler {
 	mux.Handle("GET "+resolvers.EvidencePath+"{id}", authn(evidenceHandler(cfg.Catalogue, log)))
 	mux.Handle("GET /export/audit.csv", authn(auditExportHandler(cfg.Catalogue, cfg.SubjectKey, clock, log)))
 	mux.Handle("GET /export/scorecards.csv", authn(scorecardsExportHandler(cfg.Catalogue, clock, log)))
+	registerDCAT(mux, cfg, clock, log)
 	mux.Handle("GET /{$}", playground.Handler("City public data catalogue", "/graphql"))
 	// The evaluators' dashboard: a static page on the public API above.
 	board := dashboard.Handler()

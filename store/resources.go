@@ -161,6 +161,43 @@ func (db *DB) Resources(ctx context.Context, scope domain.ResourceScope, f domai
 	return pg, nil
 }
 
+// ResourcesAt returns up to limit resources in scope matching f, by code
+// (unique, so the order is stable), after the first offset, with the count
+// of all that match. The count comes first, in the same snapshot as the
+// page, so the two agree.
+func (db *DB) ResourcesAt(ctx context.Context, scope domain.ResourceScope, f domain.ResourceCriteria, offset, limit int) ([]*domain.Resource, int, error) {
+	if offset < 0 || limit < 0 || limit > domain.MaxPageSize {
+		return nil, 0, domain.Errorf(domain.EInvalid, "a page is 0 to %d rows from a non-negative offset, not %d from %d", domain.MaxPageSize, limit, offset)
+	}
+	q := &query{}
+	q.scope(scope)
+	q.resourceFilter(f)
+	var (
+		total int
+		rows  []*domain.Resource
+	)
+	err := pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		if err := tx.QueryRow(ctx, "SELECT count(*) FROM resources r"+q.whereSQL(), q.args...).Scan(&total); err != nil {
+			return err
+		}
+		if limit == 0 || offset >= total {
+			return nil
+		}
+		sql := "SELECT " + resourceColumns + resourceFrom + q.whereSQL() + " ORDER BY r.code" +
+			" OFFSET " + q.arg(offset) + " LIMIT " + q.arg(limit)
+		list, err := tx.Query(ctx, sql, q.args...)
+		if err != nil {
+			return err
+		}
+		rows, err = pgx.CollectRows(list, func(row pgx.CollectableRow) (*domain.Resource, error) { return scanResource(row) })
+		return err
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("resources at %d: %w", offset, err)
+	}
+	return rows, total, nil
+}
+
 func (db *DB) queryResources(ctx context.Context, sql string, args ...any) ([]*domain.Resource, error) {
 	rows, err := db.pool.Query(ctx, sql, args...)
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -56,6 +57,10 @@ Environment:
                             subscription websocket, e.g. dashboard.example.gov.cn
   CATALOGUE_POLICY          the deadlines' policy profile, as --policy: meizhou, qingyang, nanyang,
                             wenzhou, jiangmen or default (the default)
+  CATALOGUE_PUBLIC_URL      the service's public absolute URL, e.g. https://data.example.gov.cn:
+                            the DCAT-AP export's IRIs start with it (default: each request's Host)
+  CATALOGUE_PUBLISHER       who publishes the open catalogue, named in the DCAT-AP export
+                            (default 公共数据主管部门)
 `
 
 func main() {
@@ -100,6 +105,20 @@ func splitList(s string) []string {
 	return out
 }
 
+// publicURLFromEnv reads CATALOGUE_PUBLIC_URL: an absolute http(s) URL
+// with no query or fragment, or unset.
+func publicURLFromEnv() (string, error) {
+	s := strings.TrimSpace(os.Getenv("CATALOGUE_PUBLIC_URL"))
+	if s == "" {
+		return "", nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("CATALOGUE_PUBLIC_URL must be an absolute http or https URL such as https://data.example.gov.cn, not %q", s)
+	}
+	return strings.TrimRight(u.String(), "/"), nil
+}
+
 func envOr(key, def string) string {
 	if v := os.Getenv(key); v != "" {
 		return v
@@ -121,6 +140,10 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 		return fmt.Errorf("--policy / CATALOGUE_POLICY: %s", domain.ErrorMessage(err))
 	}
 
+	publicURL, err := publicURLFromEnv()
+	if err != nil {
+		return err
+	}
 	verifier, err := verifierFromEnv(ctx, log, *dataDir)
 	if err != nil {
 		return err
@@ -151,6 +174,7 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 			Catalogue: db, Verifier: verifier, Log: log, Dev: *dev,
 			GatewaySecret: os.Getenv("CATALOGUE_GATEWAY_SECRET"), Policy: policy, SubjectKey: subjectKey,
 			AllowedOrigins: splitList(os.Getenv("CATALOGUE_ALLOWED_ORIGINS")),
+			PublicURL:      publicURL, Publisher: strings.TrimSpace(os.Getenv("CATALOGUE_PUBLISHER")),
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,

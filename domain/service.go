@@ -176,6 +176,10 @@ type Catalogue interface {
 	// DisputeUpdates streams the IDs of disputes opened or acted on.
 	DisputeUpdates(ctx context.Context) <-chan int64
 
+	// Unavailable reports whether err means the database could not be
+	// reached or went away mid-request, rather than a fault of the
+	// request or of the service (see EUnavailable).
+	Unavailable(err error) bool
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 }

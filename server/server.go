@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -107,7 +108,7 @@ func New(cfg Config) http.Handler {
 	gql = withLoaders(cfg.Catalogue, policy, clock, gql)
 	gql = withGateway(cfg.GatewaySecret, gql)
 	gql = signedInUploads(gql)
-	authn := auth.Middleware(cfg.Verifier, cfg.Catalogue.DepartmentIDByCreditCode, log)
+	authn := auth.Middleware(cfg.Verifier, departmentID(cfg.Catalogue), log)
 	gql = authn(gql)
 	gql = LimitBody(limits.MaxBodyBytes, limits.MaxUploadBytes, gql)
 
@@ -133,6 +134,19 @@ func New(cfg Config) http.Handler {
 	return withRequestID(mux)
 }
 
+// departmentID resolves a token's credit code, its failure an
+// EUnavailable *domain.Error (wrapping the cause, for the log) when the
+// database is unavailable.
+func departmentID(c domain.Catalogue) func(context.Context, string) (int64, bool, error) {
+	return func(ctx context.Context, creditCode string) (int64, bool, error) {
+		id, ok, err := c.DepartmentIDByCreditCode(ctx, creditCode)
+		if err != nil && c.Unavailable(err) {
+			err = fmt.Errorf("%w: %w", domain.Errorf(domain.EUnavailable, domain.UnavailableMessage), err)
+		}
+		return id, ok, err
+	}
+}
+
 // GraphQL returns the gqlgen server for the schema, with explicit
 // transports, a query cache, the error presenter and the recover function.
 func GraphQL(root *resolvers.Resolver, log *slog.Logger) *handler.Server {
@@ -146,7 +160,7 @@ func GraphQL(root *resolvers.Resolver, log *slog.Logger) *handler.Server {
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
-	srv.SetErrorPresenter(presentError(log))
+	srv.SetErrorPresenter(presentError(log, root.Catalogue.Unavailable))
 	srv.SetRecoverFunc(recoverFunc(log))
 	srv.AroundFields(resolvers.AuditFields(root.Catalogue, root.SubjectKey, log))
 	return srv

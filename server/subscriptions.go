@@ -44,8 +44,12 @@ func subscriptions(cfg Config, policy domain.Profile, clock func() time.Time, lo
 		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 			// SECURITY: the connection's viewer, from its own token only,
 			// whatever the upgrade request carried.
-			v, exp, err := auth.Authenticate(ctx, cfg.Verifier, cfg.Catalogue.DepartmentIDByCreditCode, p.Authorization())
+			v, exp, err := auth.Authenticate(ctx, cfg.Verifier, departmentID(cfg.Catalogue), p.Authorization())
 			if err != nil {
+				if domain.ErrorCode(err) == domain.EUnavailable {
+					log.WarnContext(ctx, "authenticate a websocket connection: database unavailable", "err", err)
+					return ctx, nil, domain.Errorf(domain.EUnavailable, domain.UnavailableMessage)
+				}
 				if domain.ErrorCode(err) != domain.EUnauthenticated {
 					log.ErrorContext(ctx, "authenticate a websocket connection", "err", err)
 					return ctx, nil, domain.Errorf(domain.EInternal, "internal error")

@@ -54,6 +54,10 @@ type Config struct {
 	// may open a subscription websocket besides this server's own host
 	// (CATALOGUE_ALLOWED_ORIGINS).
 	AllowedOrigins []string
+	// Drain, when set, closes the subscription websockets cleanly when
+	// the server shuts down (see Drain); nil leaves them to the process's
+	// end.
+	Drain *Drain
 	// Clock is the time each request is judged at (deadlines, overdue
 	// lists, the time of a change); nil means time.Now. Tests fix it.
 	Clock func() time.Time
@@ -81,6 +85,7 @@ func New(cfg Config) http.Handler {
 	if log == nil {
 		log = slog.Default()
 	}
+	log = slog.New(LogHandler(log.Handler()))
 	limits := cfg.Limits
 	if limits == (Limits{}) {
 		limits = DefaultLimits()
@@ -104,7 +109,7 @@ func New(cfg Config) http.Handler {
 	// Evidence files (the GraphQL multipart request spec); small parts are
 	// held in memory, larger ones in temporary files.
 	srv.AddTransport(transport.MultipartForm{MaxUploadSize: limits.MaxUploadBytes, MaxMemory: 4 << 20})
-	var gql http.Handler = upgradeOr(srv, GraphQLOverHTTP(srv))
+	var gql http.Handler = upgradeOr(cfg.Drain, srv, GraphQLOverHTTP(srv))
 	gql = withLoaders(cfg.Catalogue, policy, clock, gql)
 	gql = withGateway(cfg.GatewaySecret, gql)
 	gql = signedInUploads(gql)

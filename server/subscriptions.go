@@ -80,10 +80,11 @@ func onWebsocket(ctx context.Context) bool { return ctx.Value(websocketKey{}) !=
 // upgradeOr sends websocket upgrades straight to srv (the GraphQL-over-HTTP
 // rewriting is for HTTP responses, and would stand between the websocket
 // and its connection) and everything else to next.
-func upgradeOr(srv http.Handler, next http.Handler) http.Handler {
+// A websocket is closed when drain begins (nil: never).
+func upgradeOr(drain *Drain, srv http.Handler, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
-			srv.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), websocketKey{}, true)))
+			drain.serve(srv, w, r.WithContext(context.WithValue(r.Context(), websocketKey{}, true)))
 			return
 		}
 		next.ServeHTTP(w, r)

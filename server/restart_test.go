@@ -270,6 +270,11 @@ func TestDatabaseRestartUnderWrites(t *testing.T) {
 			resp.Errors[0].Message != domain.UnavailableMessage {
 			t.Errorf("a query with the database down: %d %v %+v", status, err, resp.Errors)
 		}
+		// A department's token is looked up before execution: 503.
+		status, resp, err = gqlPost(srv.URL, token, `{ __typename }`, nil)
+		if err != nil || status != http.StatusServiceUnavailable || len(resp.Errors) != 1 || resp.Errors[0].code() != string(domain.EUnavailable) {
+			t.Errorf("a department's request with the database down: %d %v %+v", status, err, resp.Errors)
+		}
 		pg.start()
 	}
 	recoveries := []time.Duration{}

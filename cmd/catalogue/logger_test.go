@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -63,5 +65,33 @@ func TestNewLogger(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The README's configuration table lists every variable the usage text
+// names, and every flag of serve.
+func TestReadmeConfigurationTable(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, table, ok := strings.Cut(string(readme), "\n## Configuration\n")
+	if !ok {
+		t.Fatal("README has no Configuration section")
+	}
+	table, _, _ = strings.Cut(table, "\n## ")
+	names := regexp.MustCompile(`\b(DATABASE_URL|CATALOGUE_[A-Z_]+)\b`).FindAllString(usage, -1)
+	if len(names) < 10 {
+		t.Fatalf("only %d variables in the usage text", len(names))
+	}
+	for _, name := range names {
+		if !strings.Contains(table, "| `"+name+"` |") {
+			t.Errorf("the configuration table lacks %s", name)
+		}
+	}
+	for _, flag := range regexp.MustCompile(`--[a-z-]+`).FindAllString(usage, -1) {
+		if !strings.Contains(table, "`"+flag) && !strings.Contains(table, ", `"+flag) {
+			t.Errorf("the configuration table lacks %s", flag)
+		}
 	}
 }

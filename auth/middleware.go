@@ -19,8 +19,9 @@ import (
 //
 // A refused token, or any scheme but Bearer, is answered 401 with a
 // GraphQL-shaped UNAUTHENTICATED error, so clients handle it like any other
-// GraphQL error. A failing departmentID is answered 500 "internal error"
-// and logged.
+// GraphQL error. A departmentID failing with an EUnavailable *domain.Error
+// (the database is down) is answered 503 with it and Retry-After; any
+// other failure 500 "internal error", logged.
 func Middleware(v *Verifier, departmentID func(ctx context.Context, creditCode string) (int64, bool, error), log *slog.Logger) func(http.Handler) http.Handler {
 	if v == nil || departmentID == nil {
 		panic("auth.Middleware: a Verifier and a departmentID function are required")
@@ -41,6 +42,12 @@ func Middleware(v *Verifier, departmentID func(ctx context.Context, creditCode s
 				if domain.ErrorCode(err) == domain.EUnauthenticated {
 					log.DebugContext(ctx, "refused bearer token", "reason", domain.ErrorMessage(err))
 					writeError(w, http.StatusUnauthorized, domain.EUnauthenticated, domain.ErrorMessage(err))
+					return
+				}
+				if domain.ErrorCode(err) == domain.EUnavailable {
+					log.WarnContext(ctx, "authenticate request: database unavailable", "err", err)
+					w.Header().Set("Retry-After", "1")
+					writeError(w, http.StatusServiceUnavailable, domain.EUnavailable, domain.ErrorMessage(err))
 					return
 				}
 				log.ErrorContext(ctx, "authenticate request", "err", err)

@@ -17,7 +17,15 @@ const (
 	EConflict        Code = "CONFLICT"
 	EPrecondition    Code = "FAILED_PRECONDITION"
 	EInternal        Code = "INTERNAL"
+	// EUnavailable: the database could not be reached or went away during
+	// the request (a restart, a network failure). Nothing the client sent
+	// was wrong: it may retry, a mutation with the same idempotencyKey.
+	EUnavailable Code = "UNAVAILABLE"
 )
+
+// UnavailableMessage is what a client is told when the database is
+// unavailable.
+const UnavailableMessage = "the database is unavailable; try again"
 
 // Error is an error a user can act on: its Message is shown to the client as
 // is, so it must never carry internal detail.

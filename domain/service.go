@@ -71,13 +71,15 @@ type Catalogue interface {
 	// Calendar is the working-day calendar from the stored schedules.
 	Calendar(ctx context.Context) (*Calendar, error)
 	// AddHolidaySchedule stores a year's schedule (replace: over a stored
-	// one) and returns the new calendar.
-	AddHolidaySchedule(ctx context.Context, v Viewer, s HolidaySchedule, raw []byte, replace bool, reason string) (*Calendar, error)
+	// one) and returns the new calendar. A retry with the same
+	// idempotency key stores nothing again (no new calendar revision).
+	AddHolidaySchedule(ctx context.Context, v Viewer, s HolidaySchedule, raw []byte, replace bool, reason, idempotencyKey string) (*Calendar, error)
 	// PolicyFor is the profile in force in a region: its override, else
 	// deployment. overridden says which.
 	PolicyFor(ctx context.Context, regionCode string, deployment Profile) (p Profile, overridden bool, err error)
-	// SetRegionPolicy makes a region follow profile; "" removes the override.
-	SetRegionPolicy(ctx context.Context, v Viewer, regionCode, profile string) error
+	// SetRegionPolicy makes a region follow profile; "" removes the
+	// override. A retry with the same idempotency key changes nothing.
+	SetRegionPolicy(ctx context.Context, v Viewer, regionCode, profile, idempotencyKey string) error
 
 	// RecordCatalogueChange opens a change obligation of in.DepartmentID,
 	// due under its region's profile (deployment unless overridden).
@@ -104,7 +106,9 @@ type Catalogue interface {
 	ShareRequests(ctx context.Context, scope OversightScope, f ShareRequestCriteria, p PageArgs) (*Page[*ShareRequest], error)
 	ShareRequestsByID(ctx context.Context, scope OversightScope, ids []int64) (map[int64]*ShareRequest, error)
 	// ChangeGrant suspends, reinstates or revokes a grant (NY 41, WZ 22).
-	ChangeGrant(ctx context.Context, v Viewer, grantID int64, e GrantEvent, reason string, now time.Time) (*ShareGrant, error)
+	// A retry with the same idempotency key answers with the grant instead
+	// of refusing a second transition.
+	ChangeGrant(ctx context.Context, v Viewer, grantID int64, e GrantEvent, reason, idempotencyKey string, now time.Time) (*ShareGrant, error)
 	// Grants lists the grants in scope (held or given by the scope's
 	// department), newest first.
 	Grants(ctx context.Context, scope OversightScope, f GrantCriteria, p PageArgs) (*Page[*ShareGrant], error)
@@ -182,6 +186,10 @@ type Catalogue interface {
 	// DisputeUpdates streams the IDs of disputes opened or acted on.
 	DisputeUpdates(ctx context.Context) <-chan int64
 
+	// Unavailable reports whether err means the database could not be
+	// reached or went away mid-request, rather than a fault of the
+	// request or of the service (see EUnavailable).
+	Unavailable(err error) bool
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 }

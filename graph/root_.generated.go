@@ -494,7 +494,7 @@ type ComplexityRoot struct {
 	Mutation struct {
 		AcceptObjection           func(childComplexity int, id string, note *string, idempotencyKey *string) int
 		AddDisputePosition        func(childComplexity int, id string, position string, idempotencyKey *string) int
-		AddHolidaySchedule        func(childComplexity int, schedule string, replace bool, reason *string) int
+		AddHolidaySchedule        func(childComplexity int, schedule string, replace bool, reason *string, idempotencyKey *string) int
 		CorrectDataError          func(childComplexity int, id string, note string, idempotencyKey *string) int
 		CreateResource            func(childComplexity int, input model.ResourceInput, idempotencyKey *string) int
 		DecideOpenRequest         func(childComplexity int, id string, decision model.OpenDecision, reason *string, basis *string, idempotencyKey *string) int
@@ -509,18 +509,18 @@ type ComplexityRoot struct {
 		RecordCatalogueChange     func(childComplexity int, departmentID string, reason domain.ChangeReason, description string, occurredOn domain.Date, idempotencyKey *string) int
 		RecordDataUpdate          func(childComplexity int, resourceID string, at time.Time, rows int, idempotencyKey *string) int
 		RecordFullCatalogueReview func(childComplexity int, departmentID string, reviewedOn domain.Date, note string, idempotencyKey *string) int
-		ReinstateGrant            func(childComplexity int, id string, reason string) int
+		ReinstateGrant            func(childComplexity int, id string, reason string, idempotencyKey *string) int
 		RejectObjection           func(childComplexity int, id string, reason string, basis string, idempotencyKey *string) int
 		ReportDataError           func(childComplexity int, input model.ReportDataErrorInput) int
 		ResolveSharingDispute     func(childComplexity int, input model.ResolveSharingDisputeInput) int
 		RetireResource            func(childComplexity int, id string, reason string, expectedVersion *int, idempotencyKey *string) int
 		ReviewResource            func(childComplexity int, id string, decision model.ReviewDecision, comment *string, expectedVersion *int, idempotencyKey *string) int
-		RevokeGrant               func(childComplexity int, id string, reason string) int
-		SetRegionPolicy           func(childComplexity int, regionCode string, profile *string) int
+		RevokeGrant               func(childComplexity int, id string, reason string, idempotencyKey *string) int
+		SetRegionPolicy           func(childComplexity int, regionCode string, profile *string, idempotencyKey *string) int
 		SubmitOpenRequest         func(childComplexity int, resourceID string, purpose string, scope string, idempotencyKey *string) int
 		SubmitResource            func(childComplexity int, id string, expectedVersion *int, comment *string, idempotencyKey *string) int
 		SubmitShareRequest        func(childComplexity int, input model.SubmitShareRequestInput) int
-		SuspendGrant              func(childComplexity int, id string, reason string) int
+		SuspendGrant              func(childComplexity int, id string, reason string, idempotencyKey *string) int
 		UpdateResource            func(childComplexity int, id string, input model.ResourceInput, expectedVersion int, reason *string, idempotencyKey *string) int
 		VerifyDataError           func(childComplexity int, id string, finding domain.Finding, note *string, idempotencyKey *string) int
 		WithdrawDispute           func(childComplexity int, id string, note *string, idempotencyKey *string) int
@@ -2693,7 +2693,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.AddHolidaySchedule(childComplexity, args["schedule"].(string), args["replace"].(bool), args["reason"].(*string)), true
+		return e.ComplexityRoot.Mutation.AddHolidaySchedule(childComplexity, args["schedule"].(string), args["replace"].(bool), args["reason"].(*string), args["idempotencyKey"].(*string)), true
 	case "Mutation.correctDataError":
 		if e.ComplexityRoot.Mutation.CorrectDataError == nil {
 			break
@@ -2858,7 +2858,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.ReinstateGrant(childComplexity, args["id"].(string), args["reason"].(string)), true
+		return e.ComplexityRoot.Mutation.ReinstateGrant(childComplexity, args["id"].(string), args["reason"].(string), args["idempotencyKey"].(*string)), true
 	case "Mutation.rejectObjection":
 		if e.ComplexityRoot.Mutation.RejectObjection == nil {
 			break
@@ -2924,7 +2924,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.RevokeGrant(childComplexity, args["id"].(string), args["reason"].(string)), true
+		return e.ComplexityRoot.Mutation.RevokeGrant(childComplexity, args["id"].(string), args["reason"].(string), args["idempotencyKey"].(*string)), true
 	case "Mutation.setRegionPolicy":
 		if e.ComplexityRoot.Mutation.SetRegionPolicy == nil {
 			break
@@ -2935,7 +2935,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.SetRegionPolicy(childComplexity, args["regionCode"].(string), args["profile"].(*string)), true
+		return e.ComplexityRoot.Mutation.SetRegionPolicy(childComplexity, args["regionCode"].(string), args["profile"].(*string), args["idempotencyKey"].(*string)), true
 	case "Mutation.submitOpenRequest":
 		if e.ComplexityRoot.Mutation.SubmitOpenRequest == nil {
 			break
@@ -2979,7 +2979,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.SuspendGrant(childComplexity, args["id"].(string), args["reason"].(string)), true
+		return e.ComplexityRoot.Mutation.SuspendGrant(childComplexity, args["id"].(string), args["reason"].(string), args["idempotencyKey"].(*string)), true
 	case "Mutation.updateResource":
 		if e.ComplexityRoot.Mutation.UpdateResource == nil {
 			break
@@ -6153,10 +6153,10 @@ extend type Mutation {
   "The requesting department withdraws a pending request."
   withdrawShareRequest(id: ID!, idempotencyKey: String): ShareRequest
   "The authority suspends a grant for misuse (NY 41); reinstateGrant restores it."
-  suspendGrant(id: ID!, reason: String!): Grant
-  reinstateGrant(id: ID!, reason: String!): Grant
+  suspendGrant(id: ID!, reason: String!, idempotencyKey: String): Grant
+  reinstateGrant(id: ID!, reason: String!, idempotencyKey: String): Grant
   "The authority revokes a grant for good (WZ 22)."
-  revokeGrant(id: ID!, reason: String!): Grant
+  revokeGrant(id: ID!, reason: String!, idempotencyKey: String): Grant
 }
 
 """
@@ -6945,9 +6945,17 @@ type WorkingCalendar {
   "Changes whenever a schedule is added or replaced; deadlines record it."
   revision: Int!
   years: [Int!]!
-  isWorkingDay(date: Date!): Boolean!
-  "The Nth working day after the given date."
-  addWorkingDays(date: Date!, workingDays: Int!): Date!
+  """
+  Whether the date is a working day. Null, with a FAILED_PRECONDITION error at this field
+  only, for a year without a schedule.
+  """
+  isWorkingDay(date: Date!): Boolean
+  """
+  The Nth working day after the given date. Null, with an error at this field only, when
+  workingDays is negative (BAD_USER_INPUT) or the count reaches a year without a schedule
+  (FAILED_PRECONDITION); the rest of the answer stands.
+  """
+  addWorkingDays(date: Date!, workingDays: Int!): Date
 }
 
 extend type Query {
@@ -6983,9 +6991,9 @@ type Mutation {
   format ({"year": 2027, "papers": [...], "days": [{"name", "date", "isOffDay"}]}).
   replace: true with a reason replaces a stored year.
   """
-  addHolidaySchedule(schedule: String!, replace: Boolean! = false, reason: String): WorkingCalendar
+  addHolidaySchedule(schedule: String!, replace: Boolean! = false, reason: String, idempotencyKey: String): WorkingCalendar
   "The data authority makes a region follow a profile; profile null removes the override."
-  setRegionPolicy(regionCode: String!, profile: String): PolicyProfile
+  setRegionPolicy(regionCode: String!, profile: String, idempotencyKey: String): PolicyProfile
 }
 `, BuiltIn: false},
 	{Name: "../federation/directives.graphql", Input: `

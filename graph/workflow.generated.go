@@ -31,8 +31,8 @@ type MutationResolver interface {
 	SubmitResource(ctx context.Context, id string, expectedVersion *int, comment *string, idempotencyKey *string) (*domain.Resource, error)
 	ReviewResource(ctx context.Context, id string, decision model.ReviewDecision, comment *string, expectedVersion *int, idempotencyKey *string) (*domain.Resource, error)
 	RetireResource(ctx context.Context, id string, reason string, expectedVersion *int, idempotencyKey *string) (*domain.Resource, error)
-	AddHolidaySchedule(ctx context.Context, schedule string, replace bool, reason *string) (*domain.Calendar, error)
-	SetRegionPolicy(ctx context.Context, regionCode string, profile *string) (*model.PolicyProfile, error)
+	AddHolidaySchedule(ctx context.Context, schedule string, replace bool, reason *string, idempotencyKey *string) (*domain.Calendar, error)
+	SetRegionPolicy(ctx context.Context, regionCode string, profile *string, idempotencyKey *string) (*model.PolicyProfile, error)
 	ReportDataError(ctx context.Context, input model.ReportDataErrorInput) (*domain.DataError, error)
 	VerifyDataError(ctx context.Context, id string, finding domain.Finding, note *string, idempotencyKey *string) (*domain.DataError, error)
 	CorrectDataError(ctx context.Context, id string, note string, idempotencyKey *string) (*domain.DataError, error)
@@ -55,9 +55,9 @@ type MutationResolver interface {
 	SubmitShareRequest(ctx context.Context, input model.SubmitShareRequestInput) (*domain.ShareRequest, error)
 	DecideShareRequest(ctx context.Context, id string, decision domain.Decision, itemIds []string, mode *domain.ShareMode, until *domain.Date, reason *string, basis *string, idempotencyKey *string) (*domain.ShareRequest, error)
 	WithdrawShareRequest(ctx context.Context, id string, idempotencyKey *string) (*domain.ShareRequest, error)
-	SuspendGrant(ctx context.Context, id string, reason string) (*domain.ShareGrant, error)
-	ReinstateGrant(ctx context.Context, id string, reason string) (*domain.ShareGrant, error)
-	RevokeGrant(ctx context.Context, id string, reason string) (*domain.ShareGrant, error)
+	SuspendGrant(ctx context.Context, id string, reason string, idempotencyKey *string) (*domain.ShareGrant, error)
+	ReinstateGrant(ctx context.Context, id string, reason string, idempotencyKey *string) (*domain.ShareGrant, error)
+	RevokeGrant(ctx context.Context, id string, reason string, idempotencyKey *string) (*domain.ShareGrant, error)
 	FileUsageReport(ctx context.Context, grantID string, period string, scenario string, outcome string, securityMeasures string, idempotencyKey *string) (*domain.UsageReport, error)
 	RecordDataUpdate(ctx context.Context, resourceID string, at time.Time, rows int, idempotencyKey *string) (*domain.DataUpdate, error)
 }
@@ -67,7 +67,7 @@ type ResourceVersionResolver interface {
 }
 type WorkingCalendarResolver interface {
 	Years(ctx context.Context, obj *domain.Calendar) ([]int, error)
-	IsWorkingDay(ctx context.Context, obj *domain.Calendar, date domain.Date) (bool, error)
+	IsWorkingDay(ctx context.Context, obj *domain.Calendar, date domain.Date) (*bool, error)
 	AddWorkingDays(ctx context.Context, obj *domain.Calendar, date domain.Date, workingDays int) (*domain.Date, error)
 }
 
@@ -162,6 +162,14 @@ func (ec *executionContext) field_Mutation_addHolidaySchedule_args(ctx context.C
 		return nil, err
 	}
 	args["reason"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg3
 	return args, nil
 }
 
@@ -732,6 +740,14 @@ func (ec *executionContext) field_Mutation_reinstateGrant_args(ctx context.Conte
 		return nil, err
 	}
 	args["reason"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg2
 	return args, nil
 }
 
@@ -904,6 +920,14 @@ func (ec *executionContext) field_Mutation_revokeGrant_args(ctx context.Context,
 		return nil, err
 	}
 	args["reason"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg2
 	return args, nil
 }
 
@@ -926,6 +950,14 @@ func (ec *executionContext) field_Mutation_setRegionPolicy_args(ctx context.Cont
 		return nil, err
 	}
 	args["profile"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg2
 	return args, nil
 }
 
@@ -1038,6 +1070,14 @@ func (ec *executionContext) field_Mutation_suspendGrant_args(ctx context.Context
 		return nil, err
 	}
 	args["reason"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg2
 	return args, nil
 }
 
@@ -2007,7 +2047,7 @@ func (ec *executionContext) _Mutation_addHolidaySchedule(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().AddHolidaySchedule(ctx, fc.Args["schedule"].(string), fc.Args["replace"].(bool), fc.Args["reason"].(*string))
+			return ec.Resolvers.Mutation().AddHolidaySchedule(ctx, fc.Args["schedule"].(string), fc.Args["replace"].(bool), fc.Args["reason"].(*string), fc.Args["idempotencyKey"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *domain.Calendar) graphql.Marshaler {
@@ -2051,7 +2091,7 @@ func (ec *executionContext) _Mutation_setRegionPolicy(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().SetRegionPolicy(ctx, fc.Args["regionCode"].(string), fc.Args["profile"].(*string))
+			return ec.Resolvers.Mutation().SetRegionPolicy(ctx, fc.Args["regionCode"].(string), fc.Args["profile"].(*string), fc.Args["idempotencyKey"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PolicyProfile) graphql.Marshaler {
@@ -3063,7 +3103,7 @@ func (ec *executionContext) _Mutation_suspendGrant(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().SuspendGrant(ctx, fc.Args["id"].(string), fc.Args["reason"].(string))
+			return ec.Resolvers.Mutation().SuspendGrant(ctx, fc.Args["id"].(string), fc.Args["reason"].(string), fc.Args["idempotencyKey"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *domain.ShareGrant) graphql.Marshaler {
@@ -3107,7 +3147,7 @@ func (ec *executionContext) _Mutation_reinstateGrant(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().ReinstateGrant(ctx, fc.Args["id"].(string), fc.Args["reason"].(string))
+			return ec.Resolvers.Mutation().ReinstateGrant(ctx, fc.Args["id"].(string), fc.Args["reason"].(string), fc.Args["idempotencyKey"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *domain.ShareGrant) graphql.Marshaler {
@@ -3151,7 +3191,7 @@ func (ec *executionContext) _Mutation_revokeGrant(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().RevokeGrant(ctx, fc.Args["id"].(string), fc.Args["reason"].(string))
+			return ec.Resolvers.Mutation().RevokeGrant(ctx, fc.Args["id"].(string), fc.Args["reason"].(string), fc.Args["idempotencyKey"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *domain.ShareGrant) graphql.Marshaler {
@@ -3745,11 +3785,11 @@ func (ec *executionContext) _WorkingCalendar_isWorkingDay(ctx context.Context, f
 			return ec.Resolvers.WorkingCalendar().IsWorkingDay(ctx, obj, fc.Args["date"].(domain.Date))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_WorkingCalendar_isWorkingDay(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -3790,10 +3830,10 @@ func (ec *executionContext) _WorkingCalendar_addWorkingDays(ctx context.Context,
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
-			return ec.marshalNDate2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDate(ctx, selections, v)
+			return ec.marshalODate2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_WorkingCalendar_addWorkingDays(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4866,13 +4906,13 @@ func (ec *executionContext) _WorkingCalendar(ctx context.Context, sel ast.Select
 				})
 		case "isWorkingDay":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._WorkingCalendar_isWorkingDay(ctx, field, obj)
 				})
 		case "addWorkingDays":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._WorkingCalendar_addWorkingDays(ctx, field, obj)
 				})

@@ -86,24 +86,24 @@ func (r *mutationResolver) decide(ctx context.Context, gid string, cmd domain.Re
 	return r.Catalogue.DecideShareRequest(ctx, domain.ViewerFrom(ctx), cmd, For(ctx).Now())
 }
 
-func (r *mutationResolver) changeGrant(ctx context.Context, gid string, e domain.GrantEvent, reason string) (*domain.ShareGrant, error) {
+func (r *mutationResolver) changeGrant(ctx context.Context, gid string, e domain.GrantEvent, reason string, idempotencyKey *string) (*domain.ShareGrant, error) {
 	id, err := domain.ParseNodeIDOf(domain.KindGrant, gid)
 	if err != nil {
 		return nil, err
 	}
-	return r.Catalogue.ChangeGrant(ctx, domain.ViewerFrom(ctx), id, e, reason, For(ctx).Now())
+	return r.Catalogue.ChangeGrant(ctx, domain.ViewerFrom(ctx), id, e, reason, deref(idempotencyKey), For(ctx).Now())
 }
 
-func (r *mutationResolver) SuspendGrant(ctx context.Context, id string, reason string) (*domain.ShareGrant, error) {
-	return r.changeGrant(ctx, id, domain.EventSuspend, reason)
+func (r *mutationResolver) SuspendGrant(ctx context.Context, id string, reason string, idempotencyKey *string) (*domain.ShareGrant, error) {
+	return r.changeGrant(ctx, id, domain.EventSuspend, reason, idempotencyKey)
 }
 
-func (r *mutationResolver) ReinstateGrant(ctx context.Context, id string, reason string) (*domain.ShareGrant, error) {
-	return r.changeGrant(ctx, id, domain.EventReinstate, reason)
+func (r *mutationResolver) ReinstateGrant(ctx context.Context, id string, reason string, idempotencyKey *string) (*domain.ShareGrant, error) {
+	return r.changeGrant(ctx, id, domain.EventReinstate, reason, idempotencyKey)
 }
 
-func (r *mutationResolver) RevokeGrant(ctx context.Context, id string, reason string) (*domain.ShareGrant, error) {
-	return r.changeGrant(ctx, id, domain.EventRevoke, reason)
+func (r *mutationResolver) RevokeGrant(ctx context.Context, id string, reason string, idempotencyKey *string) (*domain.ShareGrant, error) {
+	return r.changeGrant(ctx, id, domain.EventRevoke, reason, idempotencyKey)
 }
 
 func (r *queryResolver) ShareRequests(ctx context.Context, first *int, after *string, filter *model.ShareRequestFilter) (*domain.Page[*domain.ShareRequest], error) {

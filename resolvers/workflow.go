@@ -128,7 +128,7 @@ func (r *mutationResolver) RetireResource(ctx context.Context, id string, reason
 	return r.act(ctx, id, domain.EntryCommand{Event: domain.EventRetire, ExpectedVersion: expectedVersion, Comment: reason}, idempotencyKey)
 }
 
-func (r *mutationResolver) AddHolidaySchedule(ctx context.Context, schedule string, replace bool, reason *string) (*domain.Calendar, error) {
+func (r *mutationResolver) AddHolidaySchedule(ctx context.Context, schedule string, replace bool, reason *string, idempotencyKey *string) (*domain.Calendar, error) {
 	v := domain.ViewerFrom(ctx)
 	// Refuse before parsing: a viewer who may not change the calendar
 	// learns nothing about what it would accept.
@@ -139,11 +139,11 @@ func (r *mutationResolver) AddHolidaySchedule(ctx context.Context, schedule stri
 	if err != nil {
 		return nil, err
 	}
-	return r.Catalogue.AddHolidaySchedule(ctx, v, s, []byte(schedule), replace, strings.TrimSpace(deref(reason)))
+	return r.Catalogue.AddHolidaySchedule(ctx, v, s, []byte(schedule), replace, strings.TrimSpace(deref(reason)), deref(idempotencyKey))
 }
 
-func (r *mutationResolver) SetRegionPolicy(ctx context.Context, regionCode string, profile *string) (*model.PolicyProfile, error) {
-	if err := r.Catalogue.SetRegionPolicy(ctx, domain.ViewerFrom(ctx), regionCode, strings.TrimSpace(deref(profile))); err != nil {
+func (r *mutationResolver) SetRegionPolicy(ctx context.Context, regionCode string, profile *string, idempotencyKey *string) (*model.PolicyProfile, error) {
+	if err := r.Catalogue.SetRegionPolicy(ctx, domain.ViewerFrom(ctx), regionCode, strings.TrimSpace(deref(profile)), deref(idempotencyKey)); err != nil {
 		return nil, err
 	}
 	return r.policyProfile(ctx, regionCode)
@@ -192,8 +192,12 @@ func (r *workingCalendarResolver) Years(ctx context.Context, obj *domain.Calenda
 	return obj.Years(), nil
 }
 
-func (r *workingCalendarResolver) IsWorkingDay(ctx context.Context, obj *domain.Calendar, date domain.Date) (bool, error) {
-	return obj.IsWorkingDay(date)
+func (r *workingCalendarResolver) IsWorkingDay(ctx context.Context, obj *domain.Calendar, date domain.Date) (*bool, error) {
+	ok, err := obj.IsWorkingDay(date)
+	if err != nil {
+		return nil, err
+	}
+	return &ok, nil
 }
 
 func (r *workingCalendarResolver) AddWorkingDays(ctx context.Context, obj *domain.Calendar, date domain.Date, workingDays int) (*domain.Date, error) {

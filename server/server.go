@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -63,6 +64,10 @@ type Config struct {
 	// Publisher names who publishes the open catalogue in the DCAT-AP
 	// export (CATALOGUE_PUBLISHER); "" means "公共数据主管部门".
 	Publisher string
+	// Drain, when set, closes the subscription websockets cleanly when
+	// the server shuts down (see Drain); nil leaves them to the process's
+	// end.
+	Drain *Drain
 	// Clock is the time each request is judged at (deadlines, overdue
 	// lists, the time of a change); nil means time.Now. Tests fix it.
 	Clock func() time.Time
@@ -92,6 +97,7 @@ func New(cfg Config) http.Handler {
 	if log == nil {
 		log = slog.Default()
 	}
+	log = slog.New(LogHandler(log.Handler()))
 	limits := cfg.Limits
 	if limits == (Limits{}) {
 		limits = DefaultLimits()
@@ -115,11 +121,11 @@ func New(cfg Config) http.Handler {
 	// Evidence files (the GraphQL multipart request spec); small parts are
 	// held in memory, larger ones in temporary files.
 	srv.AddTransport(transport.MultipartForm{MaxUploadSize: limits.MaxUploadBytes, MaxMemory: 4 << 20})
-	var gql http.Handler = upgradeOr(srv, GraphQLOverHTTP(srv))
+	var gql http.Handler = upgradeOr(cfg.Drain, srv, GraphQLOverHTTP(srv))
 	gql = withLoaders(cfg.Catalogue, policy, clock, gql)
 	gql = withGateway(cfg.GatewaySecret, gql)
 	gql = signedInUploads(gql)
-	authn := auth.Middleware(cfg.Verifier, cfg.Catalogue.DepartmentIDByCreditCode, log)
+	authn := auth.Middleware(cfg.Verifier, departmentID(cfg.Catalogue), log)
 	gql = authn(gql)
 	gql = LimitBody(limits.MaxBodyBytes, limits.MaxUploadBytes, gql)
 
@@ -150,6 +156,19 @@ func New(cfg Config) http.Handler {
 	return withRequestID(mux)
 }
 
+// departmentID resolves a token's credit code, its failure an
+// EUnavailable *domain.Error (wrapping the cause, for the log) when the
+// database is unavailable.
+func departmentID(c domain.Catalogue) func(context.Context, string) (int64, bool, error) {
+	return func(ctx context.Context, creditCode string) (int64, bool, error) {
+		id, ok, err := c.DepartmentIDByCreditCode(ctx, creditCode)
+		if err != nil && c.Unavailable(err) {
+			err = fmt.Errorf("%w: %w", domain.Errorf(domain.EUnavailable, domain.UnavailableMessage), err)
+		}
+		return id, ok, err
+	}
+}
+
 // GraphQL returns the gqlgen server for the schema, with explicit
 // transports, a query cache, the error presenter and the recover function.
 func GraphQL(root *resolvers.Resolver, log *slog.Logger) *handler.Server {
@@ -163,7 +182,7 @@ func GraphQL(root *resolvers.Resolver, log *slog.Logger) *handler.Server {
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
-	srv.SetErrorPresenter(presentError(log))
+	srv.SetErrorPresenter(presentError(log, root.Catalogue.Unavailable))
 	srv.SetRecoverFunc(recoverFunc(log))
 	srv.AroundFields(resolvers.AuditFields(root.Catalogue, root.SubjectKey, log))
 	return srv

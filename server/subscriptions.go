@@ -44,8 +44,12 @@ func subscriptions(cfg Config, policy domain.Profile, clock func() time.Time, lo
 		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 			// SECURITY: the connection's viewer, from its own token only,
 			// whatever the upgrade request carried.
-			v, exp, err := auth.Authenticate(ctx, cfg.Verifier, cfg.Catalogue.DepartmentIDByCreditCode, p.Authorization())
+			v, exp, err := auth.Authenticate(ctx, cfg.Verifier, departmentID(cfg.Catalogue), p.Authorization())
 			if err != nil {
+				if domain.ErrorCode(err) == domain.EUnavailable {
+					log.WarnContext(ctx, "authenticate a websocket connection: database unavailable", "err", err)
+					return ctx, nil, domain.Errorf(domain.EUnavailable, domain.UnavailableMessage)
+				}
 				if domain.ErrorCode(err) != domain.EUnauthenticated {
 					log.ErrorContext(ctx, "authenticate a websocket connection", "err", err)
 					return ctx, nil, domain.Errorf(domain.EInternal, "internal error")
@@ -76,10 +80,11 @@ func onWebsocket(ctx context.Context) bool { return ctx.Value(websocketKey{}) !=
 // upgradeOr sends websocket upgrades straight to srv (the GraphQL-over-HTTP
 // rewriting is for HTTP responses, and would stand between the websocket
 // and its connection) and everything else to next.
-func upgradeOr(srv http.Handler, next http.Handler) http.Handler {
+// A websocket is closed when drain begins (nil: never).
+func upgradeOr(drain *Drain, srv http.Handler, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
-			srv.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), websocketKey{}, true)))
+			drain.serve(srv, w, r.WithContext(context.WithValue(r.Context(), websocketKey{}, true)))
 			return
 		}
 		next.ServeHTTP(w, r)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"strconv"
 	"sync"
 
 	"github.com/jackc/pgx/v5"
@@ -103,11 +104,21 @@ func (db *DB) calendar(ctx context.Context, q querier) (*domain.Calendar, error)
 // AddHolidaySchedule stores s (raw is its JSON) for the authority. A year
 // already in the calendar is replaced only when replace is set, with a
 // reason: deadlines already set keep the revision they were counted on.
-func (db *DB) AddHolidaySchedule(ctx context.Context, v domain.Viewer, s domain.HolidaySchedule, raw []byte, replace bool, reason string) (*domain.Calendar, error) {
+// A retry with the same idempotency key stores nothing again: it neither
+// fails as a year already stored nor replaces it with a new revision.
+func (db *DB) AddHolidaySchedule(ctx context.Context, v domain.Viewer, s domain.HolidaySchedule, raw []byte, replace bool, reason, idempotencyKey string) (*domain.Calendar, error) {
 	if err := domain.MayConfigure(v); err != nil {
 		return nil, err
 	}
 	err := db.Tx(ctx, func(tx *Tx) error {
+		replayed, err := tx.claimKey(ctx, v, idempotencyKey, "addHolidaySchedule", struct {
+			Schedule string
+			Replace  bool
+			Reason   string
+		}{string(raw), replace, reason})
+		if err != nil || replayed != 0 {
+			return err
+		}
 		// One writer at a time: revisions are then taken in commit order,
 		// so the greatest revision is always the newest calendar, and the
 		// check below cannot race another add of the same year.
@@ -124,12 +135,14 @@ func (db *DB) AddHolidaySchedule(ctx context.Context, v domain.Viewer, s domain.
 		if exists && reason == "" {
 			return domain.Errorf(domain.EInvalid, "replacing the %d schedule needs a reason, e.g. the State Council notice that changed it", s.Year)
 		}
-		_, err := tx.tx.Exec(ctx, `INSERT INTO holiday_schedules (year, schedule, revision, added_by, reason)
+		if _, err := tx.tx.Exec(ctx, `INSERT INTO holiday_schedules (year, schedule, revision, added_by, reason)
 			VALUES ($1, $2, nextval('calendar_revision_seq'), $3, $4)
 			ON CONFLICT (year) DO UPDATE SET schedule = EXCLUDED.schedule, revision = EXCLUDED.revision,
 				added_by = EXCLUDED.added_by, reason = EXCLUDED.reason, added_at = now()`,
-			s.Year, string(raw), domain.ActorOf(v).Key(), reason)
-		return mapError(err)
+			s.Year, string(raw), domain.ActorOf(v).Key(), reason); err != nil {
+			return mapError(err)
+		}
+		return tx.settleKey(ctx, v, idempotencyKey, int64(s.Year))
 	})
 	if err != nil {
 		return nil, err
@@ -193,29 +206,44 @@ func policyFor(ctx context.Context, q querier, regionCode string, deployment dom
 }
 
 // SetRegionPolicy makes regionCode follow profile ("" removes the
-// override).
-func (db *DB) SetRegionPolicy(ctx context.Context, v domain.Viewer, regionCode, profile string) error {
+// override). A retry with the same idempotency key changes nothing, even
+// when the region's profile was changed again in between.
+func (db *DB) SetRegionPolicy(ctx context.Context, v domain.Viewer, regionCode, profile, idempotencyKey string) error {
 	if err := domain.MayConfigure(v); err != nil {
 		return err
 	}
 	if err := domain.ValidateRegionCode(regionCode); err != nil {
 		return err
 	}
-	// In a transaction, so the change commits with its audit event.
-	if profile == "" {
-		return db.Tx(ctx, func(tx *Tx) error {
-			_, err := tx.tx.Exec(ctx, `DELETE FROM region_policies WHERE region_code = $1`, regionCode)
-			return mapError(err)
-		})
+	name := ""
+	if profile != "" {
+		p, err := domain.LookupProfile(profile)
+		if err != nil {
+			return err
+		}
+		name = p.Name
 	}
-	p, err := domain.LookupProfile(profile)
+	// The key's result is the region: six digits (ValidateRegionCode).
+	region, err := strconv.ParseInt(regionCode, 10, 64)
 	if err != nil {
-		return err
+		return domain.Errorf(domain.EInvalid, "region code %q is not six digits", regionCode)
 	}
+	// In a transaction, so the change commits with its audit event.
 	return db.Tx(ctx, func(tx *Tx) error {
-		_, err := tx.tx.Exec(ctx, `INSERT INTO region_policies (region_code, profile, set_by) VALUES ($1, $2, $3)
-			ON CONFLICT (region_code) DO UPDATE SET profile = EXCLUDED.profile, set_by = EXCLUDED.set_by, set_at = now()`,
-			regionCode, p.Name, domain.ActorOf(v).Key())
-		return mapError(err)
+		replayed, err := tx.claimKey(ctx, v, idempotencyKey, "setRegionPolicy", struct{ Region, Profile string }{regionCode, name})
+		if err != nil || replayed != 0 {
+			return err
+		}
+		if name == "" {
+			_, err = tx.tx.Exec(ctx, `DELETE FROM region_policies WHERE region_code = $1`, regionCode)
+		} else {
+			_, err = tx.tx.Exec(ctx, `INSERT INTO region_policies (region_code, profile, set_by) VALUES ($1, $2, $3)
+				ON CONFLICT (region_code) DO UPDATE SET profile = EXCLUDED.profile, set_by = EXCLUDED.set_by, set_at = now()`,
+				regionCode, name, domain.ActorOf(v).Key())
+		}
+		if err != nil {
+			return mapError(err)
+		}
+		return tx.settleKey(ctx, v, idempotencyKey, region)
 	})
 }

@@ -8,8 +8,11 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
+	"net"
+	"strings"
 	"sync"
 	"time"
 
@@ -64,6 +67,18 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if cfg.Tracer != nil {
 		pc.ConnConfig.Tracer = cfg.Tracer
 	}
+	// An unreachable server (a host down, packets dropped) fails a
+	// connection attempt after 5 s rather than when the request gives up,
+	// unless the URL says otherwise (?connect_timeout=N).
+	if pc.ConnConfig.ConnectTimeout == 0 {
+		pc.ConnConfig.ConnectTimeout = 5 * time.Second
+	}
+	// After a restart the pool holds dead connections. One idle for more
+	// than ShouldPing's second is pinged before it is handed out and
+	// replaced when the ping fails; the health check every second closes
+	// what has outlived its idle time and refills MinConns, so the pool
+	// serves again within a second or two of the server's return.
+	pc.HealthCheckPeriod = time.Second
 	pool, err := pgxpool.NewWithConfig(ctx, pc)
 	if err != nil {
 		return nil, fmt.Errorf("connect to database: %w", err)
@@ -237,4 +252,37 @@ func CreateDatabase(ctx context.Context, adminURL, name string) error {
 		return fmt.Errorf("create database %s: %w", name, err)
 	}
 	return nil
+}
+
+// Unavailable reports whether err means the database could not be reached
+// or went away mid-request: no connection could be made (refused, timed
+// out, the server starting up or shutting down), the connection broke, or
+// the server ended the session (an administrator's or a crash shutdown).
+// The request may be retried, a write with its idempotency key: a write
+// whose commit was cut off either committed, and the key replays it, or
+// did not, and the retry makes it. A canceled or timed-out request is not
+// unavailability, nor is any error the server answered a statement with.
+func (db *DB) Unavailable(err error) bool { return Unavailable(err) }
+
+// Unavailable is DB.Unavailable.
+func Unavailable(err error) bool {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch {
+		case strings.HasPrefix(pe.Code, "08"): // connection exception
+			return true
+		case pe.Code == "57P01", pe.Code == "57P02", pe.Code == "57P03": // admin shutdown, crash shutdown, cannot connect now
+			return true
+		case pe.Code == "53300": // too many connections
+			return true
+		}
+		return false
+	}
+	var ce *pgconn.ConnectError
+	var ne net.Error
+	return errors.As(err, &ce) || errors.Is(err, pgconn.ErrConnClosed) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.As(err, &ne) || pgconn.SafeToRetry(err)
 }

@@ -102,22 +102,29 @@ func (db *DB) updates(ctx context.Context, channel string) <-chan int64 {
 }
 
 // listen holds a LISTEN connection until ctx ends, reconnecting with a
-// growing pause when it fails.
+// growing pause when it fails. The pause is at most a second, and starts
+// again from the shortest once a connection has listened: pushes resume
+// within a second or so of the database's return (a restart).
 func (db *DB) listen(ctx context.Context, ready chan struct{}) {
-	pause := 100 * time.Millisecond
+	const first, most = 100 * time.Millisecond, time.Second
+	pause := first
 	var once sync.Once
 	for ctx.Err() == nil {
-		err := db.listenOnce(ctx, func() { once.Do(func() { close(ready) }) })
+		listened := false
+		err := db.listenOnce(ctx, func() { listened = true; once.Do(func() { close(ready) }) })
 		if ctx.Err() != nil {
 			return
 		}
-		slog.Warn("change notifications interrupted; reconnecting", "err", err, "in", pause)
+		if listened {
+			pause = first
+		}
+		slog.WarnContext(ctx, "change notifications interrupted; reconnecting", "err", err, "in", pause)
 		select {
 		case <-ctx.Done():
 			return
 		case <-time.After(pause):
 		}
-		pause = min(2*pause, 10*time.Second)
+		pause = min(2*pause, most)
 	}
 }
 

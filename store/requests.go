@@ -402,12 +402,22 @@ func (db *DB) GrantsByID(ctx context.Context, scope domain.OversightScope, ids [
 
 // ChangeGrant suspends, reinstates or revokes a grant for the authority,
 // recording who, when and why (NY 41, WZ 22).
-func (db *DB) ChangeGrant(ctx context.Context, v domain.Viewer, id int64, e domain.GrantEvent, reason string, now time.Time) (*domain.ShareGrant, error) {
+func (db *DB) ChangeGrant(ctx context.Context, v domain.Viewer, id int64, e domain.GrantEvent, reason, idempotencyKey string, now time.Time) (*domain.ShareGrant, error) {
 	reason = strings.TrimSpace(reason)
 	if err := domain.MayChangeGrant(v, reason); err != nil {
 		return nil, err
 	}
 	err := db.Tx(ctx, func(tx *Tx) error {
+		// A replayed key answers with the grant as it now is: the first
+		// attempt's transition is not tried a second time (a suspended
+		// grant cannot be suspended again).
+		replayed, err := tx.claimKey(ctx, v, idempotencyKey, "grant"+string(e), struct {
+			Grant  int64
+			Reason string
+		}{id, reason})
+		if err != nil || replayed != 0 {
+			return err
+		}
 		rows, err := tx.tx.Query(ctx, "SELECT "+grantColumns+" FROM "+grantFrom+" WHERE g.id = $1 FOR UPDATE OF g", id)
 		if err != nil {
 			return fmt.Errorf("lock grant: %w", err)
@@ -429,8 +439,11 @@ func (db *DB) ChangeGrant(ctx context.Context, v domain.Viewer, id int64, e doma
 		}
 		_, err = tx.tx.Exec(ctx, `INSERT INTO grant_changes (grant_id, at, actor, from_status, to_status, reason)
 			VALUES ($1, $2, $3, $4::grant_status, $5::grant_status, $6)`, id, now, domain.ActorOf(v).Key(), string(g.Status), string(next), reason)
-		if err != nil || g.RequestID == 0 {
+		if err != nil {
 			return mapError(err)
+		}
+		if err := tx.settleKey(ctx, v, idempotencyKey, id); err != nil || g.RequestID == 0 {
+			return err
 		}
 		return tx.notifyRequest(ctx, g.RequestID) // the request's grant changed
 	})

@@ -42,7 +42,7 @@ func openDatabase(ctx context.Context, log *slog.Logger, dataDir string) (*store
 			return nil, nil, err
 		}
 		url = cluster.URL(databaseName)
-		log.Info("private PostgreSQL cluster is up", "port", cluster.Port())
+		log.Info("private PostgreSQL cluster is up", "port", cluster.Port(), "dir", cluster.Dir())
 	}
 	db, err := store.Open(ctx, store.Config{URL: url})
 	if err != nil {

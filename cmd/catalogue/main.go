@@ -1,7 +1,7 @@
 // Command catalogue serves the city public data catalogue as a GraphQL
 // subgraph.
 //
-//	catalogue serve   [--addr HOST:PORT] [--data-dir DIR] [--demo] [--dev]
+//	catalogue serve   [--addr HOST:PORT] [--data-dir DIR] [--demo] [--dev] [--policy PROFILE] [--shutdown-grace DURATION]
 //	catalogue migrate [--data-dir DIR]
 //	catalogue token   --role ROLE [--department CREDIT_CODE] [--subject ID] [--sub NAME] [--ttl DURATION] [--data-dir DIR]
 //	catalogue audit   verify | purge --before YYYY-MM-DD [--data-dir DIR]
@@ -12,9 +12,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -34,7 +34,7 @@ import (
 const usage = `catalogue: the city public data catalogue (GraphQL)
 
 Usage:
-  catalogue serve   [--addr HOST:PORT] [--data-dir DIR] [--demo] [--dev] [--policy PROFILE]
+  catalogue serve   [--addr HOST:PORT] [--data-dir DIR] [--demo] [--dev] [--policy PROFILE] [--shutdown-grace DURATION]
   catalogue migrate [--data-dir DIR]
   catalogue token   --role ROLE [--department CREDIT_CODE] [--subject ID] [--sub NAME] [--ttl DURATION] [--data-dir DIR]
   catalogue audit   verify | purge --before YYYY-MM-DD [--data-dir DIR]
@@ -61,17 +61,27 @@ Environment:
                             the DCAT-AP export's IRIs start with it (default: each request's Host)
   CATALOGUE_PUBLISHER       who publishes the open catalogue, named in the DCAT-AP export
                             (default 公共数据主管部门)
+  CATALOGUE_SHUTDOWN_GRACE  how long requests in flight may finish after SIGTERM/SIGINT, as
+                            --shutdown-grace (default 10s)
+  CATALOGUE_LOG_FORMAT      text (the default) or json (one JSON object a line)
+  CATALOGUE_LOG_LEVEL       debug, info (the default), warn or error
 `
 
 func main() {
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	log, err := newLogger(os.Stderr, os.Getenv("CATALOGUE_LOG_FORMAT"), os.Getenv("CATALOGUE_LOG_LEVEL"))
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "catalogue: %v\n", err)
+		os.Exit(2)
+	}
+	// Code that logs through the default logger (the store's notification
+	// listener) writes as configured too.
+	slog.SetDefault(log)
 	if len(os.Args) < 2 {
 		fmt.Fprint(os.Stderr, usage)
 		os.Exit(2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	var err error
 	switch os.Args[1] {
 	case "serve":
 		err = serve(ctx, log, os.Args[2:])
@@ -92,6 +102,30 @@ func main() {
 		fmt.Fprintf(os.Stderr, "catalogue: %v\n", err)
 		os.Exit(1)
 	}
+}
+
+// newLogger is the log on w: CATALOGUE_LOG_FORMAT text (the default) or
+// json (one JSON object a line, slog's JSONHandler), at
+// CATALOGUE_LOG_LEVEL debug, info (the default), warn or error. Each
+// record logged with a request's context carries its request_id.
+func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
+	var lv slog.Level
+	if level != "" {
+		if err := lv.UnmarshalText([]byte(level)); err != nil {
+			return nil, fmt.Errorf("CATALOGUE_LOG_LEVEL=%q: use debug, info, warn or error", level)
+		}
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	var h slog.Handler
+	switch strings.ToLower(format) {
+	case "", "text":
+		h = slog.NewTextHandler(w, opts)
+	case "json":
+		h = slog.NewJSONHandler(w, opts)
+	default:
+		return nil, fmt.Errorf("CATALOGUE_LOG_FORMAT=%q: use text or json", format)
+	}
+	return slog.New(server.LogHandler(h)), nil
 }
 
 // splitList reads a comma-separated list, dropping empty entries.
@@ -133,7 +167,12 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 	loadDemo := fs.Bool("demo", false, "load the demo catalogue into an empty database")
 	dev := fs.Bool("dev", os.Getenv("CATALOGUE_DEV") == "1", "development mode: introspection for everyone, field suggestions in errors")
 	policyName := fs.String("policy", envOr("CATALOGUE_POLICY", "default"), "policy profile: "+strings.Join(domain.ProfileNames(), ", "))
+	graceText := fs.String("shutdown-grace", envOr("CATALOGUE_SHUTDOWN_GRACE", "10s"), "how long requests in flight may finish after SIGTERM/SIGINT")
 	_ = fs.Parse(args)
+	grace, err := time.ParseDuration(*graceText)
+	if err != nil || grace < 0 {
+		return fmt.Errorf("--shutdown-grace / CATALOGUE_SHUTDOWN_GRACE=%q: give a duration such as 10s or 1m", *graceText)
+	}
 
 	policy, err := domain.LookupProfile(*policyName)
 	if err != nil {
@@ -169,13 +208,19 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w (choose another with --addr or CATALOGUE_ADDR)", *addr, err)
 	}
+	// Requests run in contexts of their own, not the signal's: SIGTERM
+	// lets them finish; only when the grace ends are they canceled.
+	requests, cutRequests := context.WithCancel(context.WithoutCancel(ctx))
+	defer cutRequests()
+	drain := server.NewDrain()
 	srv := &http.Server{
 		Handler: server.New(server.Config{
 			Catalogue: db, Verifier: verifier, Log: log, Dev: *dev,
 			GatewaySecret: os.Getenv("CATALOGUE_GATEWAY_SECRET"), Policy: policy, SubjectKey: subjectKey,
-			AllowedOrigins: splitList(os.Getenv("CATALOGUE_ALLOWED_ORIGINS")),
-			PublicURL:      publicURL, Publisher: strings.TrimSpace(os.Getenv("CATALOGUE_PUBLISHER")),
+			AllowedOrigins: splitList(os.Getenv("CATALOGUE_ALLOWED_ORIGINS")), Drain: drain,
+			PublicURL: publicURL, Publisher: strings.TrimSpace(os.Getenv("CATALOGUE_PUBLISHER")),
 		}),
+		BaseContext:       func(net.Listener) context.Context { return requests },
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -193,12 +238,32 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 		return err
 	case <-ctx.Done():
 	}
-	log.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	return shutdown(log, srv, drain, grace, cutRequests)
+}
+
+// shutdown stops taking connections, closes the subscription websockets
+// (a close frame each), and lets the requests in flight finish for at
+// most grace; then it cuts what is left (canceling its statements, so the
+// pool can close). The deferred closeDB of serve then closes the pool
+// and stops the private cluster. A cut is logged, not an error: the
+// shutdown asked for is done.
+func shutdown(log *slog.Logger, srv *http.Server, drain *server.Drain, grace time.Duration, cutRequests context.CancelFunc) error {
+	log.Info("shutting down: finishing requests in flight", "grace", grace)
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("shutdown: %w", err)
+	srv.RegisterOnShutdown(drain.Begin)
+	err := srv.Shutdown(ctx)
+	if err == nil {
+		err = drain.Wait(ctx)
 	}
+	if err != nil {
+		log.Warn("shutdown grace over: cutting the requests and websockets still open", "grace", grace)
+		cutRequests()
+		_ = srv.Close()
+		return nil
+	}
+	log.Info("requests finished", "took", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

@@ -189,7 +189,12 @@ func TestServePrivateCluster(t *testing.T) {
 	if !strings.Contains(log.String(), "stopped the private PostgreSQL cluster") {
 		t.Errorf("log does not say the cluster stopped:\n%s", log)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "postgres", "postmaster.pid")); !os.IsNotExist(err) {
+	// (The cluster's files are in <dir>/postgres/data, not where this
+	// test used to look; TestShutdownDrainsRequestsAndStopsTheCluster
+	// also checks that the postmaster's process is gone.)
+	if m := clusterLine.FindStringSubmatch(log.String()); m == nil {
+		t.Errorf("the log does not say where the cluster is:\n%s", log)
+	} else if _, err := os.Stat(filepath.Join(m[2], "data", "postmaster.pid")); !os.IsNotExist(err) {
 		t.Errorf("postmaster.pid remains after shutdown: %v", err)
 	}
 }

@@ -45,6 +45,10 @@ type Options struct {
 	// StartTimeout bounds the wait for the server to accept connections;
 	// zero means one minute.
 	StartTimeout time.Duration
+	// Port is the port to listen on; zero means a free one. A cluster
+	// started again on its earlier port (c.Port()) is the same server to
+	// its clients: a restart.
+	Port int
 }
 
 // Cluster is a running private PostgreSQL server.
@@ -219,9 +223,11 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 	// race with another process is retried.
 	var lastErr error
 	for attempt := 0; attempt < 3; attempt++ {
-		port, err := freePort()
-		if err != nil {
-			return nil, err
+		port := opts.Port
+		if port == 0 {
+			if port, err = freePort(); err != nil {
+				return nil, err
+			}
 		}
 		c, err := start(ctx, bin, dir, data, port, cred, opts)
 		if err == nil {
@@ -229,7 +235,7 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 			return c, nil
 		}
 		lastErr = err
-		if !errors.Is(err, errPortTaken) || ctx.Err() != nil {
+		if !errors.Is(err, errPortTaken) || ctx.Err() != nil || opts.Port != 0 {
 			break
 		}
 	}
@@ -301,11 +307,24 @@ func start(ctx context.Context, bin Binaries, dir, data string, port int, cred *
 // data safe), then an immediate one after 30 seconds, then a kill. It is
 // safe to call more than once.
 func (c *Cluster) Stop() error {
+	return c.stop(stopStep{syscall.SIGINT, 30 * time.Second}, stopStep{syscall.SIGQUIT, 5 * time.Second}, stopStep{syscall.SIGKILL, 5 * time.Second})
+}
+
+// StopImmediate shuts the server down as a crash would: an immediate
+// shutdown (no checkpoint; the next start recovers from the WAL), then a
+// kill. Tests use it to show that no committed write is lost. It is safe
+// to call more than once, and after Stop.
+func (c *Cluster) StopImmediate() error {
+	return c.stop(stopStep{syscall.SIGQUIT, 5 * time.Second}, stopStep{syscall.SIGKILL, 5 * time.Second})
+}
+
+type stopStep struct {
+	sig  syscall.Signal
+	wait time.Duration
+}
+
+func (c *Cluster) stop(steps ...stopStep) error {
 	c.stopOnce.Do(func() {
-		steps := []struct {
-			sig  syscall.Signal
-			wait time.Duration
-		}{{syscall.SIGINT, 30 * time.Second}, {syscall.SIGQUIT, 5 * time.Second}, {syscall.SIGKILL, 5 * time.Second}}
 		for _, s := range steps {
 			if err := c.cmd.Process.Signal(s.sig); err != nil && !errors.Is(err, os.ErrProcessDone) {
 				c.stopErr = fmt.Errorf("signal PostgreSQL: %w", err)

@@ -238,3 +238,6 @@ func CreateDatabase(ctx context.Context, adminURL, name string) error {
 	}
 	return nil
 }
+
+// PoolStat returns the connection pool's statistics (for the metrics).
+func (db *DB) PoolStat() *pgxpool.Stat { return db.pool.Stat() }

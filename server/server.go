@@ -113,6 +113,7 @@ func New(cfg Config) http.Handler {
 			log.ErrorContext(ctx, "audit event not written", "action", action, "err", aerr)
 		}
 	})
+	srv.Use(&inputChecks{})
 	if cfg.TracerProvider != nil {
 		srv.Use(telemetry.GraphQLTracing(cfg.TracerProvider))
 	}

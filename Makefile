@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/catalogue
 ADDR    ?= 127.0.0.1:8080
 
-.PHONY: run test audit federation dcat-check build generate check-generate bench bench-load postgres vet dashboard check-dashboard dashboard-test
+.PHONY: run test audit federation dcat-check build generate check-generate bench bench-load postgres vet dashboard check-dashboard dashboard-test fuzz
 
 ## run: build, start a private PostgreSQL (unless DATABASE_URL is set), load the demo, serve on $(ADDR) in development mode
 run: build postgres
@@ -72,3 +72,19 @@ dashboard-test: check-dashboard build postgres
 	@test -x /usr/bin/chromium || tools/apt-install.sh chromium
 	@fc-list 2>/dev/null | grep -q 'Noto Sans CJK' || tools/apt-install.sh fonts-noto-cjk
 	cd dashboard && node --test test/dashboard.test.mjs
+
+## fuzz: run each fuzz test briefly (FUZZTIME each; the server's, which start a database first, SERVER_FUZZTIME); seeds live in f.Add and testdata/fuzz
+FUZZTIME        ?= 8s
+SERVER_FUZZTIME ?= 15s
+FUZZ_TARGETS    := domain:FuzzValidateCreditCode domain:FuzzParseNodeID domain:FuzzMask store:FuzzDecodeCursor \
+                   auth:FuzzVerify auth:FuzzVerifySignedPayload auth:FuzzMiddleware
+SERVER_FUZZ     := FuzzEntities FuzzResourceList
+fuzz: postgres
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  echo "== $${t#*:} (./$${t%%:*}, $(FUZZTIME))"; \
+	  $(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) ./$${t%%:*}; \
+	done; \
+	for t in $(SERVER_FUZZ); do \
+	  echo "== $$t (./server, $(SERVER_FUZZTIME))"; \
+	  $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(SERVER_FUZZTIME) ./server; \
+	done

@@ -7,14 +7,27 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/citydata/catalogue/server"
 	"github.com/citydata/catalogue/store/storetest"
+	"github.com/citydata/catalogue/telemetry"
 )
 
 // BenchmarkResourceList measures the README's list query: a 50-row page of
 // resources with source departments, data items and theme databases,
-// through the whole HTTP handler against PostgreSQL.
+// through the whole HTTP handler against PostgreSQL, with metrics on and
+// tracing off (how the service runs with CATALOGUE_METRICS_ADDR set).
 func BenchmarkResourceList(b *testing.B) {
-	a := newAPI(b, storetest.Options{}).as(authority)
+	benchmarkResourceList(b, server.Config{Metrics: telemetry.NewMetrics()})
+}
+
+// BenchmarkResourceListBare is the same without metrics: the difference is
+// what measuring costs.
+func BenchmarkResourceListBare(b *testing.B) {
+	benchmarkResourceList(b, server.Config{})
+}
+
+func benchmarkResourceList(b *testing.B, cfg server.Config) {
+	a := newAPIWith(b, storetest.Options{Demo: true}, cfg).as(authority)
 	body, _ := json.Marshal(map[string]any{"query": `{ resources(first: 50) { totalCount edges { cursor node {
 	  id code name shareType openType sourceDepartment { id name } dataItems { name dataType } themeDatabases { code } } } } }`})
 	run := func() {

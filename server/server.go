@@ -17,12 +17,14 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/vektah/gqlparser/v2/ast"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/citydata/catalogue/auth"
 	"github.com/citydata/catalogue/dashboard"
 	"github.com/citydata/catalogue/domain"
 	"github.com/citydata/catalogue/graph"
 	"github.com/citydata/catalogue/resolvers"
+	"github.com/citydata/catalogue/telemetry"
 )
 
 // Config is what the HTTP service needs.
@@ -71,6 +73,17 @@ type Config struct {
 	// Clock is the time each request is judged at (deadlines, overdue
 	// lists, the time of a change); nil means time.Now. Tests fix it.
 	Clock func() time.Time
+	// Metrics, when set, counts and times GraphQL operations and HTTP
+	// requests and tracks subscriptions (nil: nothing is measured).
+	Metrics *telemetry.Metrics
+	// MetricsToken, when set with Metrics, serves them at GET /metrics to
+	// requests with "Authorization: Bearer <MetricsToken>"
+	// (CATALOGUE_METRICS_TOKEN); unset, the main listener has no /metrics.
+	MetricsToken string
+	// TracerProvider, when set, traces each HTTP request, GraphQL
+	// operation (and, through the store's pgx tracer, SQL statement);
+	// nil: no tracing, at no cost.
+	TracerProvider trace.TracerProvider
 }
 
 // GatewaySecretHeader carries Config.GatewaySecret from the federation
@@ -79,8 +92,9 @@ const GatewaySecretHeader = "X-Catalogue-Gateway-Secret"
 
 // New returns the service's HTTP handler: GraphiQL at /, GraphQL at
 // /graphql, the dashboard at /dashboard, /healthz (process up) and /readyz
-// (database reachable), the CSV exports, evidence downloads, and the open
-// catalogue as DCAT-AP under /dcat/ (dcat.go).
+// (database reachable), the CSV exports, evidence downloads, the open
+// catalogue as DCAT-AP under /dcat/ (dcat.go) and, with Config.Metrics and
+// Config.MetricsToken, /metrics.
 //
 // A GraphQL request passes, in order: the body limit, the bearer token
 // check (which puts the viewer in the context), the gateway check, the
@@ -117,6 +131,13 @@ func New(cfg Config) http.Handler {
 			log.ErrorContext(ctx, "audit event not written", "action", action, "err", aerr)
 		}
 	})
+	srv.Use(&inputChecks{})
+	if cfg.TracerProvider != nil {
+		srv.Use(telemetry.GraphQLTracing(cfg.TracerProvider))
+	}
+	if cfg.Metrics != nil {
+		srv.Use(cfg.Metrics.GraphQL())
+	}
 	srv.AddTransport(subscriptions(cfg, policy, clock, log))
 	// Evidence files (the GraphQL multipart request spec); small parts are
 	// held in memory, larger ones in temporary files.
@@ -153,7 +174,19 @@ func New(cfg Config) http.Handler {
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
-	return withRequestID(mux)
+	if cfg.Metrics != nil && cfg.MetricsToken != "" {
+		mux.Handle("GET /metrics", metricsAuth(cfg.MetricsToken, cfg.Metrics.Handler()))
+	}
+	// Both see the route the mux matched: nothing between them and the
+	// mux may copy the request.
+	var h http.Handler = mux
+	if cfg.Metrics != nil {
+		h = cfg.Metrics.HTTP(h)
+	}
+	if cfg.TracerProvider != nil {
+		h = telemetry.HTTPTracing(cfg.TracerProvider, h)
+	}
+	return withRequestID(h)
 }
 
 // departmentID resolves a token's credit code, its failure an

@@ -435,3 +435,14 @@ func (db *DB) PurgeAudit(ctx context.Context, cutoff domain.Date, now time.Time)
 	})
 	return dropped, err
 }
+
+// AuditChainHead returns the id of the chain's last event and the id
+// through which events have been purged. It reads the head row without
+// locking it, so it never waits for an append.
+func (db *DB) AuditChainHead(ctx context.Context) (head, purged int64, err error) {
+	err = db.pool.QueryRow(ctx, `SELECT last_id, purged_to FROM audit_chain`).Scan(&head, &purged)
+	if err != nil {
+		return 0, 0, fmt.Errorf("audit chain head: %w", err)
+	}
+	return head, purged, nil
+}

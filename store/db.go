@@ -286,3 +286,6 @@ func Unavailable(err error) bool {
 	return errors.As(err, &ce) || errors.Is(err, pgconn.ErrConnClosed) ||
 		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.As(err, &ne) || pgconn.SafeToRetry(err)
 }
+
+// PoolStat returns the connection pool's statistics (for the metrics).
+func (db *DB) PoolStat() *pgxpool.Stat { return db.pool.Stat() }

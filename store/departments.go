@@ -47,7 +47,7 @@ func (db *DB) Departments(ctx context.Context, f domain.DepartmentCriteria, o do
 		return nil, err
 	}
 	spec, value := departmentOrder(o)
-	c, err := decodeCursor(p.After, spec.key())
+	c, err := spec.decode(p.After)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/citydata/catalogue/domain"
 )
@@ -63,12 +64,45 @@ func decodeCursor(s, order string) (*cursor, error) {
 		err = json.Unmarshal(b, &c)
 	}
 	if err != nil || c.ID <= 0 {
-		return nil, domain.Errorf(domain.EInvalid, "after: %q is not a cursor from this list; pass the endCursor or an edge cursor of the previous page", s)
+		return nil, notACursor(s)
 	}
 	if c.Order != order {
 		return nil, domain.Errorf(domain.EInvalid, "after: the cursor was made for a list sorted by %s, not %s; start again without after when you change orderBy", c.Order, order)
 	}
+	// PostgreSQL text holds no NUL: such a value is no row's.
+	if strings.ContainsRune(c.Value, 0) {
+		return nil, notACursor(s)
+	}
 	return &c, nil
+}
+
+func notACursor(s string) error {
+	return domain.Errorf(domain.EInvalid, "after: %q is not a cursor from this list; pass the endCursor or an edge cursor of the previous page", s)
+}
+
+// decode parses an after cursor of o's list, and checks that its value
+// casts to o's type, so that a cursor a client made by hand is refused as
+// BAD_USER_INPUT instead of failing in PostgreSQL.
+func (o orderSpec) decode(s string) (*cursor, error) {
+	c, err := decodeCursor(s, o.key())
+	if err != nil || c == nil {
+		return c, err
+	}
+	switch o.cast {
+	case "timestamptz":
+		if c.Value == "-infinity" || c.Value == "infinity" {
+			break
+		}
+		// What encodeCursor writes: Go's RFC 3339, in years PostgreSQL holds.
+		if t, err := time.Parse(time.RFC3339Nano, c.Value); err != nil || t.Year() < 1 || t.Year() > 9999 {
+			return nil, notACursor(s)
+		}
+	case "bigint":
+		if _, err := strconv.ParseInt(c.Value, 10, 64); err != nil {
+			return nil, notACursor(s)
+		}
+	}
+	return c, nil
 }
 
 // orderSpec is a sortable column: the SQL expression, how its cursor value

@@ -298,7 +298,7 @@ func newestFirst[T any](ctx context.Context, db *DB, q *query, p domain.PageArgs
 		return nil, err
 	}
 	spec := orderSpec{name: "NEWEST", expr: alias + ".id", cast: "bigint", desc: true}
-	c, err := decodeCursor(p.After, spec.key())
+	c, err := spec.decode(p.After)
 	if err != nil {
 		return nil, err
 	}

@@ -139,7 +139,7 @@ func (db *DB) Resources(ctx context.Context, scope domain.ResourceScope, f domai
 		return nil, err
 	}
 	spec, value := resourceOrder(o)
-	c, err := decodeCursor(p.After, spec.key())
+	c, err := spec.decode(p.After)
 	if err != nil {
 		return nil, err
 	}
@@ -256,7 +256,7 @@ func (db *DB) resourcesOfParents(ctx context.Context, scope domain.ResourceScope
 		return nil, err
 	}
 	spec, value := resourceOrder(domain.ResourceSort{})
-	c, err := decodeCursor(p.After, spec.key())
+	c, err := spec.decode(p.After)
 	if err != nil {
 		return nil, err
 	}

@@ -23,7 +23,7 @@ func (db *DB) ThemeDatabases(ctx context.Context, f domain.ThemeDatabaseCriteria
 		return nil, err
 	}
 	spec := orderSpec{name: "CODE", expr: "th.code", cast: "text"}
-	c, err := decodeCursor(p.After, spec.key())
+	c, err := spec.decode(p.After)
 	if err != nil {
 		return nil, err
 	}

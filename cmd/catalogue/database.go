@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/citydata/catalogue/store"
 	"github.com/citydata/catalogue/store/pgcluster"
 )
@@ -18,6 +20,12 @@ const databaseName = "catalogue"
 // dataDir, and migrates. The returned func closes the pool and stops the
 // cluster.
 func openDatabase(ctx context.Context, log *slog.Logger, dataDir string) (*store.DB, func(), error) {
+	return openDatabaseTraced(ctx, log, dataDir, nil)
+}
+
+// openDatabaseTraced is openDatabase with a tracer that sees every statement
+// (nil: none).
+func openDatabaseTraced(ctx context.Context, log *slog.Logger, dataDir string, tracer pgx.QueryTracer) (*store.DB, func(), error) {
 	url := os.Getenv("DATABASE_URL")
 	stop := func() {}
 	if url == "" {
@@ -44,7 +52,7 @@ func openDatabase(ctx context.Context, log *slog.Logger, dataDir string) (*store
 		url = cluster.URL(databaseName)
 		log.Info("private PostgreSQL cluster is up", "port", cluster.Port(), "dir", cluster.Dir())
 	}
-	db, err := store.Open(ctx, store.Config{URL: url})
+	db, err := store.Open(ctx, store.Config{URL: url, Tracer: tracer})
 	if err != nil {
 		stop()
 		if os.Getenv("DATABASE_URL") != "" {

@@ -25,10 +25,13 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/citydata/catalogue/demo"
 	"github.com/citydata/catalogue/domain"
 	"github.com/citydata/catalogue/server"
 	"github.com/citydata/catalogue/store"
+	"github.com/citydata/catalogue/telemetry"
 )
 
 const usage = `catalogue: the city public data catalogue (GraphQL)
@@ -65,6 +68,13 @@ Environment:
                             --shutdown-grace (default 10s)
   CATALOGUE_LOG_FORMAT      text (the default) or json (one JSON object a line)
   CATALOGUE_LOG_LEVEL       debug, info (the default), warn or error
+  CATALOGUE_METRICS_ADDR    serve Prometheus metrics at /metrics on this address of their own, without
+                            authentication (e.g. 127.0.0.1:9090); unset: no metrics listener
+  CATALOGUE_METRICS_TOKEN   serve /metrics on the main address too, to "Authorization: Bearer <token>"
+                            (at least 16 bytes); unset: the main address has no /metrics
+  OTEL_EXPORTER_OTLP_ENDPOINT  tracing on: export spans over OTLP/HTTP there (e.g. http://127.0.0.1:4318);
+                            OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES, OTEL_TRACES_SAMPLER and the
+                            other OTEL_EXPORTER_OTLP_* variables apply; unset: no tracing
 `
 
 func main() {
@@ -193,11 +203,49 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 		return err
 	}
 
-	db, closeDB, err := openDatabase(ctx, log, *dataDir)
+	metricsCfg, err := metricsFromEnv()
+	if err != nil {
+		return err
+	}
+	tp, stopTracing, err := telemetry.TracingFromEnv(ctx, log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		c, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := stopTracing(c); err != nil {
+			log.Warn("flush the last spans", "err", err)
+		}
+	}()
+	var sqlTracer pgx.QueryTracer
+	if tp != nil {
+		sqlTracer = telemetry.PGXTracer(tp)
+	}
+
+	db, closeDB, err := openDatabaseTraced(ctx, log, *dataDir, sqlTracer)
 	if err != nil {
 		return err
 	}
 	defer closeDB()
+	var metrics *telemetry.Metrics
+	if metricsCfg.on() {
+		metrics = telemetry.NewMetrics()
+		if err := metrics.WatchDB(db, log); err != nil {
+			return fmt.Errorf("metrics: %w", err)
+		}
+	}
+	if metricsCfg.addr != "" {
+		stopMetrics, err := serveMetrics(log, metricsCfg.addr, metrics)
+		if err != nil {
+			return err
+		}
+		defer func() {
+			c, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			_ = stopMetrics(c)
+		}()
+	}
 	if *loadDemo {
 		if err := demoIfEmpty(ctx, log, db); err != nil {
 			return err
@@ -219,6 +267,7 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 			GatewaySecret: os.Getenv("CATALOGUE_GATEWAY_SECRET"), Policy: policy, SubjectKey: subjectKey,
 			AllowedOrigins: splitList(os.Getenv("CATALOGUE_ALLOWED_ORIGINS")), Drain: drain,
 			PublicURL: publicURL, Publisher: strings.TrimSpace(os.Getenv("CATALOGUE_PUBLISHER")),
+			Metrics: metrics, MetricsToken: metricsCfg.token, TracerProvider: tp,
 		}),
 		BaseContext:       func(net.Listener) context.Context { return requests },
 		ReadHeaderTimeout: 10 * time.Second,

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# run.sh builds the catalogue, serves the demo catalogue on a free local port
-# from a throw-away data directory, and runs graphql-http's GraphQL-over-HTTP
-# server audit against /graphql. It exits with the audit's status: 1 when a
-# MUST of the spec fails, 0 otherwise (SHOULD and MAY failures are printed).
+# run.sh serves the demo catalogue (tools/demo-server.sh) and runs
+# graphql-http's GraphQL-over-HTTP server audit against /graphql. It exits
+# with the audit's status: 1 when a MUST of the spec fails, 0 otherwise
+# (SHOULD and MAY failures are printed).
 #
-#	tools/audit/run.sh
+#	tools/audit/run.sh        (make audit)
 #
 # Needs Go, Node.js (18 or later) and, unless DATABASE_URL is set, the
 # PostgreSQL server binaries (the binary starts a private cluster itself).
@@ -13,101 +13,25 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$root"
 
-workdir=""
-pid=""
-
-stop_server() {
-	if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
-		kill -INT "$pid" 2>/dev/null || true
-		# The server stops its PostgreSQL cluster on the way out; give it
-		# time, then insist.
-		for _ in $(seq 1 300); do
-			kill -0 "$pid" 2>/dev/null || break
-			sleep 0.1
-		done
-		if kill -0 "$pid" 2>/dev/null; then
-			echo "audit: server did not stop after SIGINT; killing it" >&2
-			kill -KILL "$pid" 2>/dev/null || true
-		fi
-		wait "$pid" 2>/dev/null || true
-	fi
-	pid=""
-}
-
-cleanup() {
-	local status=$?
-	stop_server
-	if [[ -n "$workdir" ]]; then
-		rm -rf "$workdir"
-	fi
-	exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
 	tools/apt-install.sh nodejs npm || { echo "audit: Node.js 18 or later and npm are needed" >&2; exit 1; }
 fi
-
-echo "audit: building bin/catalogue"
-go build -o bin/catalogue ./cmd/catalogue
 
 if [[ ! -d tools/audit/node_modules ]]; then
 	echo "audit: installing graphql-http (npm ci)"
 	npm ci --prefix tools/audit --no-audit --no-fund --loglevel=error
 fi
 
-workdir=$(mktemp -d "${TMPDIR:-/tmp}/catalogue-audit-XXXXXX")
-# When we are root, PostgreSQL runs as user postgres, which must be able to
-# enter the data directory.
-chmod 755 "$workdir"
-
-# Ask the kernel for a free port, then let it go for the server to take.
-port=$(node -e '
-	const s = require("net").createServer();
-	s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });
-')
-base="http://127.0.0.1:$port"
-
-echo "audit: starting the server on $base (data in $workdir)"
-./bin/catalogue serve --addr "127.0.0.1:$port" --demo --data-dir "$workdir/data" >"$workdir/server.log" 2>&1 &
-pid=$!
-
-# Starting PostgreSQL and loading the demo catalogue takes a few seconds.
-ready=""
-for _ in $(seq 1 1200); do
-	if ! kill -0 "$pid" 2>/dev/null; then
-		echo "audit: the server exited before it was ready; its log:" >&2
-		cat "$workdir/server.log" >&2
-		pid=""
-		exit 1
-	fi
-	if node -e '
-		fetch(process.argv[1]).then(r => process.exit(r.status === 200 ? 0 : 1), () => process.exit(1));
-	' "$base/readyz" 2>/dev/null; then
-		ready=yes
-		break
-	fi
-	sleep 0.1
-done
-if [[ -z "$ready" ]]; then
-	echo "audit: the server was not ready after 2 minutes; its log:" >&2
-	cat "$workdir/server.log" >&2
-	exit 1
-fi
-
 # The audit's variables checks query __type, and introspection is only for
 # the data authority and auditors (a public client is refused it by
 # design, FORBIDDEN): audit as the authority, with a token signed by the
 # secret the server uses (the development secret in its data directory).
-token=$(./bin/catalogue token --role AUTHORITY --sub graphql-http-audit --ttl 10m --data-dir "$workdir/data")
-
-status=0
-AUDIT_AUTHORIZATION="Bearer $token" node tools/audit/audit.mjs "$base/graphql" || status=$?
-
-stop_server
-if [[ $status -ne 0 ]]; then
+# shellcheck disable=SC2016 # expanded by the inner shell, in demo-server's environment
+tools/demo-server.sh bash -c '
+	token=$("$CATALOGUE_BIN" token --role AUTHORITY --sub graphql-http-audit --ttl 10m --data-dir "$CATALOGUE_DATA_DIR")
+	AUDIT_AUTHORIZATION="Bearer $token" node tools/audit/audit.mjs "$CATALOGUE_GRAPHQL"
+' || {
+	status=$?
 	echo "audit: FAILED (a MUST of GraphQL over HTTP is not met; see ERROR lines above)" >&2
-fi
-exit "$status"
+	exit "$status"
+}

@@ -242,7 +242,7 @@ func (q *query) auditCriteria(f domain.AuditCriteria) {
 		q.and("e.action = " + q.arg(f.Action))
 	}
 	if f.Outcome != "" {
-		q.and("e.outcome = " + q.arg(string(f.Outcome)))
+		q.and("e.outcome = " + q.label(string(f.Outcome), ""))
 	}
 	if !f.From.IsZero() {
 		q.and("e.at >= " + q.arg(f.From))

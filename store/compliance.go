@@ -559,7 +559,7 @@ func (db *DB) ComplianceDepartments(ctx context.Context, s domain.ComplianceScop
 		q.and("d.region_code LIKE " + q.arg(domain.RegionPrefix(s.RegionCode)+"%"))
 	}
 	if s.Level != "" {
-		q.and("d.level = " + q.arg(string(s.Level)) + "::department_level")
+		q.and("d.level = " + q.label(string(s.Level), "department_level"))
 	}
 	rows, err := db.pool.Query(ctx, "SELECT "+departmentColumns+" FROM departments d"+q.whereSQL()+" ORDER BY d.id", q.args...)
 	if err != nil {

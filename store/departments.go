@@ -29,7 +29,7 @@ func (db *DB) queryDepartments(ctx context.Context, sql string, args ...any) ([]
 func departmentOrder(o domain.DepartmentSort) (orderSpec, func(*domain.Department) string) {
 	switch o.Field {
 	case domain.DepartmentByCreditCode:
-		return orderSpec{name: "CREDIT_CODE", expr: "d.credit_code", cast: "text", desc: o.Desc},
+		return orderSpec{name: "CREDIT_CODE", expr: "d.credit_code", cast: "text", desc: o.Desc, unique: true},
 			func(d *domain.Department) string { return d.CreditCode }
 	case domain.DepartmentByRegionCode:
 		return orderSpec{name: "REGION_CODE", expr: "d.region_code", cast: "text", desc: o.Desc},
@@ -54,7 +54,7 @@ func (db *DB) Departments(ctx context.Context, f domain.DepartmentCriteria, o do
 	q := &query{}
 	q.search("", "d.name", f.Search)
 	if f.Level != "" {
-		q.and("d.level = " + q.arg(string(f.Level)) + "::department_level")
+		q.and("d.level = " + q.label(string(f.Level), "department_level"))
 	}
 	if f.RegionCode != "" {
 		q.and("d.region_code = " + q.arg(f.RegionCode))

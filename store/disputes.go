@@ -678,10 +678,10 @@ func (db *DB) Disputes(ctx context.Context, scope domain.DisputeScope, f domain.
 	q := &query{}
 	q.disputeScope(scope)
 	if f.Kind != "" {
-		q.and("d.kind = " + q.arg(string(f.Kind)) + "::dispute_kind")
+		q.and("d.kind = " + q.label(string(f.Kind), "dispute_kind"))
 	}
 	if f.Status != "" {
-		q.and("d.status = " + q.arg(string(f.Status)))
+		q.and("d.status = " + q.label(string(f.Status), ""))
 	}
 	if f.Open != nil {
 		cond := "d.status IN ('AWAITING_VERIFICATION', 'AWAITING_CORRECTION', 'IN_PROGRESS', 'AWAITING_ANSWER')"

@@ -186,7 +186,7 @@ func (db *DB) OpenRequests(ctx context.Context, scope domain.OpenRequestScope, f
 		q.and("o.resource_id = " + q.arg(f.ResourceID))
 	}
 	if f.Status != "" {
-		q.and("o.status = " + q.arg(string(f.Status)) + "::open_request_status")
+		q.and("o.status = " + q.label(string(f.Status), "open_request_status"))
 	}
 	if !f.OverdueAt.IsZero() {
 		q.and("o.status = 'PENDING' AND o.due_at < " + q.arg(f.OverdueAt))

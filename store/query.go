@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -23,6 +24,28 @@ func (q *query) arg(v any) string {
 	q.args = append(q.args, v)
 	return "$" + strconv.Itoa(len(q.args))
 }
+
+// label returns an enum label as an SQL literal of type typ (none when
+// typ is empty), where arg would bind it. A bound label makes PostgreSQL
+// plan the statement again on every execution, since one generic plan
+// cannot tell a rare label from a common one: 0.3 ms of the 0.4 ms the
+// published list's statement takes (issue #20). Labels are few, so each
+// is one statement in pgx's cache. GraphQL has checked the value against
+// its enum; anything else than an enum label's characters is bound still.
+func (q *query) label(v, typ string) string {
+	if !enumLabel.MatchString(v) {
+		if typ == "" {
+			return q.arg(v)
+		}
+		return q.arg(v) + "::" + typ
+	}
+	if typ == "" {
+		return "'" + v + "'"
+	}
+	return "'" + v + "'::" + typ
+}
+
+var enumLabel = regexp.MustCompile(`^[A-Z][A-Z0-9_]{0,62}$`)
 
 // and adds a condition; %s-free, placeholders come from arg.
 func (q *query) and(cond string) { q.where = append(q.where, cond) }
@@ -112,6 +135,11 @@ type orderSpec struct {
 	expr string
 	cast string
 	desc bool
+	// unique says expr is a UNIQUE column (or the id itself), so rows
+	// are ordered without the id tie-break. The tie-break would make
+	// PostgreSQL sort the index's rows again: on the list query a third
+	// of its execution time.
+	unique bool
 }
 
 func (o orderSpec) key() string {
@@ -126,6 +154,12 @@ func (q *query) seek(o orderSpec, alias string, c *cursor) string {
 	dir, cmp := "ASC", ">"
 	if o.desc {
 		dir, cmp = "DESC", "<"
+	}
+	if o.unique {
+		if c != nil {
+			q.and(o.expr + " " + cmp + " " + q.arg(c.Value) + "::" + o.cast)
+		}
+		return " ORDER BY " + o.expr + " " + dir
 	}
 	if c != nil {
 		q.and("(" + o.expr + ", " + alias + ".id) " + cmp + " (" + q.arg(c.Value) + "::" + o.cast + ", " + q.arg(c.ID) + ")")

@@ -281,7 +281,7 @@ func (db *DB) ShareRequests(ctx context.Context, scope domain.OversightScope, f 
 		q.and("sr.resource_id = " + q.arg(f.ResourceID))
 	}
 	if f.Status != "" {
-		q.and("sr.status = " + q.arg(string(f.Status)) + "::share_request_status")
+		q.and("sr.status = " + q.label(string(f.Status), "share_request_status"))
 	}
 	if !f.OverdueAt.IsZero() {
 		q.and("sr.status = 'PENDING_SOURCE' AND sr.due_at < " + q.arg(f.OverdueAt))
@@ -297,7 +297,7 @@ func newestFirst[T any](ctx context.Context, db *DB, q *query, p domain.PageArgs
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	spec := orderSpec{name: "NEWEST", expr: alias + ".id", cast: "bigint", desc: true}
+	spec := orderSpec{name: "NEWEST", expr: alias + ".id", cast: "bigint", desc: true, unique: true}
 	c, err := spec.decode(p.After)
 	if err != nil {
 		return nil, err
@@ -385,7 +385,7 @@ func (db *DB) Grants(ctx context.Context, scope domain.OversightScope, f domain.
 	case domain.GrantActive:
 		q.and("g.status = 'ACTIVE' AND (g.valid_until IS NULL OR g.valid_until > " + q.arg(f.At) + ")")
 	default:
-		q.and("g.status = " + q.arg(string(f.Status)) + "::grant_status")
+		q.and("g.status = " + q.label(string(f.Status), "grant_status"))
 	}
 	if f.Usage.Missing {
 		q.usageMissing(f.Usage.Today)

@@ -90,16 +90,16 @@ func (q *query) resourceFilter(f domain.ResourceCriteria) {
 		q.and("r.source_department_id = " + q.arg(f.SourceDepartmentID))
 	}
 	if f.ShareType != "" {
-		q.and("r.share_type = " + q.arg(string(f.ShareType)) + "::share_type")
+		q.and("r.share_type = " + q.label(string(f.ShareType), "share_type"))
 	}
 	if f.OpenType != "" {
-		q.and("r.open_type = " + q.arg(string(f.OpenType)) + "::open_type")
+		q.and("r.open_type = " + q.label(string(f.OpenType), "open_type"))
 	}
 	if f.Status != "" {
-		q.and("r.status = " + q.arg(string(f.Status)) + "::resource_status")
+		q.and("r.status = " + q.label(string(f.Status), "resource_status"))
 	}
 	if f.UpdateFrequency != "" {
-		q.and("r.update_frequency = " + q.arg(string(f.UpdateFrequency)) + "::update_frequency")
+		q.and("r.update_frequency = " + q.label(string(f.UpdateFrequency), "update_frequency"))
 	}
 	if f.ThemeDatabaseID != 0 {
 		q.and("EXISTS (SELECT 1 FROM theme_database_resources t WHERE t.resource_id = r.id AND t.theme_database_id = " + q.arg(f.ThemeDatabaseID) + ")")
@@ -128,7 +128,7 @@ func resourceOrder(o domain.ResourceSort) (orderSpec, func(*domain.Resource) str
 				return r.PublishedAt.Format(time.RFC3339Nano)
 			}
 	default:
-		return orderSpec{name: "CODE", expr: "r.code", cast: "text", desc: o.Desc},
+		return orderSpec{name: "CODE", expr: "r.code", cast: "text", desc: o.Desc, unique: true},
 			func(r *domain.Resource) string { return r.Code }
 	}
 }

@@ -22,7 +22,7 @@ func (db *DB) ThemeDatabases(ctx context.Context, f domain.ThemeDatabaseCriteria
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	spec := orderSpec{name: "CODE", expr: "th.code", cast: "text"}
+	spec := orderSpec{name: "CODE", expr: "th.code", cast: "text", unique: true}
 	c, err := spec.decode(p.After)
 	if err != nil {
 		return nil, err
@@ -30,7 +30,7 @@ func (db *DB) ThemeDatabases(ctx context.Context, f domain.ThemeDatabaseCriteria
 	q := &query{}
 	q.search("", "th.name", f.Search)
 	if f.Kind != "" {
-		q.and("th.kind = " + q.arg(string(f.Kind)) + "::theme_kind")
+		q.and("th.kind = " + q.label(string(f.Kind), "theme_kind"))
 	}
 	if f.LeadDepartmentID != 0 {
 		q.and("th.lead_department_id = " + q.arg(f.LeadDepartmentID))

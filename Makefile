@@ -35,9 +35,9 @@ vet:
 postgres:
 	@./tools/ensure-postgres.sh
 
-## generate: regenerate graph/ from schema/*.graphqls and gqlgen.yml
+## generate: regenerate graph/ from schema/*.graphqls and gqlgen.yml (gqlgen, then tools/gqlgen's plain-field step)
 generate:
-	$(GO) tool gqlgen generate --config gqlgen.yml
+	$(GO) run ./tools/gqlgen -config gqlgen.yml
 
 ## check-generate: fail when the committed generated code is stale
 check-generate: generate

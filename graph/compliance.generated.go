@@ -81,92 +81,32 @@ func (ec *executionContext) field_ComplianceReport_violations_args(ctx context.C
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) _CatalogueFigures_departments(ctx context.Context, field graphql.CollectedField, obj *domain.ComplianceFigures) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CatalogueFigures_departments(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Departments, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Departments)
 }
 func (ec *executionContext) fieldContext_CatalogueFigures_departments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CatalogueFigures", field, false, false, "Int")
 }
 
 func (ec *executionContext) _CatalogueFigures_entries(ctx context.Context, field graphql.CollectedField, obj *domain.ComplianceFigures) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CatalogueFigures_entries(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Entries, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Entries)
 }
 func (ec *executionContext) fieldContext_CatalogueFigures_entries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CatalogueFigures", field, false, false, "Int")
 }
 
 func (ec *executionContext) _CatalogueFigures_requiredComplete(ctx context.Context, field graphql.CollectedField, obj *domain.ComplianceFigures) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CatalogueFigures_requiredComplete(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RequiredComplete, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNInt2int(ctx, field.Selections, obj.RequiredComplete)
 }
 func (ec *executionContext) fieldContext_CatalogueFigures_requiredComplete(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CatalogueFigures", field, false, false, "Int")
 }
 
 func (ec *executionContext) _CatalogueFigures_restrictedMissingBasis(ctx context.Context, field graphql.CollectedField, obj *domain.ComplianceFigures) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CatalogueFigures_restrictedMissingBasis(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RestrictedMissingBasis, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNInt2int(ctx, field.Selections, obj.RestrictedMissingBasis)
 }
 func (ec *executionContext) fieldContext_CatalogueFigures_restrictedMissingBasis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CatalogueFigures", field, false, false, "Int")
@@ -237,23 +177,8 @@ func (ec *executionContext) fieldContext_CatalogueFigures_changeObligations(_ co
 }
 
 func (ec *executionContext) _CatalogueFigures_fullReviewsDone(ctx context.Context, field graphql.CollectedField, obj *domain.ComplianceFigures) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CatalogueFigures_fullReviewsDone(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FullReviewsDone, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNInt2int(ctx, field.Selections, obj.FullReviewsDone)
 }
 func (ec *executionContext) fieldContext_CatalogueFigures_fullReviewsDone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CatalogueFigures", field, false, false, "Int")
@@ -420,23 +345,8 @@ func (ec *executionContext) fieldContext_ComplianceFigures_use(_ context.Context
 }
 
 func (ec *executionContext) _ComplianceFigures_violations(ctx context.Context, field graphql.CollectedField, obj *domain.ComplianceFigures) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ComplianceFigures_violations(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Violations, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Violations)
 }
 func (ec *executionContext) fieldContext_ComplianceFigures_violations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ComplianceFigures", field, false, false, "Int")
@@ -684,46 +594,16 @@ func (ec *executionContext) fieldContext_DataQualityFigures_errorsCorrected(_ co
 }
 
 func (ec *executionContext) _DataQualityFigures_updateDue(ctx context.Context, field graphql.CollectedField, obj *domain.ComplianceFigures) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DataQualityFigures_updateDue(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdateDue, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNInt2int(ctx, field.Selections, obj.UpdateDue)
 }
 func (ec *executionContext) fieldContext_DataQualityFigures_updateDue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DataQualityFigures", field, false, false, "Int")
 }
 
 func (ec *executionContext) _DataQualityFigures_stale(ctx context.Context, field graphql.CollectedField, obj *domain.ComplianceFigures) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DataQualityFigures_stale(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Stale, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Stale)
 }
 func (ec *executionContext) fieldContext_DataQualityFigures_stale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DataQualityFigures", field, false, false, "Int")
@@ -913,23 +793,8 @@ func (ec *executionContext) fieldContext_DepartmentScorecardConnection_totalCoun
 }
 
 func (ec *executionContext) _DepartmentScorecardEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *domain.Edge[*domain.ComplianceFigures]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DepartmentScorecardEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_DepartmentScorecardEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DepartmentScorecardEdge", field, false, false, "String")
@@ -1087,23 +952,8 @@ func (ec *executionContext) fieldContext_MonthlyFigures_shareRequests(_ context.
 }
 
 func (ec *executionContext) _MonthlyFigures_answered(ctx context.Context, field graphql.CollectedField, obj *domain.ComplianceFigures) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MonthlyFigures_answered(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Answered, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Answered)
 }
 func (ec *executionContext) fieldContext_MonthlyFigures_answered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MonthlyFigures", field, false, false, "Int")
@@ -1133,92 +983,32 @@ func (ec *executionContext) fieldContext_MonthlyFigures_medianAnswerDays(_ conte
 }
 
 func (ec *executionContext) _MonthlyFigures_rejectionsWithoutReason(ctx context.Context, field graphql.CollectedField, obj *domain.ComplianceFigures) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MonthlyFigures_rejectionsWithoutReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RejectionsWithoutReason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNInt2int(ctx, field.Selections, obj.RejectionsWithoutReason)
 }
 func (ec *executionContext) fieldContext_MonthlyFigures_rejectionsWithoutReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MonthlyFigures", field, false, false, "Int")
 }
 
 func (ec *executionContext) _MonthlyFigures_bulkGrants(ctx context.Context, field graphql.CollectedField, obj *domain.ComplianceFigures) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MonthlyFigures_bulkGrants(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BulkGrants, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNInt2int(ctx, field.Selections, obj.BulkGrants)
 }
 func (ec *executionContext) fieldContext_MonthlyFigures_bulkGrants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MonthlyFigures", field, false, false, "Int")
 }
 
 func (ec *executionContext) _MonthlyFigures_grantsSuspended(ctx context.Context, field graphql.CollectedField, obj *domain.ComplianceFigures) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MonthlyFigures_grantsSuspended(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.GrantsSuspended, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNInt2int(ctx, field.Selections, obj.GrantsSuspended)
 }
 func (ec *executionContext) fieldContext_MonthlyFigures_grantsSuspended(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MonthlyFigures", field, false, false, "Int")
 }
 
 func (ec *executionContext) _MonthlyFigures_grantsRevoked(ctx context.Context, field graphql.CollectedField, obj *domain.ComplianceFigures) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MonthlyFigures_grantsRevoked(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.GrantsRevoked, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNInt2int(ctx, field.Selections, obj.GrantsRevoked)
 }
 func (ec *executionContext) fieldContext_MonthlyFigures_grantsRevoked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MonthlyFigures", field, false, false, "Int")
@@ -1353,69 +1143,24 @@ func (ec *executionContext) fieldContext_MonthlyFigures_usageReports(_ context.C
 }
 
 func (ec *executionContext) _MonthlyFigures_violations(ctx context.Context, field graphql.CollectedField, obj *domain.ComplianceFigures) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MonthlyFigures_violations(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Violations, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Violations)
 }
 func (ec *executionContext) fieldContext_MonthlyFigures_violations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MonthlyFigures", field, false, false, "Int")
 }
 
 func (ec *executionContext) _OnTimeRatio_met(ctx context.Context, field graphql.CollectedField, obj *domain.Ratio) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OnTimeRatio_met(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Met, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Met)
 }
 func (ec *executionContext) fieldContext_OnTimeRatio_met(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OnTimeRatio", field, false, false, "Int")
 }
 
 func (ec *executionContext) _OnTimeRatio_due(ctx context.Context, field graphql.CollectedField, obj *domain.Ratio) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OnTimeRatio_due(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Due, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Due)
 }
 func (ec *executionContext) fieldContext_OnTimeRatio_due(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OnTimeRatio", field, false, false, "Int")
@@ -1596,23 +1341,8 @@ func (ec *executionContext) fieldContext_SharingFigures_shareRequests(_ context.
 }
 
 func (ec *executionContext) _SharingFigures_answered(ctx context.Context, field graphql.CollectedField, obj *domain.ComplianceFigures) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SharingFigures_answered(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Answered, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Answered)
 }
 func (ec *executionContext) fieldContext_SharingFigures_answered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SharingFigures", field, false, false, "Int")
@@ -1642,184 +1372,64 @@ func (ec *executionContext) fieldContext_SharingFigures_medianAnswerDays(_ conte
 }
 
 func (ec *executionContext) _SharingFigures_rejectionsWithoutReason(ctx context.Context, field graphql.CollectedField, obj *domain.ComplianceFigures) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SharingFigures_rejectionsWithoutReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RejectionsWithoutReason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNInt2int(ctx, field.Selections, obj.RejectionsWithoutReason)
 }
 func (ec *executionContext) fieldContext_SharingFigures_rejectionsWithoutReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SharingFigures", field, false, false, "Int")
 }
 
 func (ec *executionContext) _SharingFigures_bulkGrants(ctx context.Context, field graphql.CollectedField, obj *domain.ComplianceFigures) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SharingFigures_bulkGrants(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BulkGrants, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNInt2int(ctx, field.Selections, obj.BulkGrants)
 }
 func (ec *executionContext) fieldContext_SharingFigures_bulkGrants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SharingFigures", field, false, false, "Int")
 }
 
 func (ec *executionContext) _SharingFigures_grantsSuspended(ctx context.Context, field graphql.CollectedField, obj *domain.ComplianceFigures) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SharingFigures_grantsSuspended(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.GrantsSuspended, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNInt2int(ctx, field.Selections, obj.GrantsSuspended)
 }
 func (ec *executionContext) fieldContext_SharingFigures_grantsSuspended(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SharingFigures", field, false, false, "Int")
 }
 
 func (ec *executionContext) _SharingFigures_grantsRevoked(ctx context.Context, field graphql.CollectedField, obj *domain.ComplianceFigures) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SharingFigures_grantsRevoked(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.GrantsRevoked, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNInt2int(ctx, field.Selections, obj.GrantsRevoked)
 }
 func (ec *executionContext) fieldContext_SharingFigures_grantsRevoked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SharingFigures", field, false, false, "Int")
 }
 
 func (ec *executionContext) _TypeCounts_unconditional(ctx context.Context, field graphql.CollectedField, obj *domain.TypeCounts) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TypeCounts_unconditional(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Unconditional, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Unconditional)
 }
 func (ec *executionContext) fieldContext_TypeCounts_unconditional(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TypeCounts", field, false, false, "Int")
 }
 
 func (ec *executionContext) _TypeCounts_conditional(ctx context.Context, field graphql.CollectedField, obj *domain.TypeCounts) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TypeCounts_conditional(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Conditional, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Conditional)
 }
 func (ec *executionContext) fieldContext_TypeCounts_conditional(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TypeCounts", field, false, false, "Int")
 }
 
 func (ec *executionContext) _TypeCounts_none(ctx context.Context, field graphql.CollectedField, obj *domain.TypeCounts) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TypeCounts_none(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.None, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNInt2int(ctx, field.Selections, obj.None)
 }
 func (ec *executionContext) fieldContext_TypeCounts_none(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TypeCounts", field, false, false, "Int")
 }
 
 func (ec *executionContext) _TypeCounts_total(ctx context.Context, field graphql.CollectedField, obj *domain.TypeCounts) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TypeCounts_total(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Total(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Total())
 }
 func (ec *executionContext) fieldContext_TypeCounts_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TypeCounts", field, true, false, "Int")
@@ -1858,46 +1468,16 @@ func (ec *executionContext) fieldContext_UseFigures_usageReports(_ context.Conte
 }
 
 func (ec *executionContext) _Violation_kind(ctx context.Context, field graphql.CollectedField, obj *domain.ComplianceViolation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Violation_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v domain.ViolationKind) graphql.Marshaler {
-			return ec.marshalNViolationKind2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐViolationKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNViolationKind2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐViolationKind(ctx, field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_Violation_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Violation", field, false, false, "ViolationKind")
 }
 
 func (ec *executionContext) _Violation_article(ctx context.Context, field graphql.CollectedField, obj *domain.ComplianceViolation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Violation_article(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Article(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.Article())
 }
 func (ec *executionContext) fieldContext_Violation_article(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Violation", field, true, false, "String")
@@ -2037,23 +1617,8 @@ func (ec *executionContext) fieldContext_Violation_due(_ context.Context, field 
 }
 
 func (ec *executionContext) _Violation_detail(ctx context.Context, field graphql.CollectedField, obj *domain.ComplianceViolation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Violation_detail(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Detail, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.Detail)
 }
 func (ec *executionContext) fieldContext_Violation_detail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Violation", field, false, false, "String")
@@ -2156,23 +1721,8 @@ func (ec *executionContext) fieldContext_ViolationConnection_pageInfo(_ context.
 }
 
 func (ec *executionContext) _ViolationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *domain.Edge[*domain.ComplianceViolation]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ViolationEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_ViolationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ViolationEdge", field, false, false, "String")

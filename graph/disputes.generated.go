@@ -76,92 +76,32 @@ type SharingDisputeResolver interface {
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) _DataError_id(ctx context.Context, field graphql.CollectedField, obj *domain.DataError) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DataError_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.NodeID(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNID2string(ctx, field.Selections, obj.NodeID())
 }
 func (ec *executionContext) fieldContext_DataError_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DataError", field, true, false, "ID")
 }
 
 func (ec *executionContext) _DataError_kind(ctx context.Context, field graphql.CollectedField, obj *domain.DataError) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DataError_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v domain.DisputeKind) graphql.Marshaler {
-			return ec.marshalNDisputeKind2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDisputeKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNDisputeKind2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDisputeKind(ctx, field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_DataError_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DataError", field, false, false, "DisputeKind")
 }
 
 func (ec *executionContext) _DataError_status(ctx context.Context, field graphql.CollectedField, obj *domain.DataError) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DataError_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v domain.DisputeStatus) graphql.Marshaler {
-			return ec.marshalNDisputeStatus2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDisputeStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNDisputeStatus2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDisputeStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_DataError_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DataError", field, false, false, "DisputeStatus")
 }
 
 func (ec *executionContext) _DataError_open(ctx context.Context, field graphql.CollectedField, obj *domain.DataError) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DataError_open(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Open(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Open())
 }
 func (ec *executionContext) fieldContext_DataError_open(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DataError", field, true, false, "Boolean")
@@ -397,23 +337,8 @@ func (ec *executionContext) fieldContext_DataError_items(_ context.Context, fiel
 }
 
 func (ec *executionContext) _DataError_description(ctx context.Context, field graphql.CollectedField, obj *domain.DataError) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DataError_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_DataError_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DataError", field, false, false, "String")
@@ -640,23 +565,8 @@ func (ec *executionContext) fieldContext_DataError_verifiedAt(_ context.Context,
 }
 
 func (ec *executionContext) _DataError_verificationNote(ctx context.Context, field graphql.CollectedField, obj *domain.DataError) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DataError_verificationNote(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.VerificationNote, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.VerificationNote)
 }
 func (ec *executionContext) fieldContext_DataError_verificationNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DataError", field, false, false, "String")
@@ -718,23 +628,8 @@ func (ec *executionContext) fieldContext_DataError_correctedAt(_ context.Context
 }
 
 func (ec *executionContext) _DataError_correctionNote(ctx context.Context, field graphql.CollectedField, obj *domain.DataError) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DataError_correctionNote(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CorrectionNote, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.CorrectionNote)
 }
 func (ec *executionContext) fieldContext_DataError_correctionNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DataError", field, false, false, "String")
@@ -787,69 +682,24 @@ func (ec *executionContext) fieldContext_DeadlineExtension_at(_ context.Context,
 }
 
 func (ec *executionContext) _DeadlineExtension_workingDays(ctx context.Context, field graphql.CollectedField, obj *domain.Extension) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeadlineExtension_workingDays(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Days, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Days)
 }
 func (ec *executionContext) fieldContext_DeadlineExtension_workingDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeadlineExtension", field, false, false, "Int")
 }
 
 func (ec *executionContext) _DeadlineExtension_reason(ctx context.Context, field graphql.CollectedField, obj *domain.Extension) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeadlineExtension_reason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Reason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.Reason)
 }
 func (ec *executionContext) fieldContext_DeadlineExtension_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeadlineExtension", field, false, false, "String")
 }
 
 func (ec *executionContext) _DeadlineExtension_approvedBy(ctx context.Context, field graphql.CollectedField, obj *domain.Extension) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeadlineExtension_approvedBy(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ApprovedBy, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.ApprovedBy)
 }
 func (ec *executionContext) fieldContext_DeadlineExtension_approvedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeadlineExtension", field, false, false, "String")
@@ -911,23 +761,8 @@ func (ec *executionContext) fieldContext_DisputeAction_by(_ context.Context, fie
 }
 
 func (ec *executionContext) _DisputeAction_action(ctx context.Context, field graphql.CollectedField, obj *domain.DisputeAction) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DisputeAction_action(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Action, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.Action)
 }
 func (ec *executionContext) fieldContext_DisputeAction_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DisputeAction", field, false, false, "String")
@@ -957,46 +792,16 @@ func (ec *executionContext) fieldContext_DisputeAction_from(_ context.Context, f
 }
 
 func (ec *executionContext) _DisputeAction_to(ctx context.Context, field graphql.CollectedField, obj *domain.DisputeAction) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DisputeAction_to(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.To, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v domain.DisputeStatus) graphql.Marshaler {
-			return ec.marshalNDisputeStatus2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDisputeStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNDisputeStatus2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDisputeStatus(ctx, field.Selections, obj.To)
 }
 func (ec *executionContext) fieldContext_DisputeAction_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DisputeAction", field, false, false, "DisputeStatus")
 }
 
 func (ec *executionContext) _DisputeAction_note(ctx context.Context, field graphql.CollectedField, obj *domain.DisputeAction) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DisputeAction_note(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.Note)
 }
 func (ec *executionContext) fieldContext_DisputeAction_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DisputeAction", field, false, false, "String")
@@ -1122,23 +927,8 @@ func (ec *executionContext) fieldContext_DisputeConnection_totalCount(_ context.
 }
 
 func (ec *executionContext) _DisputeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *domain.Edge[domain.DisputeRecord]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DisputeEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_DisputeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DisputeEdge", field, false, false, "String")
@@ -1209,23 +999,8 @@ func (ec *executionContext) fieldContext_DisputePosition_department(_ context.Co
 }
 
 func (ec *executionContext) _DisputePosition_text(ctx context.Context, field graphql.CollectedField, obj *domain.Position) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DisputePosition_text(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Text, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.Text)
 }
 func (ec *executionContext) fieldContext_DisputePosition_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DisputePosition", field, false, false, "String")
@@ -1287,92 +1062,32 @@ func (ec *executionContext) fieldContext_DisputePosition_at(_ context.Context, f
 }
 
 func (ec *executionContext) _Evidence_id(ctx context.Context, field graphql.CollectedField, obj *domain.Evidence) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Evidence_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.NodeID(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNID2string(ctx, field.Selections, obj.NodeID())
 }
 func (ec *executionContext) fieldContext_Evidence_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Evidence", field, true, false, "ID")
 }
 
 func (ec *executionContext) _Evidence_fileName(ctx context.Context, field graphql.CollectedField, obj *domain.Evidence) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Evidence_fileName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FileName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.FileName)
 }
 func (ec *executionContext) fieldContext_Evidence_fileName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Evidence", field, false, false, "String")
 }
 
 func (ec *executionContext) _Evidence_contentType(ctx context.Context, field graphql.CollectedField, obj *domain.Evidence) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Evidence_contentType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ContentType, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.ContentType)
 }
 func (ec *executionContext) fieldContext_Evidence_contentType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Evidence", field, false, false, "String")
 }
 
 func (ec *executionContext) _Evidence_size(ctx context.Context, field graphql.CollectedField, obj *domain.Evidence) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Evidence_size(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Size, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNInt2int64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNInt2int64(ctx, field.Selections, obj.Size)
 }
 func (ec *executionContext) fieldContext_Evidence_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Evidence", field, false, false, "Int")
@@ -1471,92 +1186,32 @@ func (ec *executionContext) fieldContext_Evidence_addedAt(_ context.Context, fie
 }
 
 func (ec *executionContext) _OpenObjection_id(ctx context.Context, field graphql.CollectedField, obj *domain.OpenObjection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpenObjection_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.NodeID(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNID2string(ctx, field.Selections, obj.NodeID())
 }
 func (ec *executionContext) fieldContext_OpenObjection_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpenObjection", field, true, false, "ID")
 }
 
 func (ec *executionContext) _OpenObjection_kind(ctx context.Context, field graphql.CollectedField, obj *domain.OpenObjection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpenObjection_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v domain.DisputeKind) graphql.Marshaler {
-			return ec.marshalNDisputeKind2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDisputeKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNDisputeKind2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDisputeKind(ctx, field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_OpenObjection_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpenObjection", field, false, false, "DisputeKind")
 }
 
 func (ec *executionContext) _OpenObjection_status(ctx context.Context, field graphql.CollectedField, obj *domain.OpenObjection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpenObjection_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v domain.DisputeStatus) graphql.Marshaler {
-			return ec.marshalNDisputeStatus2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDisputeStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNDisputeStatus2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDisputeStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_OpenObjection_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpenObjection", field, false, false, "DisputeStatus")
 }
 
 func (ec *executionContext) _OpenObjection_open(ctx context.Context, field graphql.CollectedField, obj *domain.OpenObjection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpenObjection_open(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Open(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Open())
 }
 func (ec *executionContext) fieldContext_OpenObjection_open(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpenObjection", field, true, false, "Boolean")
@@ -1783,46 +1438,16 @@ func (ec *executionContext) fieldContext_OpenObjection_objector(_ context.Contex
 }
 
 func (ec *executionContext) _OpenObjection_objection(ctx context.Context, field graphql.CollectedField, obj *domain.OpenObjection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpenObjection_objection(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Objection, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.Objection)
 }
 func (ec *executionContext) fieldContext_OpenObjection_objection(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpenObjection", field, false, false, "String")
 }
 
 func (ec *executionContext) _OpenObjection_proposedCorrection(ctx context.Context, field graphql.CollectedField, obj *domain.OpenObjection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpenObjection_proposedCorrection(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ProposedCorrection, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.ProposedCorrection)
 }
 func (ec *executionContext) fieldContext_OpenObjection_proposedCorrection(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpenObjection", field, false, false, "String")
@@ -1916,46 +1541,16 @@ func (ec *executionContext) fieldContext_OpenObjection_answeredAt(_ context.Cont
 }
 
 func (ec *executionContext) _OpenObjection_reason(ctx context.Context, field graphql.CollectedField, obj *domain.OpenObjection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpenObjection_reason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Reason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.Reason)
 }
 func (ec *executionContext) fieldContext_OpenObjection_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpenObjection", field, false, false, "String")
 }
 
 func (ec *executionContext) _OpenObjection_basis(ctx context.Context, field graphql.CollectedField, obj *domain.OpenObjection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpenObjection_basis(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Basis, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.Basis)
 }
 func (ec *executionContext) fieldContext_OpenObjection_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpenObjection", field, false, false, "String")
@@ -1994,92 +1589,32 @@ func (ec *executionContext) fieldContext_OpenObjection_catalogueChange(_ context
 }
 
 func (ec *executionContext) _SharingDispute_id(ctx context.Context, field graphql.CollectedField, obj *domain.SharingDispute) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SharingDispute_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.NodeID(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNID2string(ctx, field.Selections, obj.NodeID())
 }
 func (ec *executionContext) fieldContext_SharingDispute_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SharingDispute", field, true, false, "ID")
 }
 
 func (ec *executionContext) _SharingDispute_kind(ctx context.Context, field graphql.CollectedField, obj *domain.SharingDispute) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SharingDispute_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v domain.DisputeKind) graphql.Marshaler {
-			return ec.marshalNDisputeKind2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDisputeKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNDisputeKind2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDisputeKind(ctx, field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_SharingDispute_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SharingDispute", field, false, false, "DisputeKind")
 }
 
 func (ec *executionContext) _SharingDispute_status(ctx context.Context, field graphql.CollectedField, obj *domain.SharingDispute) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SharingDispute_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v domain.DisputeStatus) graphql.Marshaler {
-			return ec.marshalNDisputeStatus2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDisputeStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNDisputeStatus2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDisputeStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_SharingDispute_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SharingDispute", field, false, false, "DisputeStatus")
 }
 
 func (ec *executionContext) _SharingDispute_open(ctx context.Context, field graphql.CollectedField, obj *domain.SharingDispute) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SharingDispute_open(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Open(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Open())
 }
 func (ec *executionContext) fieldContext_SharingDispute_open(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SharingDispute", field, true, false, "Boolean")
@@ -2347,23 +1882,8 @@ func (ec *executionContext) fieldContext_SharingDispute_requester(_ context.Cont
 }
 
 func (ec *executionContext) _SharingDispute_step(ctx context.Context, field graphql.CollectedField, obj *domain.SharingDispute) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SharingDispute_step(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Step, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v domain.SharingStep) graphql.Marshaler {
-			return ec.marshalNSharingDisputeStep2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐSharingStep(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNSharingDisputeStep2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐSharingStep(ctx, field.Selections, obj.Step)
 }
 func (ec *executionContext) fieldContext_SharingDispute_step(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SharingDispute", field, false, false, "SharingDisputeStep")
@@ -2402,92 +1922,32 @@ func (ec *executionContext) fieldContext_SharingDispute_steps(_ context.Context,
 }
 
 func (ec *executionContext) _SharingDispute_resolution(ctx context.Context, field graphql.CollectedField, obj *domain.SharingDispute) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SharingDispute_resolution(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Resolution, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.Resolution)
 }
 func (ec *executionContext) fieldContext_SharingDispute_resolution(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SharingDispute", field, false, false, "String")
 }
 
 func (ec *executionContext) _SharingDispute_decisionReference(ctx context.Context, field graphql.CollectedField, obj *domain.SharingDispute) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SharingDispute_decisionReference(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DecisionReference, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.DecisionReference)
 }
 func (ec *executionContext) fieldContext_SharingDispute_decisionReference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SharingDispute", field, false, false, "String")
 }
 
 func (ec *executionContext) _SharingDispute_grantOrdered(ctx context.Context, field graphql.CollectedField, obj *domain.SharingDispute) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SharingDispute_grantOrdered(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.GrantOrdered, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.GrantOrdered)
 }
 func (ec *executionContext) fieldContext_SharingDispute_grantOrdered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SharingDispute", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _SharingDisputeStepRecord_step(ctx context.Context, field graphql.CollectedField, obj *domain.SharingStepRecord) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SharingDisputeStepRecord_step(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Step, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v domain.SharingStep) graphql.Marshaler {
-			return ec.marshalNSharingDisputeStep2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐSharingStep(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNSharingDisputeStep2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐSharingStep(ctx, field.Selections, obj.Step)
 }
 func (ec *executionContext) fieldContext_SharingDisputeStepRecord_step(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SharingDisputeStepRecord", field, false, false, "SharingDisputeStep")
@@ -2540,69 +2000,24 @@ func (ec *executionContext) fieldContext_SharingDisputeStepRecord_endedAt(_ cont
 }
 
 func (ec *executionContext) _SharingDisputeStepRecord_outcome(ctx context.Context, field graphql.CollectedField, obj *domain.SharingStepRecord) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SharingDisputeStepRecord_outcome(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Outcome, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.Outcome)
 }
 func (ec *executionContext) fieldContext_SharingDisputeStepRecord_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SharingDisputeStepRecord", field, false, false, "String")
 }
 
 func (ec *executionContext) _SharingDisputeStepRecord_reasons(ctx context.Context, field graphql.CollectedField, obj *domain.SharingStepRecord) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SharingDisputeStepRecord_reasons(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Reasons, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.Reasons)
 }
 func (ec *executionContext) fieldContext_SharingDisputeStepRecord_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SharingDisputeStepRecord", field, false, false, "String")
 }
 
 func (ec *executionContext) _SharingDisputeStepRecord_recommendation(ctx context.Context, field graphql.CollectedField, obj *domain.SharingStepRecord) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SharingDisputeStepRecord_recommendation(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Recommendation, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.Recommendation)
 }
 func (ec *executionContext) fieldContext_SharingDisputeStepRecord_recommendation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SharingDisputeStepRecord", field, false, false, "String")

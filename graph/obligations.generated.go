@@ -36,23 +36,8 @@ type CatalogueChangeObligationResolver interface {
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) _CatalogueChangeObligation_id(ctx context.Context, field graphql.CollectedField, obj *domain.ChangeObligation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CatalogueChangeObligation_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.NodeID(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNID2string(ctx, field.Selections, obj.NodeID())
 }
 func (ec *executionContext) fieldContext_CatalogueChangeObligation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CatalogueChangeObligation", field, true, false, "ID")
@@ -91,46 +76,16 @@ func (ec *executionContext) fieldContext_CatalogueChangeObligation_department(_ 
 }
 
 func (ec *executionContext) _CatalogueChangeObligation_reason(ctx context.Context, field graphql.CollectedField, obj *domain.ChangeObligation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CatalogueChangeObligation_reason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Reason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v domain.ChangeReason) graphql.Marshaler {
-			return ec.marshalNCatalogueChangeReason2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐChangeReason(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNCatalogueChangeReason2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐChangeReason(ctx, field.Selections, obj.Reason)
 }
 func (ec *executionContext) fieldContext_CatalogueChangeObligation_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CatalogueChangeObligation", field, false, false, "CatalogueChangeReason")
 }
 
 func (ec *executionContext) _CatalogueChangeObligation_description(ctx context.Context, field graphql.CollectedField, obj *domain.ChangeObligation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CatalogueChangeObligation_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_CatalogueChangeObligation_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CatalogueChangeObligation", field, false, false, "String")
@@ -247,23 +202,8 @@ func (ec *executionContext) fieldContext_CatalogueChangeObligation_deadline(_ co
 }
 
 func (ec *executionContext) _CatalogueChangeObligation_met(ctx context.Context, field graphql.CollectedField, obj *domain.ChangeObligation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CatalogueChangeObligation_met(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Met(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Met())
 }
 func (ec *executionContext) fieldContext_CatalogueChangeObligation_met(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CatalogueChangeObligation", field, true, false, "Boolean")
@@ -545,23 +485,8 @@ func (ec *executionContext) fieldContext_CatalogueChangeObligationConnection_tot
 }
 
 func (ec *executionContext) _CatalogueChangeObligationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *domain.Edge[*domain.ChangeObligation]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CatalogueChangeObligationEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_CatalogueChangeObligationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CatalogueChangeObligationEdge", field, false, false, "String")
@@ -623,23 +548,8 @@ func (ec *executionContext) fieldContext_FullCatalogueReview_reviewedOn(_ contex
 }
 
 func (ec *executionContext) _FullCatalogueReview_note(ctx context.Context, field graphql.CollectedField, obj *domain.FullReview) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FullCatalogueReview_note(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.Note)
 }
 func (ec *executionContext) fieldContext_FullCatalogueReview_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FullCatalogueReview", field, false, false, "String")
@@ -756,23 +666,8 @@ func (ec *executionContext) fieldContext_FullReviewStatus_dueDate(_ context.Cont
 }
 
 func (ec *executionContext) _FullReviewStatus_overdue(ctx context.Context, field graphql.CollectedField, obj *domain.FullReviewStatus) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FullReviewStatus_overdue(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Overdue, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Overdue)
 }
 func (ec *executionContext) fieldContext_FullReviewStatus_overdue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FullReviewStatus", field, false, false, "Boolean")

@@ -35,23 +35,8 @@ type OpenRequestResolver interface {
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) _OpenRequest_id(ctx context.Context, field graphql.CollectedField, obj *domain.OpenRequest) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpenRequest_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.NodeID(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNID2string(ctx, field.Selections, obj.NodeID())
 }
 func (ec *executionContext) fieldContext_OpenRequest_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpenRequest", field, true, false, "ID")
@@ -122,69 +107,24 @@ func (ec *executionContext) fieldContext_OpenRequest_source(_ context.Context, f
 }
 
 func (ec *executionContext) _OpenRequest_purpose(ctx context.Context, field graphql.CollectedField, obj *domain.OpenRequest) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpenRequest_purpose(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Purpose, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.Purpose)
 }
 func (ec *executionContext) fieldContext_OpenRequest_purpose(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpenRequest", field, false, false, "String")
 }
 
 func (ec *executionContext) _OpenRequest_scope(ctx context.Context, field graphql.CollectedField, obj *domain.OpenRequest) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpenRequest_scope(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Scope, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.Scope)
 }
 func (ec *executionContext) fieldContext_OpenRequest_scope(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpenRequest", field, false, false, "String")
 }
 
 func (ec *executionContext) _OpenRequest_status(ctx context.Context, field graphql.CollectedField, obj *domain.OpenRequest) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpenRequest_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v domain.OpenRequestStatus) graphql.Marshaler {
-			return ec.marshalNOpenRequestStatus2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐOpenRequestStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNOpenRequestStatus2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐOpenRequestStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_OpenRequest_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpenRequest", field, false, false, "OpenRequestStatus")
@@ -269,46 +209,16 @@ func (ec *executionContext) fieldContext_OpenRequest_extended(_ context.Context,
 }
 
 func (ec *executionContext) _OpenRequest_extensionReason(ctx context.Context, field graphql.CollectedField, obj *domain.OpenRequest) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpenRequest_extensionReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExtensionReason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.ExtensionReason)
 }
 func (ec *executionContext) fieldContext_OpenRequest_extensionReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpenRequest", field, false, false, "String")
 }
 
 func (ec *executionContext) _OpenRequest_extensionApprovedBy(ctx context.Context, field graphql.CollectedField, obj *domain.OpenRequest) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpenRequest_extensionApprovedBy(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExtensionApprover, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.ExtensionApprover)
 }
 func (ec *executionContext) fieldContext_OpenRequest_extensionApprovedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpenRequest", field, false, false, "String")
@@ -361,46 +271,16 @@ func (ec *executionContext) fieldContext_OpenRequest_decidedAt(_ context.Context
 }
 
 func (ec *executionContext) _OpenRequest_reason(ctx context.Context, field graphql.CollectedField, obj *domain.OpenRequest) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpenRequest_reason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Reason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.Reason)
 }
 func (ec *executionContext) fieldContext_OpenRequest_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpenRequest", field, false, false, "String")
 }
 
 func (ec *executionContext) _OpenRequest_basis(ctx context.Context, field graphql.CollectedField, obj *domain.OpenRequest) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpenRequest_basis(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Basis, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.Basis)
 }
 func (ec *executionContext) fieldContext_OpenRequest_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpenRequest", field, false, false, "String")
@@ -526,23 +406,8 @@ func (ec *executionContext) fieldContext_OpenRequestConnection_totalCount(_ cont
 }
 
 func (ec *executionContext) _OpenRequestEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *domain.Edge[*domain.OpenRequest]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpenRequestEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_OpenRequestEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpenRequestEdge", field, false, false, "String")

@@ -70,23 +70,8 @@ type UsageReportResolver interface {
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) _AccessDecision_allow(ctx context.Context, field graphql.CollectedField, obj *domain.AccessDecision) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccessDecision_allow(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Allow, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Allow)
 }
 func (ec *executionContext) fieldContext_AccessDecision_allow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AccessDecision", field, false, false, "Boolean")
@@ -189,69 +174,24 @@ func (ec *executionContext) fieldContext_AccessDecision_gaps(_ context.Context, 
 }
 
 func (ec *executionContext) _AccessDecision_reason(ctx context.Context, field graphql.CollectedField, obj *domain.AccessDecision) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccessDecision_reason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Reason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.Reason)
 }
 func (ec *executionContext) fieldContext_AccessDecision_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AccessDecision", field, false, false, "String")
 }
 
 func (ec *executionContext) _AccessDecision_scenario(ctx context.Context, field graphql.CollectedField, obj *domain.AccessDecision) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccessDecision_scenario(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Scenario, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.Scenario)
 }
 func (ec *executionContext) fieldContext_AccessDecision_scenario(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AccessDecision", field, false, false, "String")
 }
 
 func (ec *executionContext) _AccessDecision_purpose(ctx context.Context, field graphql.CollectedField, obj *domain.AccessDecision) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccessDecision_purpose(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Purpose, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.Purpose)
 }
 func (ec *executionContext) fieldContext_AccessDecision_purpose(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AccessDecision", field, false, false, "String")
@@ -281,46 +221,16 @@ func (ec *executionContext) fieldContext_AccessDecision_decidedAt(_ context.Cont
 }
 
 func (ec *executionContext) _AccessGap_kind(ctx context.Context, field graphql.CollectedField, obj *domain.AccessGap) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccessGap_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v domain.AccessGapKind) graphql.Marshaler {
-			return ec.marshalNAccessGapKind2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐAccessGapKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNAccessGapKind2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐAccessGapKind(ctx, field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_AccessGap_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AccessGap", field, false, false, "AccessGapKind")
 }
 
 func (ec *executionContext) _AccessGap_article(ctx context.Context, field graphql.CollectedField, obj *domain.AccessGap) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccessGap_article(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Article, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.Article)
 }
 func (ec *executionContext) fieldContext_AccessGap_article(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AccessGap", field, false, false, "String")
@@ -359,46 +269,16 @@ func (ec *executionContext) fieldContext_AccessGap_items(_ context.Context, fiel
 }
 
 func (ec *executionContext) _AccessGap_detail(ctx context.Context, field graphql.CollectedField, obj *domain.AccessGap) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccessGap_detail(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Detail, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.Detail)
 }
 func (ec *executionContext) fieldContext_AccessGap_detail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AccessGap", field, false, false, "String")
 }
 
 func (ec *executionContext) _Grant_id(ctx context.Context, field graphql.CollectedField, obj *domain.ShareGrant) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Grant_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.NodeID(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNID2string(ctx, field.Selections, obj.NodeID())
 }
 func (ec *executionContext) fieldContext_Grant_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Grant", field, true, false, "ID")
@@ -501,69 +381,24 @@ func (ec *executionContext) fieldContext_Grant_items(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Grant_mode(ctx context.Context, field graphql.CollectedField, obj *domain.ShareGrant) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Grant_mode(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Mode, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v domain.ShareMode) graphql.Marshaler {
-			return ec.marshalNShareMode2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐShareMode(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNShareMode2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐShareMode(ctx, field.Selections, obj.Mode)
 }
 func (ec *executionContext) fieldContext_Grant_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Grant", field, false, false, "ShareMode")
 }
 
 func (ec *executionContext) _Grant_scenario(ctx context.Context, field graphql.CollectedField, obj *domain.ShareGrant) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Grant_scenario(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Scenario, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.Scenario)
 }
 func (ec *executionContext) fieldContext_Grant_scenario(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Grant", field, false, false, "String")
 }
 
 func (ec *executionContext) _Grant_purpose(ctx context.Context, field graphql.CollectedField, obj *domain.ShareGrant) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Grant_purpose(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Purpose, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.Purpose)
 }
 func (ec *executionContext) fieldContext_Grant_purpose(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Grant", field, false, false, "String")
@@ -616,23 +451,8 @@ func (ec *executionContext) fieldContext_Grant_status(_ context.Context, field g
 }
 
 func (ec *executionContext) _Grant_statusReason(ctx context.Context, field graphql.CollectedField, obj *domain.ShareGrant) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Grant_statusReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StatusReason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.StatusReason)
 }
 func (ec *executionContext) fieldContext_Grant_statusReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Grant", field, false, false, "String")
@@ -868,23 +688,8 @@ func (ec *executionContext) fieldContext_GrantConnection_totalCount(_ context.Co
 }
 
 func (ec *executionContext) _GrantEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *domain.Edge[*domain.ShareGrant]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_GrantEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_GrantEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GrantEdge", field, false, false, "String")
@@ -923,23 +728,8 @@ func (ec *executionContext) fieldContext_GrantEdge_node(_ context.Context, field
 }
 
 func (ec *executionContext) _ShareRequest_id(ctx context.Context, field graphql.CollectedField, obj *domain.ShareRequest) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ShareRequest_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.NodeID(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNID2string(ctx, field.Selections, obj.NodeID())
 }
 func (ec *executionContext) fieldContext_ShareRequest_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ShareRequest", field, true, false, "ID")
@@ -1042,69 +832,24 @@ func (ec *executionContext) fieldContext_ShareRequest_source(_ context.Context, 
 }
 
 func (ec *executionContext) _ShareRequest_requestedBy(ctx context.Context, field graphql.CollectedField, obj *domain.ShareRequest) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ShareRequest_requestedBy(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RequestedBy, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.RequestedBy)
 }
 func (ec *executionContext) fieldContext_ShareRequest_requestedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ShareRequest", field, false, false, "String")
 }
 
 func (ec *executionContext) _ShareRequest_purpose(ctx context.Context, field graphql.CollectedField, obj *domain.ShareRequest) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ShareRequest_purpose(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Purpose, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.Purpose)
 }
 func (ec *executionContext) fieldContext_ShareRequest_purpose(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ShareRequest", field, false, false, "String")
 }
 
 func (ec *executionContext) _ShareRequest_scenario(ctx context.Context, field graphql.CollectedField, obj *domain.ShareRequest) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ShareRequest_scenario(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Scenario, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.Scenario)
 }
 func (ec *executionContext) fieldContext_ShareRequest_scenario(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ShareRequest", field, false, false, "String")
@@ -1189,23 +934,8 @@ func (ec *executionContext) fieldContext_ShareRequest_until(_ context.Context, f
 }
 
 func (ec *executionContext) _ShareRequest_status(ctx context.Context, field graphql.CollectedField, obj *domain.ShareRequest) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ShareRequest_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v domain.ShareRequestStatus) graphql.Marshaler {
-			return ec.marshalNShareRequestStatus2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐShareRequestStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNShareRequestStatus2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐShareRequestStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_ShareRequest_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ShareRequest", field, false, false, "ShareRequestStatus")
@@ -1368,46 +1098,16 @@ func (ec *executionContext) fieldContext_ShareRequest_authorityDecidedAt(_ conte
 }
 
 func (ec *executionContext) _ShareRequest_reason(ctx context.Context, field graphql.CollectedField, obj *domain.ShareRequest) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ShareRequest_reason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Reason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.Reason)
 }
 func (ec *executionContext) fieldContext_ShareRequest_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ShareRequest", field, false, false, "String")
 }
 
 func (ec *executionContext) _ShareRequest_basis(ctx context.Context, field graphql.CollectedField, obj *domain.ShareRequest) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ShareRequest_basis(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Basis, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.Basis)
 }
 func (ec *executionContext) fieldContext_ShareRequest_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ShareRequest", field, false, false, "String")
@@ -1565,23 +1265,8 @@ func (ec *executionContext) fieldContext_ShareRequestConnection_totalCount(_ con
 }
 
 func (ec *executionContext) _ShareRequestEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *domain.Edge[*domain.ShareRequest]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ShareRequestEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_ShareRequestEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ShareRequestEdge", field, false, false, "String")
@@ -1652,23 +1337,8 @@ func (ec *executionContext) fieldContext_ShareTerms_items(_ context.Context, fie
 }
 
 func (ec *executionContext) _ShareTerms_mode(ctx context.Context, field graphql.CollectedField, obj *domain.ShareTerms) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ShareTerms_mode(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Mode, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v domain.ShareMode) graphql.Marshaler {
-			return ec.marshalNShareMode2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐShareMode(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNShareMode2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐShareMode(ctx, field.Selections, obj.Mode)
 }
 func (ec *executionContext) fieldContext_ShareTerms_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ShareTerms", field, false, false, "ShareMode")
@@ -1785,92 +1455,32 @@ func (ec *executionContext) fieldContext_UsageReport_period(_ context.Context, f
 }
 
 func (ec *executionContext) _UsageReport_scenario(ctx context.Context, field graphql.CollectedField, obj *domain.UsageReport) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UsageReport_scenario(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Scenario, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.Scenario)
 }
 func (ec *executionContext) fieldContext_UsageReport_scenario(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UsageReport", field, false, false, "String")
 }
 
 func (ec *executionContext) _UsageReport_outcome(ctx context.Context, field graphql.CollectedField, obj *domain.UsageReport) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UsageReport_outcome(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Outcome, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.Outcome)
 }
 func (ec *executionContext) fieldContext_UsageReport_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UsageReport", field, false, false, "String")
 }
 
 func (ec *executionContext) _UsageReport_securityMeasures(ctx context.Context, field graphql.CollectedField, obj *domain.UsageReport) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UsageReport_securityMeasures(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SecurityMeasures, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.SecurityMeasures)
 }
 func (ec *executionContext) fieldContext_UsageReport_securityMeasures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UsageReport", field, false, false, "String")
 }
 
 func (ec *executionContext) _UsageReport_filedBy(ctx context.Context, field graphql.CollectedField, obj *domain.UsageReport) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UsageReport_filedBy(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FiledBy, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNString2string(ctx, field.Selections, obj.FiledBy)
 }
 func (ec *executionContext) fieldContext_UsageReport_filedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UsageReport", field, false, false, "String")

@@ -48,23 +48,8 @@ func (ec *executionContext) fieldContext_DataUpdate_at(_ context.Context, field 
 }
 
 func (ec *executionContext) _DataUpdate_rows(ctx context.Context, field graphql.CollectedField, obj *domain.DataUpdate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DataUpdate_rows(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Rows, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNInt2int64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain field (tools/gqlgen): marshalled directly.
+	return ec.marshalNInt2int64(ctx, field.Selections, obj.Rows)
 }
 func (ec *executionContext) fieldContext_DataUpdate_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DataUpdate", field, false, false, "Int")

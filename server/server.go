@@ -217,6 +217,9 @@ func GraphQL(root *resolvers.Resolver, log *slog.Logger) *handler.Server {
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.SetErrorPresenter(presentError(log, root.Catalogue.Unavailable))
 	srv.SetRecoverFunc(recoverFunc(log))
+	// Plain fields (tools/gqlgen: ungated scalar reads) do not pass through
+	// field middleware, so a middleware here sees root fields, gated and
+	// resolved fields only; AuditFields acts on root fields alone.
 	srv.AroundFields(resolvers.AuditFields(root.Catalogue, root.SubjectKey, log))
 	return srv
 }

@@ -1,0 +1,259 @@
+// Command gqlgen is gqlgen's generator (`make generate`) with one more
+// step: plain fields are marshalled directly.
+//
+//	go run ./tools/gqlgen [-config gqlgen.yml]
+//
+// gqlgen resolves every field the same way: a FieldContext, a context
+// value, the field middleware chain, a panic handler and two boxings into
+// `any`, about seven allocations, even for a field that only reads a
+// string out of a struct. On a 50-row list that is most of the request
+// (issue #20). A field is plain when nothing can happen on that path:
+//
+//   - it is a struct field, or a method without context, arguments or
+//     error, of a non-root object;
+//   - it has no resolver, no arguments and no runtime directive (so no
+//     @access gate: visibility is untouched), and the schema has no
+//     FIELD-location directive;
+//   - its type is a non-null String, ID, Int, Boolean or enum held in a
+//     Go value that cannot be nil, whose marshaller cannot fail.
+//
+// For each plain field the generated _Object_field function is rewritten
+// to call the type's marshaller on the value. What that skips is the
+// field middleware (server.New's one, AuditFields, acts on root fields
+// only) and the panic handler (a field read cannot panic on a non-nil
+// object). Everything else, including every gated field, keeps gqlgen's
+// path.
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"go/ast"
+	"go/format"
+	"go/parser"
+	"go/token"
+	"io"
+	"log"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/99designs/gqlgen/api"
+	"github.com/99designs/gqlgen/codegen"
+	"github.com/99designs/gqlgen/codegen/config"
+	gqlast "github.com/vektah/gqlparser/v2/ast"
+)
+
+func main() {
+	configFile := flag.String("config", "gqlgen.yml", "gqlgen's configuration")
+	verbose := flag.Bool("v", false, "show gqlgen's log, as `gqlgen -v` does")
+	flag.Parse()
+	if !*verbose {
+		log.SetOutput(io.Discard)
+	}
+	if err := run(*configFile); err != nil {
+		fmt.Fprintln(os.Stderr, "gqlgen:", err)
+		os.Exit(1)
+	}
+}
+
+func run(configFile string) error {
+	cfg, err := config.LoadConfig(configFile)
+	if err != nil {
+		return err
+	}
+	p := &plainFields{}
+	if err := api.Generate(cfg, api.AddPlugin(p)); err != nil {
+		return err
+	}
+	n, err := rewrite(cfg.Exec.Dir(), p.fields)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("gqlgen: %d plain fields marshalled directly\n", n)
+	return nil
+}
+
+// plainFields is a gqlgen plugin that only looks: it records which fields
+// are plain while gqlgen builds its data, before the code is written.
+type plainFields struct {
+	// fields maps a generated function's name (_Resource_code) to the
+	// marshaller its field's type must use.
+	fields map[string]string
+}
+
+func (*plainFields) Name() string { return "plainfields" }
+
+func (p *plainFields) GenerateCode(data *codegen.Data) error {
+	p.fields = map[string]string{}
+	if len(data.AllDirectives.LocationDirectives(string(gqlast.LocationField))) > 0 {
+		return nil // a client-side field directive would run in the middleware
+	}
+	for _, o := range data.Objects {
+		for _, f := range o.Fields {
+			if plain(o, f) {
+				p.fields["_"+o.Name+"_"+f.Name] = f.TypeReference.MarshalFunc()
+			}
+		}
+	}
+	return nil
+}
+
+// safeScalars are the scalars whose marshallers never fail and never
+// return null for a value (Float can fail on NaN; Time is null at zero).
+var safeScalars = []string{"String", "ID", "Int", "Boolean"}
+
+func plain(o *codegen.Object, f *codegen.Field) bool {
+	if o.Root || o.Stream || o.Kind != gqlast.Object || strings.HasPrefix(o.Name, "__") || strings.HasPrefix(f.Name, "__") {
+		return false
+	}
+	if f.IsResolver || len(f.Args) > 0 || f.HasDirectives() || f.IsBatch() || f.HasHaser {
+		return false
+	}
+	switch {
+	case f.IsVariable():
+	case f.IsMethod() && !f.MethodHasContext && f.NoErr && !f.VOkFunc:
+	default:
+		return false
+	}
+	t := f.TypeReference
+	if t == nil || t.GQL == nil || !t.GQL.NonNull || t.GQL.Elem != nil || t.IsNilable() || t.IsSlice() || t.IsPtr() {
+		return false
+	}
+	switch t.Definition.Kind {
+	case gqlast.Enum:
+		return true
+	case gqlast.Scalar:
+		return slices.Contains(safeScalars, t.Definition.Name)
+	}
+	return false
+}
+
+// rewrite replaces, in dir's generated files, the body of each plain
+// field's function by a direct call of its marshaller, and returns how
+// many it rewrote. A plain field whose generated function does not have
+// the shape it expects is an error, so a new gqlgen cannot slip past it.
+func rewrite(dir string, fields map[string]string) (int, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.generated.go"))
+	if err != nil {
+		return 0, err
+	}
+	done := map[string]bool{}
+	for _, name := range files {
+		src, err := os.ReadFile(name)
+		if err != nil {
+			return 0, err
+		}
+		fset := token.NewFileSet()
+		file, err := parser.ParseFile(fset, name, src, parser.ParseComments)
+		if err != nil {
+			return 0, err
+		}
+		type edit struct {
+			from, to int
+			text     string
+		}
+		var edits []edit
+		for _, decl := range file.Decls {
+			fn, ok := decl.(*ast.FuncDecl)
+			if !ok || fn.Recv == nil || fn.Body == nil {
+				continue
+			}
+			marshal, ok := fields[fn.Name.Name]
+			if !ok {
+				continue
+			}
+			value, err := plainValue(fn, marshal)
+			if err != nil {
+				return 0, fmt.Errorf("%s: %s: %w", name, fn.Name.Name, err)
+			}
+			edits = append(edits, edit{
+				from: fset.Position(fn.Body.Lbrace).Offset,
+				to:   fset.Position(fn.Body.Rbrace).Offset + 1,
+				text: "{\n// A plain field (tools/gqlgen): marshalled directly.\nreturn ec." + marshal + "(ctx, field.Selections, " + value + ")\n}",
+			})
+			done[fn.Name.Name] = true
+		}
+		if len(edits) == 0 {
+			continue
+		}
+		sort.Slice(edits, func(i, j int) bool { return edits[i].from > edits[j].from })
+		for _, e := range edits {
+			src = append(src[:e.from:e.from], append([]byte(e.text), src[e.to:]...)...)
+		}
+		out, err := format.Source(src)
+		if err != nil {
+			return 0, fmt.Errorf("%s: %w", name, err)
+		}
+		if err := os.WriteFile(name, out, 0o644); err != nil {
+			return 0, err
+		}
+	}
+	for fn := range fields {
+		if !done[fn] {
+			return 0, fmt.Errorf("no generated function %s for a plain field", fn)
+		}
+	}
+	return len(done), nil
+}
+
+// plainValue checks that fn is gqlgen's ResolveField call for a field read
+// (return obj.X or obj.X()) marshalled by marshal, and returns the read.
+func plainValue(fn *ast.FuncDecl, marshal string) (string, error) {
+	if len(fn.Body.List) != 1 {
+		return "", fmt.Errorf("not a single return")
+	}
+	ret, ok := fn.Body.List[0].(*ast.ReturnStmt)
+	if !ok || len(ret.Results) != 1 {
+		return "", fmt.Errorf("not a single return")
+	}
+	call, ok := ret.Results[0].(*ast.CallExpr)
+	if !ok || exprString(call.Fun) != "graphql.ResolveField" || len(call.Args) != 9 {
+		return "", fmt.Errorf("not graphql.ResolveField with 9 arguments")
+	}
+	if id, ok := call.Args[5].(*ast.Ident); !ok || id.Name != "nil" {
+		return "", fmt.Errorf("the field has a middleware chain")
+	}
+	read, ok := call.Args[4].(*ast.FuncLit)
+	if !ok || len(read.Body.List) != 1 {
+		return "", fmt.Errorf("the resolver is not one return")
+	}
+	r, ok := read.Body.List[0].(*ast.ReturnStmt)
+	if !ok || len(r.Results) != 2 || exprString(r.Results[1]) != "nil" {
+		return "", fmt.Errorf("the resolver is not return value, nil")
+	}
+	value := r.Results[0]
+	if c, ok := value.(*ast.CallExpr); ok {
+		if len(c.Args) != 0 {
+			return "", fmt.Errorf("the method takes arguments")
+		}
+		value = c.Fun
+	}
+	if sel, ok := value.(*ast.SelectorExpr); !ok || exprString(sel.X) != "obj" {
+		return "", fmt.Errorf("the resolver does not read a field of obj")
+	}
+	m, ok := call.Args[6].(*ast.FuncLit)
+	if !ok || len(m.Body.List) != 1 {
+		return "", fmt.Errorf("the marshaller is not one return")
+	}
+	mr, ok := m.Body.List[0].(*ast.ReturnStmt)
+	if !ok || len(mr.Results) != 1 {
+		return "", fmt.Errorf("the marshaller is not one return")
+	}
+	mc, ok := mr.Results[0].(*ast.CallExpr)
+	if !ok || exprString(mc.Fun) != "ec."+marshal {
+		return "", fmt.Errorf("the marshaller is not ec.%s", marshal)
+	}
+	return exprString(r.Results[0]), nil
+}
+
+func exprString(e ast.Expr) string {
+	var b bytes.Buffer
+	if err := format.Node(&b, token.NewFileSet(), e); err != nil {
+		return ""
+	}
+	return b.String()
+}

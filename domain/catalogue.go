@@ -162,6 +162,12 @@ type Resource struct {
 	// SourceDepartment is joined into the query that loads the resource, so a
 	// list of resources with their source departments is one statement.
 	SourceDepartment *Department
+
+	// Brief says only the brief fields were read (ResourceCriteria.Brief):
+	// ID, Code, Name, Summary, Classification, Format, UpdateFrequency,
+	// ShareType, OpenType, Status, SourceDepartmentID, PublishedAt,
+	// CreatedAt, UpdatedAt and SourceDepartment. The others are zero.
+	Brief bool
 }
 
 // DataItem is one information item (信息项) of a resource.

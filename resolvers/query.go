@@ -133,11 +133,13 @@ func (r *queryResolver) Resources(ctx context.Context, first *int, after *string
 			return nil, err
 		}
 	}
+	sel := selected(ctx)
+	f.Brief = sel.brief()
 	pg, err := r.Catalogue.Resources(ctx, scope(ctx), f, o, pageArgs(first, after))
 	if err != nil {
 		return nil, err
 	}
-	return pg, For(ctx).prefetchResources(ctx, pg.Nodes, selected(ctx))
+	return pg, For(ctx).prefetchResources(ctx, pg.Nodes, sel)
 }
 
 func resourceFilter(in *model.ResourceFilter) (domain.ResourceCriteria, error) {

@@ -27,6 +27,31 @@ type selection struct {
 	fields map[string]graphql.CollectedField
 }
 
+// briefFields are what a brief resource (domain.Resource.Brief) answers:
+// its brief fields, and the fields of the connection, its edges and of
+// every object.
+var briefFields = map[string]bool{
+	"id": true, "code": true, "name": true, "summary": true, "classification": true, "format": true,
+	"updateFrequency": true, "shareType": true, "openType": true, "status": true,
+	"publishedAt": true, "createdAt": true, "updatedAt": true, "sourceDepartment": true,
+	"edges": true, "node": true, "nodes": true, "cursor": true, "pageInfo": true, "totalCount": true,
+	"__typename": true,
+}
+
+// brief reports whether s, a selection of resources, selects nothing a
+// brief resource lacks.
+func (s selection) brief() bool {
+	if len(s.fields) == 0 {
+		return false
+	}
+	for name := range s.fields {
+		if !briefFields[name] {
+			return false
+		}
+	}
+	return true
+}
+
 // has reports whether name is selected.
 func (s selection) has(name string) bool {
 	_, ok := s.fields[name]

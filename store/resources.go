@@ -24,6 +24,13 @@ const resourceColumns = `r.id, r.code, r.name, r.summary, r.classification, r.fo
 	r.review_due_at, r.review_days, r.review_citation, r.review_calendar_revision,
 	` + departmentColumns
 
+// briefResourceColumns are the columns of a brief resource
+// (domain.Resource.Brief), read by scanBriefResource.
+const briefResourceColumns = `r.id, r.code, r.name, r.summary, r.classification, r.format,
+	r.update_frequency::text, r.share_type::text, r.open_type::text, r.status::text,
+	r.source_department_id, r.published_at, r.created_at, r.updated_at,
+	` + departmentColumns
+
 const resourceFrom = ` FROM resources r JOIN departments d ON d.id = r.source_department_id`
 
 // scanResource scans resourceColumns, after any leading columns into lead.
@@ -65,6 +72,20 @@ func scanResource(row pgx.Row, lead ...any) (*domain.Resource, error) {
 	}
 	r.SourceDepartment = &d
 	return &r, nil
+}
+
+// scanBriefResource scans briefResourceColumns.
+func scanBriefResource(row pgx.Row) (*domain.Resource, error) {
+	r := &domain.Resource{Brief: true, SourceDepartment: &domain.Department{}}
+	d := r.SourceDepartment
+	err := row.Scan(&r.ID, &r.Code, &r.Name, &r.Summary, &r.Classification, &r.Format,
+		&r.UpdateFrequency, &r.ShareType, &r.OpenType, &r.Status,
+		&r.SourceDepartmentID, &r.PublishedAt, &r.CreatedAt, &r.UpdatedAt,
+		&d.ID, &d.CreditCode, &d.Name, &d.Level, &d.RegionCode, &d.ParentID)
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 // scope adds the viewer's row filter for resources aliased r.
@@ -148,11 +169,19 @@ func (db *DB) Resources(ctx context.Context, scope domain.ResourceScope, f domai
 	q.resourceFilter(f)
 	count := q.clone()
 	orderBy := q.seek(spec, "r", c)
-	rows, err := db.queryResources(ctx, "SELECT "+resourceColumns+resourceFrom+q.whereSQL()+orderBy+limit(p), q.args...)
+	columns, scan := resourceColumns, func(row pgx.CollectableRow) (*domain.Resource, error) { return scanResource(row) }
+	if f.Brief {
+		columns, scan = briefResourceColumns, func(row pgx.CollectableRow) (*domain.Resource, error) { return scanBriefResource(row) }
+	}
+	rows, err := db.pool.Query(ctx, "SELECT "+columns+resourceFrom+q.whereSQL()+orderBy+limit(p), q.args...)
 	if err != nil {
 		return nil, fmt.Errorf("list resources: %w", err)
 	}
-	pg := page(rows, p, func(r *domain.Resource) string { return encodeCursor(spec.key(), value(r), r.ID) })
+	list, err := pgx.CollectRows(rows, scan)
+	if err != nil {
+		return nil, fmt.Errorf("list resources: %w", err)
+	}
+	pg := page(list, p, func(r *domain.Resource) string { return encodeCursor(spec.key(), value(r), r.ID) })
 	pg.Count = func(ctx context.Context) (int, error) {
 		var n int
 		err := db.pool.QueryRow(ctx, "SELECT count(*) FROM resources r"+count.whereSQL(), count.args...).Scan(&n)

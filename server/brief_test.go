@@ -1,0 +1,115 @@
+package server_test
+
+import (
+	"context"
+	"reflect"
+	"strings"
+	"sync"
+
+	"github.com/jackc/pgx/v5"
+	"testing"
+
+	"github.com/citydata/catalogue/store/storetest"
+)
+
+// briefSelection is every field a brief resource answers (resolvers'
+// briefFields): a list selecting only these reads the brief columns.
+const briefSelection = `id code name summary classification format updateFrequency shareType openType status
+	publishedAt createdAt updatedAt sourceDepartment { id name creditCode level regionCode parent { id } }`
+
+// A list that selects only brief fields reads a third of the columns; it
+// must answer exactly what the full read answers, for every viewer, sort
+// and page, cursors included.
+func TestBriefListsAnswerAsFullOnes(t *testing.T) {
+	sql := &sqlRecorder{}
+	a := newAPI(t, storetest.Options{Tracer: sql})
+	viewers := map[string]*api{"authority": a.as(authority), "public": a.public(), "department": a.as(wjj)}
+	for name, v := range viewers {
+		for _, order := range []string{"CODE", "NAME", "UPDATED_AT", "PUBLISHED_AT"} {
+			for _, dir := range []string{"ASC", "DESC"} {
+				after := ""
+				for page := 0; page < 3; page++ {
+					vars := map[string]any{"after": after, "order": map[string]any{"field": order, "direction": dir}}
+					if after == "" {
+						vars["after"] = nil
+					}
+					sql.reset()
+					brief := listPage(t, v, briefSelection, vars)
+					if sql.any("r.contact_phone") {
+						t.Fatalf("%s: a list of brief fields read every column:\n%s", name, strings.Join(sql.all(), "\n"))
+					}
+					sql.reset()
+					full := listPage(t, v, briefSelection+" contactPerson", vars)
+					if !sql.any("r.contact_phone") {
+						t.Fatalf("%s: a list with contactPerson did not read every column:\n%s", name, strings.Join(sql.all(), "\n"))
+					}
+					for _, e := range full.Edges {
+						delete(e.Node, "contactPerson")
+					}
+					if !reflect.DeepEqual(brief, full) {
+						t.Fatalf("%s, %s %s, page %d: the brief list differs from the full one\nbrief: %+v\nfull:  %+v", name, order, dir, page, brief, full)
+					}
+					if len(brief.Edges) == 0 {
+						t.Fatalf("%s, %s %s, page %d: no resources", name, order, dir, page)
+					}
+					if !brief.PageInfo.HasNextPage {
+						break
+					}
+					after = brief.PageInfo.EndCursor
+				}
+			}
+		}
+	}
+}
+
+type briefPage struct {
+	TotalCount int
+	PageInfo   struct {
+		HasNextPage bool
+		EndCursor   string
+	}
+	Edges []struct {
+		Cursor string
+		Node   map[string]any
+	}
+}
+
+func listPage(t *testing.T, a *api, fields string, vars map[string]any) briefPage {
+	t.Helper()
+	var out struct{ Resources briefPage }
+	a.query(`query($after: String, $order: ResourceOrder) { resources(first: 4, after: $after, orderBy: $order) {
+	  totalCount pageInfo { hasNextPage endCursor } edges { cursor node { `+fields+` } } } }`, vars, &out)
+	return out.Resources
+}
+
+// sqlRecorder is a pgx tracer keeping the SQL of the statements it sees.
+type sqlRecorder struct {
+	mu  sync.Mutex
+	sql []string
+}
+
+func (r *sqlRecorder) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.sql = append(r.sql, d.SQL)
+	return ctx
+}
+func (r *sqlRecorder) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+func (r *sqlRecorder) reset() { r.mu.Lock(); r.sql = nil; r.mu.Unlock() }
+
+func (r *sqlRecorder) all() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.sql...)
+}
+
+// any reports whether a statement since the last reset contains s.
+func (r *sqlRecorder) any(s string) bool {
+	for _, q := range r.all() {
+		if strings.Contains(q, s) {
+			return true
+		}
+	}
+	return false
+}

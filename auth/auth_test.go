@@ -658,3 +658,42 @@ func TestDevSecret(t *testing.T) {
 		t.Error("data directory under a file: no error")
 	}
 }
+
+// A token that passed is remembered, not verified again, for at most
+// verifiedFor and never past its expiry: a key the verifier's key set has
+// dropped stops counting within that time.
+func TestVerifiedTokensAreRememberedBriefly(t *testing.T) {
+	rsaKey := privateKey(t, jwa.RS256(), "rsa-1")
+	p := newIDP(t, rsaKey)
+	at := now
+	v, err := NewVerifier(t.Context(), Config{JWKSURL: p.srv.URL, Now: func() time.Time { return at }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := sign(t, valid(domain.RoleAuthority), jwa.RS256(), rsaKey)
+	// Expired 10 s ago, so valid now only within the clock skew.
+	short := sign(t, valid(domain.RoleAuditor).with("exp", now.Add(-10*time.Second).Unix()), jwa.RS256(), rsaKey)
+	for _, tok := range []string{token, short} {
+		if _, err := v.Verify(t.Context(), tok); err != nil {
+			t.Fatal(err)
+		}
+	}
+	at = now.Add(verifiedFor / 2)
+	_, err = v.Verify(t.Context(), short)
+	wantRefused(t, err, "expired")
+
+	// The provider withdraws the key, and the verifier's key set has it
+	// no more.
+	p.publish(t, privateKey(t, jwa.ES256(), "ec-2"))
+	if _, err := v.jwks.cache.Refresh(t.Context(), v.jwks.url); err != nil {
+		t.Fatal(err)
+	}
+
+	if c, err := v.Verify(t.Context(), token); err != nil || c.Role != domain.RoleAuthority || c.Sub != "alice" {
+		t.Fatalf("a token verified %s ago: %+v, %v; want it remembered", verifiedFor/2, c, err)
+	}
+
+	at = now.Add(verifiedFor + time.Second)
+	_, err = v.Verify(t.Context(), token)
+	wantRefused(t, err, `"rsa-1" is not among`)
+}

@@ -2229,7 +2229,7 @@ func (ec *executionContext) _LineageNodeEdge(ctx context.Context, sel ast.Select
 // region    ***************************** type.gotpl *****************************
 
 func (ec *executionContext) marshalNAccessRecord2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐAccessRecordᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.AccessRecord) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalList(ctx, len(v), ec.sequential_AccessRecord(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAccessRecord2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐAccessRecord(ctx, sel, v[i])
@@ -2265,7 +2265,7 @@ func (ec *executionContext) marshalNAccessRecordEdge2githubᚗcomᚋcitydataᚋc
 }
 
 func (ec *executionContext) marshalNAccessRecordEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Edge[*domain.AccessRecord]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalList(ctx, len(v), ec.sequential_AccessRecordEdge(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAccessRecordEdge2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdge(ctx, sel, v[i])
@@ -2281,7 +2281,7 @@ func (ec *executionContext) marshalNAccessRecordEdge2ᚕgithubᚗcomᚋcitydata�
 }
 
 func (ec *executionContext) marshalNAuditEvent2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐAuditEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.AuditEvent) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalList(ctx, len(v), ec.sequential_AuditEvent(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAuditEvent2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐAuditEvent(ctx, sel, v[i])
@@ -2317,7 +2317,7 @@ func (ec *executionContext) marshalNAuditEventEdge2githubᚗcomᚋcitydataᚋcat
 }
 
 func (ec *executionContext) marshalNAuditEventEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Edge[*domain.AuditEvent]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalList(ctx, len(v), ec.sequential_AuditEventEdge(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAuditEventEdge2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdge(ctx, sel, v[i])
@@ -2368,7 +2368,7 @@ func (ec *executionContext) marshalNLineageEdge2githubᚗcomᚋcitydataᚋcatalo
 }
 
 func (ec *executionContext) marshalNLineageEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐLineageEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.LineageEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalList(ctx, len(v), ec.sequential_LineageEdge(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLineageEdge2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐLineageEdge(ctx, sel, v[i])
@@ -2399,7 +2399,7 @@ func (ec *executionContext) marshalNLineageEdgeKind2githubᚗcomᚋcitydataᚋca
 }
 
 func (ec *executionContext) marshalNLineageNode2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐLineageNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.LineageNode) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalList(ctx, len(v), ec.sequential_LineageNode(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLineageNode2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐLineageNode(ctx, sel, v[i])
@@ -2427,7 +2427,7 @@ func (ec *executionContext) marshalNLineageNodeEdge2githubᚗcomᚋcitydataᚋca
 }
 
 func (ec *executionContext) marshalNLineageNodeEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Edge[*domain.LineageNode]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalList(ctx, len(v), ec.sequential_LineageNodeEdge(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLineageNodeEdge2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdge(ctx, sel, v[i])

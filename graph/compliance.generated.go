@@ -2764,7 +2764,7 @@ func (ec *executionContext) marshalNDataQualityFigures2ᚖgithubᚗcomᚋcitydat
 }
 
 func (ec *executionContext) marshalNDepartmentScorecard2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐComplianceFiguresᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.ComplianceFigures) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalList(ctx, len(v), ec.sequential_DepartmentScorecard(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDepartmentScorecard2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐComplianceFigures(ctx, sel, v[i])
@@ -2800,7 +2800,7 @@ func (ec *executionContext) marshalNDepartmentScorecardEdge2githubᚗcomᚋcityd
 }
 
 func (ec *executionContext) marshalNDepartmentScorecardEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Edge[*domain.ComplianceFigures]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalList(ctx, len(v), ec.sequential_DepartmentScorecardEdge(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDepartmentScorecardEdge2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdge(ctx, sel, v[i])
@@ -2816,7 +2816,7 @@ func (ec *executionContext) marshalNDepartmentScorecardEdge2ᚕgithubᚗcomᚋci
 }
 
 func (ec *executionContext) marshalNMonthlyFigures2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐComplianceFiguresᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.ComplianceFigures) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalList(ctx, len(v), ec.sequential_MonthlyFigures(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMonthlyFigures2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐComplianceFigures(ctx, sel, v[i])
@@ -2887,7 +2887,7 @@ func (ec *executionContext) marshalNUseFigures2ᚖgithubᚗcomᚋcitydataᚋcata
 }
 
 func (ec *executionContext) marshalNViolation2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐComplianceViolationᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.ComplianceViolation) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalList(ctx, len(v), ec.sequential_Violation(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNViolation2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐComplianceViolation(ctx, sel, v[i])
@@ -2923,7 +2923,7 @@ func (ec *executionContext) marshalNViolationEdge2githubᚗcomᚋcitydataᚋcata
 }
 
 func (ec *executionContext) marshalNViolationEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Edge[*domain.ComplianceViolation]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalList(ctx, len(v), ec.sequential_ViolationEdge(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNViolationEdge2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdge(ctx, sel, v[i])

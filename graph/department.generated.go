@@ -676,7 +676,7 @@ func (ec *executionContext) _DepartmentEdge(ctx context.Context, sel ast.Selecti
 // region    ***************************** type.gotpl *****************************
 
 func (ec *executionContext) marshalNDepartment2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDepartmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Department) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalList(ctx, len(v), ec.sequential_Department(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDepartment2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDepartment(ctx, sel, v[i])
@@ -712,7 +712,7 @@ func (ec *executionContext) marshalNDepartmentEdge2githubᚗcomᚋcitydataᚋcat
 }
 
 func (ec *executionContext) marshalNDepartmentEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Edge[*domain.Department]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalList(ctx, len(v), ec.sequential_DepartmentEdge(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDepartmentEdge2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdge(ctx, sel, v[i])
@@ -761,7 +761,7 @@ func (ec *executionContext) marshalODepartment2ᚕᚖgithubᚗcomᚋcitydataᚋc
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalList(ctx, len(v), ec.sequential_Department(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalODepartment2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDepartment(ctx, sel, v[i])

@@ -3265,7 +3265,7 @@ func (ec *executionContext) marshalNDispute2ᚕgithubᚗcomᚋcitydataᚋcatalog
 }
 
 func (ec *executionContext) marshalNDisputeAction2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDisputeActionᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.DisputeAction) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalList(ctx, len(v), ec.sequential_DisputeAction(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDisputeAction2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDisputeAction(ctx, sel, v[i])
@@ -3301,7 +3301,7 @@ func (ec *executionContext) marshalNDisputeEdge2githubᚗcomᚋcitydataᚋcatalo
 }
 
 func (ec *executionContext) marshalNDisputeEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Edge[domain.DisputeRecord]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalList(ctx, len(v), ec.sequential_DisputeEdge(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDisputeEdge2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdge(ctx, sel, v[i])
@@ -3332,7 +3332,7 @@ func (ec *executionContext) marshalNDisputeKind2githubᚗcomᚋcitydataᚋcatalo
 }
 
 func (ec *executionContext) marshalNDisputePosition2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐPositionᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Position) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalList(ctx, len(v), ec.sequential_DisputePosition(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDisputePosition2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐPosition(ctx, sel, v[i])
@@ -3409,7 +3409,7 @@ func (ec *executionContext) marshalNSharingDisputeStep2githubᚗcomᚋcitydata�
 }
 
 func (ec *executionContext) marshalNSharingDisputeStepRecord2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐSharingStepRecordᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.SharingStepRecord) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalList(ctx, len(v), ec.sequential_SharingDisputeStepRecord(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSharingDisputeStepRecord2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐSharingStepRecord(ctx, sel, v[i])
@@ -3534,7 +3534,7 @@ func (ec *executionContext) marshalOEvidence2ᚕᚖgithubᚗcomᚋcitydataᚋcat
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalList(ctx, len(v), ec.sequential_Evidence(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEvidence2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEvidence(ctx, sel, v[i])

@@ -1069,7 +1069,7 @@ func (ec *executionContext) _FullReviewStatus(ctx context.Context, sel ast.Selec
 // region    ***************************** type.gotpl *****************************
 
 func (ec *executionContext) marshalNCatalogueChangeObligation2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐChangeObligationᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.ChangeObligation) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalList(ctx, len(v), ec.sequential_CatalogueChangeObligation(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCatalogueChangeObligation2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐChangeObligation(ctx, sel, v[i])
@@ -1105,7 +1105,7 @@ func (ec *executionContext) marshalNCatalogueChangeObligationEdge2githubᚗcom�
 }
 
 func (ec *executionContext) marshalNCatalogueChangeObligationEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Edge[*domain.ChangeObligation]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalList(ctx, len(v), ec.sequential_CatalogueChangeObligationEdge(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCatalogueChangeObligationEdge2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdge(ctx, sel, v[i])

@@ -722,7 +722,7 @@ func (ec *executionContext) marshalNOpenDecision2githubᚗcomᚋcitydataᚋcatal
 }
 
 func (ec *executionContext) marshalNOpenRequest2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐOpenRequestᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.OpenRequest) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalList(ctx, len(v), ec.sequential_OpenRequest(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOpenRequest2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐOpenRequest(ctx, sel, v[i])
@@ -758,7 +758,7 @@ func (ec *executionContext) marshalNOpenRequestEdge2githubᚗcomᚋcitydataᚋca
 }
 
 func (ec *executionContext) marshalNOpenRequestEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Edge[*domain.OpenRequest]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalList(ctx, len(v), ec.sequential_OpenRequestEdge(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOpenRequestEdge2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdge(ctx, sel, v[i])

@@ -2414,7 +2414,7 @@ func (ec *executionContext) marshalNAccessGap2githubᚗcomᚋcitydataᚋcatalogu
 }
 
 func (ec *executionContext) marshalNAccessGap2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐAccessGapᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.AccessGap) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalList(ctx, len(v), ec.sequential_AccessGap(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAccessGap2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐAccessGap(ctx, sel, v[i])
@@ -2445,7 +2445,7 @@ func (ec *executionContext) marshalNAccessGapKind2githubᚗcomᚋcitydataᚋcata
 }
 
 func (ec *executionContext) marshalNGrant2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐShareGrantᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.ShareGrant) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalList(ctx, len(v), ec.sequential_Grant(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNGrant2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐShareGrant(ctx, sel, v[i])
@@ -2481,7 +2481,7 @@ func (ec *executionContext) marshalNGrantEdge2githubᚗcomᚋcitydataᚋcatalogu
 }
 
 func (ec *executionContext) marshalNGrantEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Edge[*domain.ShareGrant]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalList(ctx, len(v), ec.sequential_GrantEdge(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNGrantEdge2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdge(ctx, sel, v[i])
@@ -2527,7 +2527,7 @@ func (ec *executionContext) marshalNShareDecision2githubᚗcomᚋcitydataᚋcata
 }
 
 func (ec *executionContext) marshalNShareRequest2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐShareRequestᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.ShareRequest) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalList(ctx, len(v), ec.sequential_ShareRequest(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNShareRequest2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐShareRequest(ctx, sel, v[i])
@@ -2563,7 +2563,7 @@ func (ec *executionContext) marshalNShareRequestEdge2githubᚗcomᚋcitydataᚋc
 }
 
 func (ec *executionContext) marshalNShareRequestEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Edge[*domain.ShareRequest]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalList(ctx, len(v), ec.sequential_ShareRequestEdge(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNShareRequestEdge2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdge(ctx, sel, v[i])
@@ -2599,7 +2599,7 @@ func (ec *executionContext) unmarshalNSubmitShareRequestInput2githubᚗcomᚋcit
 }
 
 func (ec *executionContext) marshalNUsageReport2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐUsageReportᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.UsageReport) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalList(ctx, len(v), ec.sequential_UsageReport(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNUsageReport2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐUsageReport(ctx, sel, v[i])

@@ -2356,7 +2356,7 @@ func (ec *executionContext) _ViewerAccess(ctx context.Context, sel ast.Selection
 // region    ***************************** type.gotpl *****************************
 
 func (ec *executionContext) marshalNDataElement2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDataElementᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.DataElement) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalList(ctx, len(v), ec.sequential_DataElement(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDataElement2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDataElement(ctx, sel, v[i])
@@ -2380,7 +2380,7 @@ func (ec *executionContext) marshalNDataElement2ᚖgithubᚗcomᚋcitydataᚋcat
 }
 
 func (ec *executionContext) marshalNDataItem2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDataItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.DataItem) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalList(ctx, len(v), ec.sequential_DataItem(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDataItem2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDataItem(ctx, sel, v[i])
@@ -2434,7 +2434,7 @@ func (ec *executionContext) marshalNOpenType2githubᚗcomᚋcitydataᚋcatalogue
 }
 
 func (ec *executionContext) marshalNResource2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐResourceᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Resource) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalList(ctx, len(v), ec.sequential_Resource(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNResource2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐResource(ctx, sel, v[i])
@@ -2470,7 +2470,7 @@ func (ec *executionContext) marshalNResourceEdge2githubᚗcomᚋcitydataᚋcatal
 }
 
 func (ec *executionContext) marshalNResourceEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Edge[*domain.Resource]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalList(ctx, len(v), ec.sequential_ResourceEdge(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNResourceEdge2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdge(ctx, sel, v[i])
@@ -2516,7 +2516,7 @@ func (ec *executionContext) marshalNResourceStatus2githubᚗcomᚋcitydataᚋcat
 }
 
 func (ec *executionContext) marshalNSampleField2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐSampleFieldᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SampleField) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalList(ctx, len(v), ec.sequential_SampleField(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSampleField2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐSampleField(ctx, sel, v[i])
@@ -2660,7 +2660,7 @@ func (ec *executionContext) marshalOResource2ᚕᚖgithubᚗcomᚋcitydataᚋcat
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalList(ctx, len(v), ec.sequential_Resource(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOResource2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐResource(ctx, sel, v[i])
@@ -2715,7 +2715,7 @@ func (ec *executionContext) marshalOSampleRecord2ᚕᚖgithubᚗcomᚋcitydata�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalList(ctx, len(v), ec.sequential_SampleRecord(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSampleRecord2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐSampleRecord(ctx, sel, v[i])

@@ -590,7 +590,7 @@ func (ec *executionContext) _ThemeDatabaseEdge(ctx context.Context, sel ast.Sele
 // region    ***************************** type.gotpl *****************************
 
 func (ec *executionContext) marshalNThemeDatabase2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐThemeDatabaseᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.ThemeDatabase) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalList(ctx, len(v), ec.sequential_ThemeDatabase(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNThemeDatabase2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐThemeDatabase(ctx, sel, v[i])
@@ -626,7 +626,7 @@ func (ec *executionContext) marshalNThemeDatabaseEdge2githubᚗcomᚋcitydataᚋ
 }
 
 func (ec *executionContext) marshalNThemeDatabaseEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Edge[*domain.ThemeDatabase]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalList(ctx, len(v), ec.sequential_ThemeDatabaseEdge(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNThemeDatabaseEdge2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdge(ctx, sel, v[i])
@@ -660,7 +660,7 @@ func (ec *executionContext) marshalOThemeDatabase2ᚕᚖgithubᚗcomᚋcitydata�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalList(ctx, len(v), ec.sequential_ThemeDatabase(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOThemeDatabase2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐThemeDatabase(ctx, sel, v[i])

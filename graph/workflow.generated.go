@@ -4590,7 +4590,7 @@ func (ec *executionContext) marshalNDeadlineKind2githubᚗcomᚋcitydataᚋcatal
 }
 
 func (ec *executionContext) marshalNDeadlineRule2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐRuleᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Rule) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalList(ctx, len(v), ec.sequential_DeadlineRule(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDeadlineRule2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐRule(ctx, sel, v[i])
@@ -4618,7 +4618,7 @@ func (ec *executionContext) marshalNFieldChange2githubᚗcomᚋcitydataᚋcatalo
 }
 
 func (ec *executionContext) marshalNFieldChange2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐFieldChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.FieldChange) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalList(ctx, len(v), ec.sequential_FieldChange(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNFieldChange2githubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐFieldChange(ctx, sel, v[i])
@@ -4634,7 +4634,7 @@ func (ec *executionContext) marshalNFieldChange2ᚕgithubᚗcomᚋcitydataᚋcat
 }
 
 func (ec *executionContext) marshalNFieldChange2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐFieldChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.FieldChange) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalList(ctx, len(v), ec.sequential_FieldChange(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNFieldChange2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐFieldChange(ctx, sel, v[i])
@@ -4670,7 +4670,7 @@ func (ec *executionContext) marshalNFullReviewRule2ᚖgithubᚗcomᚋcitydataᚋ
 }
 
 func (ec *executionContext) marshalNPolicyProfile2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐPolicyProfileᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PolicyProfile) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalList(ctx, len(v), ec.sequential_PolicyProfile(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPolicyProfile2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐPolicyProfile(ctx, sel, v[i])
@@ -4779,7 +4779,7 @@ func (ec *executionContext) marshalOResourceVersion2ᚕᚖgithubᚗcomᚋcitydat
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalList(ctx, len(v), ec.sequential_ResourceVersion(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNResourceVersion2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐResourceVersion(ctx, sel, v[i])

@@ -39,11 +39,13 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/99designs/gqlgen/api"
 	"github.com/99designs/gqlgen/codegen"
 	"github.com/99designs/gqlgen/codegen/config"
+	"github.com/99designs/gqlgen/codegen/templates"
 	gqlast "github.com/vektah/gqlparser/v2/ast"
 )
 
@@ -69,11 +71,21 @@ func run(configFile string) error {
 	if err := api.Generate(cfg, api.AddPlugin(p)); err != nil {
 		return err
 	}
-	n, err := rewrite(cfg.Exec.Dir(), p.fields)
+	if p.sequential == nil {
+		return nil
+	}
+	n, lists, err := rewrite(cfg.Exec.Dir(), p.fields, p.lists)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("gqlgen: %d plain fields marshalled directly\n", n)
+	src, err := format.Source(p.sequential)
+	if err != nil {
+		return fmt.Errorf("sequential.generated.go: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(cfg.Exec.Dir(), "sequential.generated.go"), src, 0o644); err != nil {
+		return err
+	}
+	fmt.Printf("gqlgen: %d plain fields marshalled directly, %d lists of objects sequential where nothing waits\n", n, lists)
 	return nil
 }
 
@@ -83,14 +95,24 @@ type plainFields struct {
 	// fields maps a generated function's name (_Resource_code) to the
 	// marshaller its field's type must use.
 	fields map[string]string
+	// lists maps the marshaller of a list of objects to the object's name.
+	lists map[string]string
+	// sequential is the Go source of graph/sequential.generated.go.
+	sequential []byte
 }
 
 func (*plainFields) Name() string { return "plainfields" }
 
 func (p *plainFields) GenerateCode(data *codegen.Data) error {
-	p.fields = map[string]string{}
+	p.fields, p.lists = map[string]string{}, map[string]string{}
 	if len(data.AllDirectives.LocationDirectives(string(gqlast.LocationField))) > 0 {
 		return nil // a client-side field directive would run in the middleware
+	}
+	p.sequential = sequentialSource(data)
+	for _, ref := range data.ReferencedTypes {
+		if ref.IsSlice() && ref.Definition != nil && ref.Definition.Kind == gqlast.Object && data.Objects.ByName(ref.Definition.Name) != nil {
+			p.lists[ref.MarshalFunc()] = ref.Definition.Name
+		}
 	}
 	for _, o := range data.Objects {
 		for _, f := range o.Fields {
@@ -133,24 +155,25 @@ func plain(o *codegen.Object, f *codegen.Field) bool {
 }
 
 // rewrite replaces, in dir's generated files, the body of each plain
-// field's function by a direct call of its marshaller, and returns how
-// many it rewrote. A plain field whose generated function does not have
-// the shape it expects is an error, so a new gqlgen cannot slip past it.
-func rewrite(dir string, fields map[string]string) (int, error) {
+// field's function by a direct call of its marshaller, and each list of
+// objects' MarshalSliceConcurrently by marshalList; it returns how many
+// fields and lists it rewrote. A function that does not have the shape it
+// expects is an error, so a new gqlgen cannot slip past it.
+func rewrite(dir string, fields, lists map[string]string) (int, int, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "*.generated.go"))
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	done := map[string]bool{}
+	done, listsDone := map[string]bool{}, map[string]bool{}
 	for _, name := range files {
 		src, err := os.ReadFile(name)
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		fset := token.NewFileSet()
 		file, err := parser.ParseFile(fset, name, src, parser.ParseComments)
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		type edit struct {
 			from, to int
@@ -162,13 +185,26 @@ func rewrite(dir string, fields map[string]string) (int, error) {
 			if !ok || fn.Recv == nil || fn.Body == nil {
 				continue
 			}
+			if object, ok := lists[fn.Name.Name]; ok {
+				call, err := sliceCall(fn)
+				if err != nil {
+					return 0, 0, fmt.Errorf("%s: %s: %w", name, fn.Name.Name, err)
+				}
+				edits = append(edits, edit{
+					from: fset.Position(call.Fun.Pos()).Offset,
+					to:   fset.Position(call.Args[4].Pos()).Offset,
+					text: "ec.marshalList(ctx, len(v), ec.sequential_" + object + "(sel), ",
+				})
+				listsDone[fn.Name.Name] = true
+				continue
+			}
 			marshal, ok := fields[fn.Name.Name]
 			if !ok {
 				continue
 			}
 			value, err := plainValue(fn, marshal)
 			if err != nil {
-				return 0, fmt.Errorf("%s: %s: %w", name, fn.Name.Name, err)
+				return 0, 0, fmt.Errorf("%s: %s: %w", name, fn.Name.Name, err)
 			}
 			edits = append(edits, edit{
 				from: fset.Position(fn.Body.Lbrace).Offset,
@@ -186,18 +222,48 @@ func rewrite(dir string, fields map[string]string) (int, error) {
 		}
 		out, err := format.Source(src)
 		if err != nil {
-			return 0, fmt.Errorf("%s: %w", name, err)
+			return 0, 0, fmt.Errorf("%s: %w", name, err)
 		}
 		if err := os.WriteFile(name, out, 0o644); err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 	}
 	for fn := range fields {
 		if !done[fn] {
-			return 0, fmt.Errorf("no generated function %s for a plain field", fn)
+			return 0, 0, fmt.Errorf("no generated function %s for a plain field", fn)
 		}
 	}
-	return len(done), nil
+	for fn := range lists {
+		if !listsDone[fn] {
+			return 0, 0, fmt.Errorf("no generated function %s for a list of objects", fn)
+		}
+	}
+	return len(done), len(listsDone), nil
+}
+
+// sliceCall returns the MarshalSliceConcurrently call of a list
+// marshaller, checking it is gqlgen's: the list v, no worker limit, the
+// panic handler on, and the per-element function.
+func sliceCall(fn *ast.FuncDecl) (*ast.CallExpr, error) {
+	var found []*ast.CallExpr
+	ast.Inspect(fn.Body, func(n ast.Node) bool {
+		if c, ok := n.(*ast.CallExpr); ok && exprString(c.Fun) == "graphql.MarshalSliceConcurrently" {
+			found = append(found, c)
+		}
+		return true
+	})
+	if len(found) != 1 {
+		return nil, fmt.Errorf("%d MarshalSliceConcurrently calls, want 1", len(found))
+	}
+	c := found[0]
+	if len(c.Args) != 5 || exprString(c.Args[0]) != "ctx" || exprString(c.Args[1]) != "len(v)" ||
+		exprString(c.Args[2]) != "0" || exprString(c.Args[3]) != "false" {
+		return nil, fmt.Errorf("MarshalSliceConcurrently is not called as (ctx, len(v), 0, false, …)")
+	}
+	if _, ok := c.Args[4].(*ast.FuncLit); !ok {
+		return nil, fmt.Errorf("MarshalSliceConcurrently's last argument is not a function literal")
+	}
+	return c, nil
 }
 
 // plainValue checks that fn is gqlgen's ResolveField call for a field read
@@ -256,4 +322,112 @@ func exprString(e ast.Expr) string {
 		return ""
 	}
 	return b.String()
+}
+
+// sequentialSource returns graph/sequential.generated.go: marshalList, and
+// for each object a sequential_<Object> that tells, from a selection,
+// whether marshalling it starts anything that waits. gqlgen marshals every
+// element of a list of objects in a goroutine of its own, so that
+// resolvers of sibling elements run together and their dataloaders batch.
+// Where the selection has no resolver, no method taking a context and no
+// directive, in the object or any object beneath it, nothing waits and
+// nothing batches: the elements are marshalled one after another, without
+// the goroutines (issue #20).
+func sequentialSource(data *codegen.Data) []byte {
+	var b bytes.Buffer
+	b.WriteString(`// Code generated by tools/gqlgen. DO NOT EDIT.
+
+package graph
+
+import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// marshalList marshals the n elements of a list of objects: one after
+// another when sequential, else as gqlgen does, a goroutine each.
+func (ec *executionContext) marshalList(ctx context.Context, n int, sequential bool, marshal func(ctx context.Context, i int) graphql.Marshaler) graphql.Array {
+	if !sequential || n <= 1 {
+		return graphql.MarshalSliceConcurrently(ctx, n, 0, false, marshal)
+	}
+	ret := make(graphql.Array, n)
+	for i := range n {
+		ret[i] = marshalElement(ctx, i, marshal)
+	}
+	return ret
+}
+
+// marshalElement is MarshalSliceConcurrently's work for element i: its
+// field context, and a panic recovered as the element's error.
+func marshalElement(ctx context.Context, i int, marshal func(ctx context.Context, i int) graphql.Marshaler) (ret graphql.Marshaler) {
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Index: &i})
+	defer func() {
+		if r := recover(); r != nil {
+			graphql.AddError(ctx, graphql.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return marshal(ctx, i)
+}
+`)
+	objects := slices.Clone(data.Objects)
+	sort.Slice(objects, func(i, j int) bool { return objects[i].Name < objects[j].Name })
+	for _, o := range objects {
+		if !sequentialCandidate(o) {
+			continue
+		}
+		var waits []string
+		recurse := map[string]string{}
+		for _, f := range o.Fields {
+			if strings.HasPrefix(f.Name, "__") {
+				continue
+			}
+			def := f.TypeReference.Definition
+			switch {
+			case f.IsConcurrent() || f.IsResolver || f.MethodHasContext || f.HasDirectives() || f.IsBatch():
+				waits = append(waits, f.Name)
+			case def.Kind == gqlast.Interface || def.Kind == gqlast.Union:
+				waits = append(waits, f.Name)
+			case def.Kind == gqlast.Object:
+				if child := data.Objects.ByName(def.Name); child != nil && sequentialCandidate(child) {
+					recurse[f.Name] = child.Name
+				} else {
+					waits = append(waits, f.Name)
+				}
+			}
+		}
+		fmt.Fprintf(&b, "\n// sequential_%s reports whether marshalling sel on a %s starts nothing that waits.\n", o.Name, o.Name)
+		fmt.Fprintf(&b, "func (ec *executionContext) sequential_%s(sel ast.SelectionSet) bool {\n", o.Name)
+		if len(waits) == 0 && len(recurse) == 0 {
+			b.WriteString("\t_ = sel\n\treturn true\n}\n")
+			continue
+		}
+		fmt.Fprintf(&b, "\tfor _, f := range graphql.CollectFields(ec.OperationContext, sel, %sImplementors) {\n\t\tswitch f.Name {\n", templates.LcFirst(o.Name))
+		if len(waits) > 0 {
+			quoted := make([]string, len(waits))
+			for i, w := range waits {
+				quoted[i] = strconv.Quote(w)
+			}
+			fmt.Fprintf(&b, "\t\tcase %s:\n\t\t\treturn false\n", strings.Join(quoted, ", "))
+		}
+		names := make([]string, 0, len(recurse))
+		for name := range recurse {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			fmt.Fprintf(&b, "\t\tcase %q:\n\t\t\tif !ec.sequential_%s(f.Selections) {\n\t\t\t\treturn false\n\t\t\t}\n", name, recurse[name])
+		}
+		b.WriteString("\t\t}\n\t}\n\treturn true\n}\n")
+	}
+	return b.Bytes()
+}
+
+// sequentialCandidate reports whether o gets a sequential_ function: the
+// objects gqlgen marshals with an implementors list, roots and streams
+// aside.
+func sequentialCandidate(o *codegen.Object) bool {
+	return !o.Root && !o.Stream && o.Kind == gqlast.Object
 }

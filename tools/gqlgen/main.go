@@ -1,5 +1,7 @@
-// Command gqlgen is gqlgen's generator (`make generate`) with one more
-// step: plain fields are marshalled directly.
+// Command gqlgen is gqlgen's generator (`make generate`) with two more
+// steps: plain fields are marshalled directly, and lists of objects are
+// marshalled in one goroutine where nothing beneath them waits (see
+// sequentialSource).
 //
 //	go run ./tools/gqlgen [-config gqlgen.yml]
 //
@@ -71,7 +73,12 @@ func run(configFile string) error {
 	if err := api.Generate(cfg, api.AddPlugin(p)); err != nil {
 		return err
 	}
+	sequentialFile := filepath.Join(cfg.Exec.Dir(), "sequential.generated.go")
 	if p.sequential == nil {
+		// The schema has a FIELD directive: gqlgen's code as it is.
+		if err := os.Remove(sequentialFile); err != nil && !os.IsNotExist(err) {
+			return err
+		}
 		return nil
 	}
 	n, lists, err := rewrite(cfg.Exec.Dir(), p.fields, p.lists)
@@ -82,7 +89,7 @@ func run(configFile string) error {
 	if err != nil {
 		return fmt.Errorf("sequential.generated.go: %w", err)
 	}
-	if err := os.WriteFile(filepath.Join(cfg.Exec.Dir(), "sequential.generated.go"), src, 0o644); err != nil {
+	if err := os.WriteFile(sequentialFile, src, 0o644); err != nil {
 		return err
 	}
 	fmt.Printf("gqlgen: %d plain fields marshalled directly, %d lists of objects sequential where nothing waits\n", n, lists)

@@ -379,6 +379,11 @@ func (ec *executionContext) fieldContext_AccessRecordEdge_cursor(_ context.Conte
 }
 
 func (ec *executionContext) _AccessRecordEdge_node(ctx context.Context, field graphql.CollectedField, obj *domain.Edge[*domain.AccessRecord]) (ret graphql.Marshaler) {
+	// A plain object field (tools/gqlgen): marshalled directly when it is there and all it selects is plain.
+	if v := obj.Node; v != nil && ec.plain_AccessRecord(field.Selections) {
+		return ec.marshalNAccessRecord2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐAccessRecord(ctx, field.Selections, v)
+	}
+
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -920,6 +925,11 @@ func (ec *executionContext) fieldContext_AuditEventEdge_cursor(_ context.Context
 }
 
 func (ec *executionContext) _AuditEventEdge_node(ctx context.Context, field graphql.CollectedField, obj *domain.Edge[*domain.AuditEvent]) (ret graphql.Marshaler) {
+	// A plain object field (tools/gqlgen): marshalled directly when it is there and all it selects is plain.
+	if v := obj.Node; v != nil && ec.plain_AuditEvent(field.Selections) {
+		return ec.marshalNAuditEvent2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐAuditEvent(ctx, field.Selections, v)
+	}
+
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1030,6 +1040,11 @@ func (ec *executionContext) fieldContext_AuditIntegrity_headSeq(_ context.Contex
 }
 
 func (ec *executionContext) _AuditIntegrity_firstBroken(ctx context.Context, field graphql.CollectedField, obj *domain.AuditIntegrity) (ret graphql.Marshaler) {
+	// A plain object field (tools/gqlgen): marshalled directly when it is there and all it selects is plain.
+	if v := obj.FirstBroken; v != nil && ec.plain_AuditBreak(field.Selections) {
+		return ec.marshalOAuditBreak2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐChainBreak(ctx, field.Selections, v)
+	}
+
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1416,6 +1431,11 @@ func (ec *executionContext) fieldContext_LineageNodeEdge_cursor(_ context.Contex
 }
 
 func (ec *executionContext) _LineageNodeEdge_node(ctx context.Context, field graphql.CollectedField, obj *domain.Edge[*domain.LineageNode]) (ret graphql.Marshaler) {
+	// A plain object field (tools/gqlgen): marshalled directly when it is there and all it selects is plain.
+	if v := obj.Node; v != nil && ec.plain_LineageNode(field.Selections) {
+		return ec.marshalNLineageNode2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐLineageNode(ctx, field.Selections, v)
+	}
+
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1549,7 +1569,7 @@ func (ec *executionContext) _AccessRecord(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, accessRecordImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1626,7 +1646,7 @@ func (ec *executionContext) _AccessRecordConnection(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, accessRecordConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1675,7 +1695,7 @@ func (ec *executionContext) _AccessRecordEdge(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, accessRecordEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1713,7 +1733,7 @@ func (ec *executionContext) _AuditBreak(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditBreakImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1756,7 +1776,7 @@ func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1879,7 +1899,7 @@ func (ec *executionContext) _AuditEventConnection(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1928,7 +1948,7 @@ func (ec *executionContext) _AuditEventEdge(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1966,7 +1986,7 @@ func (ec *executionContext) _AuditIntegrity(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditIntegrityImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2036,7 +2056,7 @@ func (ec *executionContext) _LineageConnection(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, lineageConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2085,7 +2105,7 @@ func (ec *executionContext) _LineageEdge(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, lineageEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2136,7 +2156,7 @@ func (ec *executionContext) _LineageNode(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, lineageNodeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2192,7 +2212,7 @@ func (ec *executionContext) _LineageNodeEdge(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, lineageNodeEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":

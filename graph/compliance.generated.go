@@ -422,6 +422,11 @@ func (ec *executionContext) fieldContext_ComplianceReport_asOf(_ context.Context
 }
 
 func (ec *executionContext) _ComplianceReport_total(ctx context.Context, field graphql.CollectedField, obj *domain.ComplianceReport) (ret graphql.Marshaler) {
+	// A plain object field (tools/gqlgen): marshalled directly when it is there and all it selects is plain.
+	if v := obj.Total; v != nil && ec.plain_ComplianceFigures(field.Selections) {
+		return ec.marshalNComplianceFigures2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐComplianceFigures(ctx, field.Selections, v)
+	}
+
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -801,6 +806,11 @@ func (ec *executionContext) fieldContext_DepartmentScorecardEdge_cursor(_ contex
 }
 
 func (ec *executionContext) _DepartmentScorecardEdge_node(ctx context.Context, field graphql.CollectedField, obj *domain.Edge[*domain.ComplianceFigures]) (ret graphql.Marshaler) {
+	// A plain object field (tools/gqlgen): marshalled directly when it is there and all it selects is plain.
+	if v := obj.Node; v != nil && ec.plain_DepartmentScorecard(field.Selections) {
+		return ec.marshalNDepartmentScorecard2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐComplianceFigures(ctx, field.Selections, v)
+	}
+
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1729,6 +1739,11 @@ func (ec *executionContext) fieldContext_ViolationEdge_cursor(_ context.Context,
 }
 
 func (ec *executionContext) _ViolationEdge_node(ctx context.Context, field graphql.CollectedField, obj *domain.Edge[*domain.ComplianceViolation]) (ret graphql.Marshaler) {
+	// A plain object field (tools/gqlgen): marshalled directly when it is there and all it selects is plain.
+	if v := obj.Node; v != nil && ec.plain_Violation(field.Selections) {
+		return ec.marshalNViolation2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐComplianceViolation(ctx, field.Selections, v)
+	}
+
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1889,7 +1904,7 @@ func (ec *executionContext) _CatalogueFigures(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, catalogueFiguresImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1952,7 +1967,7 @@ func (ec *executionContext) _ComplianceFigures(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, complianceFiguresImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2010,7 +2025,7 @@ func (ec *executionContext) _ComplianceReport(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, complianceReportImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2069,7 +2084,7 @@ func (ec *executionContext) _DataQualityFigures(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, dataQualityFiguresImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2117,7 +2132,7 @@ func (ec *executionContext) _DepartmentScorecard(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, departmentScorecardImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2156,7 +2171,7 @@ func (ec *executionContext) _DepartmentScorecardConnection(ctx context.Context, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, departmentScorecardConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2205,7 +2220,7 @@ func (ec *executionContext) _DepartmentScorecardEdge(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, departmentScorecardEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2243,7 +2258,7 @@ func (ec *executionContext) _MonthlyFigures(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, monthlyFiguresImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2346,7 +2361,7 @@ func (ec *executionContext) _OnTimeRatio(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, onTimeRatioImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2389,7 +2404,7 @@ func (ec *executionContext) _OpeningFigures(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, openingFiguresImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2427,7 +2442,7 @@ func (ec *executionContext) _SharingFigures(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, sharingFiguresImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2500,7 +2515,7 @@ func (ec *executionContext) _TypeCounts(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, typeCountsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2548,7 +2563,7 @@ func (ec *executionContext) _UseFigures(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, useFiguresImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2581,7 +2596,7 @@ func (ec *executionContext) _Violation(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, violationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2652,7 +2667,7 @@ func (ec *executionContext) _ViolationConnection(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, violationConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2695,7 +2710,7 @@ func (ec *executionContext) _ViolationEdge(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, violationEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":

@@ -218,6 +218,11 @@ func (ec *executionContext) fieldContext_DataError_closedAt(_ context.Context, f
 }
 
 func (ec *executionContext) _DataError_currentDeadline(ctx context.Context, field graphql.CollectedField, obj *domain.DataError) (ret graphql.Marshaler) {
+	// A plain object field (tools/gqlgen): marshalled directly when it is there and all it selects is plain.
+	if v := obj.Due; v != nil && ec.plain_Deadline(field.Selections) {
+		return ec.marshalODeadline2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDeadline(ctx, field.Selections, v)
+	}
+
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -487,6 +492,11 @@ func (ec *executionContext) fieldContext_DataError_verifyDeadline(_ context.Cont
 }
 
 func (ec *executionContext) _DataError_extension(ctx context.Context, field graphql.CollectedField, obj *domain.DataError) (ret graphql.Marshaler) {
+	// A plain object field (tools/gqlgen): marshalled directly when it is there and all it selects is plain.
+	if v := obj.Extension; v != nil && ec.plain_DeadlineExtension(field.Selections) {
+		return ec.marshalODeadlineExtension2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐExtension(ctx, field.Selections, v)
+	}
+
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -573,6 +583,11 @@ func (ec *executionContext) fieldContext_DataError_verificationNote(_ context.Co
 }
 
 func (ec *executionContext) _DataError_correctDeadline(ctx context.Context, field graphql.CollectedField, obj *domain.DataError) (ret graphql.Marshaler) {
+	// A plain object field (tools/gqlgen): marshalled directly when it is there and all it selects is plain.
+	if v := obj.CorrectDeadline; v != nil && ec.plain_Deadline(field.Selections) {
+		return ec.marshalODeadline2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDeadline(ctx, field.Selections, v)
+	}
+
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1328,6 +1343,11 @@ func (ec *executionContext) fieldContext_OpenObjection_closedAt(_ context.Contex
 }
 
 func (ec *executionContext) _OpenObjection_currentDeadline(ctx context.Context, field graphql.CollectedField, obj *domain.OpenObjection) (ret graphql.Marshaler) {
+	// A plain object field (tools/gqlgen): marshalled directly when it is there and all it selects is plain.
+	if v := obj.Due; v != nil && ec.plain_Deadline(field.Selections) {
+		return ec.marshalODeadline2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDeadline(ctx, field.Selections, v)
+	}
+
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1486,6 +1506,11 @@ func (ec *executionContext) fieldContext_OpenObjection_answerDeadline(_ context.
 }
 
 func (ec *executionContext) _OpenObjection_extension(ctx context.Context, field graphql.CollectedField, obj *domain.OpenObjection) (ret graphql.Marshaler) {
+	// A plain object field (tools/gqlgen): marshalled directly when it is there and all it selects is plain.
+	if v := obj.Extension; v != nil && ec.plain_DeadlineExtension(field.Selections) {
+		return ec.marshalODeadlineExtension2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐExtension(ctx, field.Selections, v)
+	}
+
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1731,6 +1756,11 @@ func (ec *executionContext) fieldContext_SharingDispute_closedAt(_ context.Conte
 }
 
 func (ec *executionContext) _SharingDispute_currentDeadline(ctx context.Context, field graphql.CollectedField, obj *domain.SharingDispute) (ret graphql.Marshaler) {
+	// A plain object field (tools/gqlgen): marshalled directly when it is there and all it selects is plain.
+	if v := obj.Due; v != nil && ec.plain_Deadline(field.Selections) {
+		return ec.marshalODeadline2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDeadline(ctx, field.Selections, v)
+	}
+
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2423,7 +2453,7 @@ func (ec *executionContext) _DataError(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, dataErrorImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2591,7 +2621,7 @@ func (ec *executionContext) _DeadlineExtension(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, deadlineExtensionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2639,7 +2669,7 @@ func (ec *executionContext) _DisputeAction(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, disputeActionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2698,7 +2728,7 @@ func (ec *executionContext) _DisputeConnection(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, disputeConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2747,7 +2777,7 @@ func (ec *executionContext) _DisputeEdge(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, disputeEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2785,7 +2815,7 @@ func (ec *executionContext) _DisputePosition(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, disputePositionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2834,7 +2864,7 @@ func (ec *executionContext) _Evidence(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, evidenceImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2905,7 +2935,7 @@ func (ec *executionContext) _OpenObjection(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, openObjectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -3039,7 +3069,7 @@ func (ec *executionContext) _SharingDispute(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, sharingDisputeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -3164,7 +3194,7 @@ func (ec *executionContext) _SharingDisputeStepRecord(ctx context.Context, sel a
 	fields := graphql.CollectFields(ec.OperationContext, sel, sharingDisputeStepRecordImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":

@@ -493,6 +493,11 @@ func (ec *executionContext) fieldContext_CatalogueChangeObligationEdge_cursor(_ 
 }
 
 func (ec *executionContext) _CatalogueChangeObligationEdge_node(ctx context.Context, field graphql.CollectedField, obj *domain.Edge[*domain.ChangeObligation]) (ret graphql.Marshaler) {
+	// A plain object field (tools/gqlgen): marshalled directly when it is there and all it selects is plain.
+	if v := obj.Node; v != nil && ec.plain_CatalogueChangeObligation(field.Selections) {
+		return ec.marshalNCatalogueChangeObligation2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐChangeObligation(ctx, field.Selections, v)
+	}
+
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -611,6 +616,11 @@ func (ec *executionContext) fieldContext_FullCatalogueReview_recordedAt(_ contex
 }
 
 func (ec *executionContext) _FullReviewStatus_lastReview(ctx context.Context, field graphql.CollectedField, obj *domain.FullReviewStatus) (ret graphql.Marshaler) {
+	// A plain object field (tools/gqlgen): marshalled directly when it is there and all it selects is plain.
+	if v := obj.Last; v != nil && ec.plain_FullCatalogueReview(field.Selections) {
+		return ec.marshalOFullCatalogueReview2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐFullReview(ctx, field.Selections, v)
+	}
+
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -779,7 +789,7 @@ func (ec *executionContext) _CatalogueChangeObligation(ctx context.Context, sel 
 	fields := graphql.CollectFields(ec.OperationContext, sel, catalogueChangeObligationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -887,7 +897,7 @@ func (ec *executionContext) _CatalogueChangeObligationConnection(ctx context.Con
 	fields := graphql.CollectFields(ec.OperationContext, sel, catalogueChangeObligationConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -936,7 +946,7 @@ func (ec *executionContext) _CatalogueChangeObligationEdge(ctx context.Context, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, catalogueChangeObligationEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -974,7 +984,7 @@ func (ec *executionContext) _FullCatalogueReview(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, fullCatalogueReviewImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1022,7 +1032,7 @@ func (ec *executionContext) _FullReviewStatus(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, fullReviewStatusImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":

@@ -154,6 +154,11 @@ func (ec *executionContext) fieldContext_OpenRequest_submittedAt(_ context.Conte
 }
 
 func (ec *executionContext) _OpenRequest_deadline(ctx context.Context, field graphql.CollectedField, obj *domain.OpenRequest) (ret graphql.Marshaler) {
+	// A plain object field (tools/gqlgen): marshalled directly when it is there and all it selects is plain.
+	if v := obj.Deadline; v != nil && ec.plain_Deadline(field.Selections) {
+		return ec.marshalODeadline2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDeadline(ctx, field.Selections, v)
+	}
+
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -414,6 +419,11 @@ func (ec *executionContext) fieldContext_OpenRequestEdge_cursor(_ context.Contex
 }
 
 func (ec *executionContext) _OpenRequestEdge_node(ctx context.Context, field graphql.CollectedField, obj *domain.Edge[*domain.OpenRequest]) (ret graphql.Marshaler) {
+	// A plain object field (tools/gqlgen): marshalled directly when it is there and all it selects is plain.
+	if v := obj.Node; v != nil && ec.plain_OpenRequest(field.Selections) {
+		return ec.marshalNOpenRequest2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐOpenRequest(ctx, field.Selections, v)
+	}
+
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -519,7 +529,7 @@ func (ec *executionContext) _OpenRequest(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, openRequestImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -626,7 +636,7 @@ func (ec *executionContext) _OpenRequestConnection(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, openRequestConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -675,7 +685,7 @@ func (ec *executionContext) _OpenRequestEdge(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, openRequestEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":

@@ -110,6 +110,11 @@ func (ec *executionContext) fieldContext_AccessDecision_items(_ context.Context,
 }
 
 func (ec *executionContext) _AccessDecision_grant(ctx context.Context, field graphql.CollectedField, obj *domain.AccessDecision) (ret graphql.Marshaler) {
+	// A plain object field (tools/gqlgen): marshalled directly when it is there and all it selects is plain.
+	if v := obj.Grant; v != nil && ec.plain_Grant(field.Selections) {
+		return ec.marshalOGrant2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐShareGrant(ctx, field.Selections, v)
+	}
+
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -696,6 +701,11 @@ func (ec *executionContext) fieldContext_GrantEdge_cursor(_ context.Context, fie
 }
 
 func (ec *executionContext) _GrantEdge_node(ctx context.Context, field graphql.CollectedField, obj *domain.Edge[*domain.ShareGrant]) (ret graphql.Marshaler) {
+	// A plain object field (tools/gqlgen): marshalled directly when it is there and all it selects is plain.
+	if v := obj.Node; v != nil && ec.plain_Grant(field.Selections) {
+		return ec.marshalNGrant2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐShareGrant(ctx, field.Selections, v)
+	}
+
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -965,6 +975,11 @@ func (ec *executionContext) fieldContext_ShareRequest_submittedAt(_ context.Cont
 }
 
 func (ec *executionContext) _ShareRequest_deadline(ctx context.Context, field graphql.CollectedField, obj *domain.ShareRequest) (ret graphql.Marshaler) {
+	// A plain object field (tools/gqlgen): marshalled directly when it is there and all it selects is plain.
+	if v := obj.Deadline; v != nil && ec.plain_Deadline(field.Selections) {
+		return ec.marshalODeadline2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDeadline(ctx, field.Selections, v)
+	}
+
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1273,6 +1288,11 @@ func (ec *executionContext) fieldContext_ShareRequestEdge_cursor(_ context.Conte
 }
 
 func (ec *executionContext) _ShareRequestEdge_node(ctx context.Context, field graphql.CollectedField, obj *domain.Edge[*domain.ShareRequest]) (ret graphql.Marshaler) {
+	// A plain object field (tools/gqlgen): marshalled directly when it is there and all it selects is plain.
+	if v := obj.Node; v != nil && ec.plain_ShareRequest(field.Selections) {
+		return ec.marshalNShareRequest2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐShareRequest(ctx, field.Selections, v)
+	}
+
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1744,7 +1764,7 @@ func (ec *executionContext) _AccessDecision(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, accessDecisionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1813,7 +1833,7 @@ func (ec *executionContext) _AccessGap(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, accessGapImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1862,7 +1882,7 @@ func (ec *executionContext) _Grant(ctx context.Context, sel ast.SelectionSet, ob
 	fields := graphql.CollectFields(ec.OperationContext, sel, grantImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1967,7 +1987,7 @@ func (ec *executionContext) _GrantConnection(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, grantConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2016,7 +2036,7 @@ func (ec *executionContext) _GrantEdge(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, grantEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2054,7 +2074,7 @@ func (ec *executionContext) _ShareRequest(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, shareRequestImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2191,7 +2211,7 @@ func (ec *executionContext) _ShareRequestConnection(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, shareRequestConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2240,7 +2260,7 @@ func (ec *executionContext) _ShareRequestEdge(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, shareRequestEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2278,7 +2298,7 @@ func (ec *executionContext) _ShareTerms(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, shareTermsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2344,7 +2364,7 @@ func (ec *executionContext) _UsageReport(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, usageReportImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":

@@ -3,11 +3,50 @@
 package graph
 
 import (
+	"bytes"
 	"context"
+	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 )
+
+// deferredGroup is graphql.NewDeferredGroup(ctx) when one of an object's
+// fields is deferred, else an empty group, which ResolveConcurrently and
+// ProcessDeferredGroup leave alone.
+func deferredGroup(ctx context.Context, fields []graphql.CollectedField) graphql.DeferredGroup {
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return graphql.NewDeferredGroup(ctx)
+		}
+	}
+	return graphql.DeferredGroup{}
+}
+
+// scratch holds the buffers responses are written into before
+// marshalData copies them out.
+var scratch = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxScratch bounds the buffers scratch keeps, so that one large
+// response does not stay in memory.
+const maxScratch = 1 << 20
+
+// marshalData writes data into buf, which is empty: into a pooled buffer
+// first, then one allocation of data's exact size (buf is reused as is
+// when it is already large enough).
+func marshalData(buf *bytes.Buffer, data graphql.Marshaler) {
+	s := scratch.Get().(*bytes.Buffer)
+	s.Reset()
+	data.MarshalGQL(s)
+	if buf.Cap() >= s.Len() {
+		buf.Write(s.Bytes())
+	} else {
+		*buf = *bytes.NewBuffer(bytes.Clone(s.Bytes()))
+	}
+	if s.Cap() <= maxScratch {
+		scratch.Put(s)
+	}
+}
 
 // marshalList marshals the n elements of a list of objects: one after
 // another when sequential, else as gqlgen does, a goroutine each.
@@ -1361,6 +1400,276 @@ func (ec *executionContext) sequential___Type(sel ast.SelectionSet) bool {
 			if !ec.sequential___Type(f.Selections) {
 				return false
 			}
+		}
+	}
+	return true
+}
+
+// plain_AccessRecord reports whether sel on a AccessRecord selects only plain fields, none deferred.
+func (ec *executionContext) plain_AccessRecord(sel ast.SelectionSet) bool {
+	for _, f := range graphql.CollectFields(ec.OperationContext, sel, accessRecordImplementors) {
+		if f.IsDeferred() {
+			return false
+		}
+		switch f.Name {
+		case "__typename", "mode", "allowed", "reason":
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// plain_AuditBreak reports whether sel on a AuditBreak selects only plain fields, none deferred.
+func (ec *executionContext) plain_AuditBreak(sel ast.SelectionSet) bool {
+	for _, f := range graphql.CollectFields(ec.OperationContext, sel, auditBreakImplementors) {
+		if f.IsDeferred() {
+			return false
+		}
+		switch f.Name {
+		case "__typename", "seq", "reason":
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// plain_AuditEvent reports whether sel on a AuditEvent selects only plain fields, none deferred.
+func (ec *executionContext) plain_AuditEvent(sel ast.SelectionSet) bool {
+	for _, f := range graphql.CollectFields(ec.OperationContext, sel, auditEventImplementors) {
+		if f.IsDeferred() {
+			return false
+		}
+		switch f.Name {
+		case "__typename", "seq", "requestId", "action", "outcome", "message":
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// plain_CatalogueChangeObligation reports whether sel on a CatalogueChangeObligation selects only plain fields, none deferred.
+func (ec *executionContext) plain_CatalogueChangeObligation(sel ast.SelectionSet) bool {
+	for _, f := range graphql.CollectFields(ec.OperationContext, sel, catalogueChangeObligationImplementors) {
+		if f.IsDeferred() {
+			return false
+		}
+		switch f.Name {
+		case "__typename", "id", "reason", "description", "met":
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// plain_ComplianceFigures reports whether sel on a ComplianceFigures selects only plain fields, none deferred.
+func (ec *executionContext) plain_ComplianceFigures(sel ast.SelectionSet) bool {
+	for _, f := range graphql.CollectFields(ec.OperationContext, sel, complianceFiguresImplementors) {
+		if f.IsDeferred() {
+			return false
+		}
+		switch f.Name {
+		case "__typename", "violations":
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// plain_Deadline reports whether sel on a Deadline selects only plain fields, none deferred.
+func (ec *executionContext) plain_Deadline(sel ast.SelectionSet) bool {
+	for _, f := range graphql.CollectFields(ec.OperationContext, sel, deadlineImplementors) {
+		if f.IsDeferred() {
+			return false
+		}
+		switch f.Name {
+		case "__typename", "kind", "workingDays", "citation", "calendarRevision":
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// plain_DeadlineExtension reports whether sel on a DeadlineExtension selects only plain fields, none deferred.
+func (ec *executionContext) plain_DeadlineExtension(sel ast.SelectionSet) bool {
+	for _, f := range graphql.CollectFields(ec.OperationContext, sel, deadlineExtensionImplementors) {
+		if f.IsDeferred() {
+			return false
+		}
+		switch f.Name {
+		case "__typename", "workingDays", "reason", "approvedBy":
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// plain_Department reports whether sel on a Department selects only plain fields, none deferred.
+func (ec *executionContext) plain_Department(sel ast.SelectionSet) bool {
+	for _, f := range graphql.CollectFields(ec.OperationContext, sel, departmentImplementors) {
+		if f.IsDeferred() {
+			return false
+		}
+		switch f.Name {
+		case "__typename", "id", "creditCode", "name", "level", "regionCode":
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// plain_DepartmentScorecard reports whether sel on a DepartmentScorecard selects only plain fields, none deferred.
+func (ec *executionContext) plain_DepartmentScorecard(sel ast.SelectionSet) bool {
+	for _, f := range graphql.CollectFields(ec.OperationContext, sel, departmentScorecardImplementors) {
+		if f.IsDeferred() {
+			return false
+		}
+		switch f.Name {
+		case "__typename":
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// plain_FullCatalogueReview reports whether sel on a FullCatalogueReview selects only plain fields, none deferred.
+func (ec *executionContext) plain_FullCatalogueReview(sel ast.SelectionSet) bool {
+	for _, f := range graphql.CollectFields(ec.OperationContext, sel, fullCatalogueReviewImplementors) {
+		if f.IsDeferred() {
+			return false
+		}
+		switch f.Name {
+		case "__typename", "note":
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// plain_FullReviewRule reports whether sel on a FullReviewRule selects only plain fields, none deferred.
+func (ec *executionContext) plain_FullReviewRule(sel ast.SelectionSet) bool {
+	for _, f := range graphql.CollectFields(ec.OperationContext, sel, fullReviewRuleImplementors) {
+		if f.IsDeferred() {
+			return false
+		}
+		switch f.Name {
+		case "__typename", "everyMonths", "citation", "defaulted":
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// plain_Grant reports whether sel on a Grant selects only plain fields, none deferred.
+func (ec *executionContext) plain_Grant(sel ast.SelectionSet) bool {
+	for _, f := range graphql.CollectFields(ec.OperationContext, sel, grantImplementors) {
+		if f.IsDeferred() {
+			return false
+		}
+		switch f.Name {
+		case "__typename", "id", "mode", "scenario", "purpose", "statusReason":
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// plain_LineageNode reports whether sel on a LineageNode selects only plain fields, none deferred.
+func (ec *executionContext) plain_LineageNode(sel ast.SelectionSet) bool {
+	for _, f := range graphql.CollectFields(ec.OperationContext, sel, lineageNodeImplementors) {
+		if f.IsDeferred() {
+			return false
+		}
+		switch f.Name {
+		case "__typename", "depth":
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// plain_OpenRequest reports whether sel on a OpenRequest selects only plain fields, none deferred.
+func (ec *executionContext) plain_OpenRequest(sel ast.SelectionSet) bool {
+	for _, f := range graphql.CollectFields(ec.OperationContext, sel, openRequestImplementors) {
+		if f.IsDeferred() {
+			return false
+		}
+		switch f.Name {
+		case "__typename", "id", "purpose", "scope", "status", "extensionReason", "extensionApprovedBy", "reason", "basis":
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// plain_Resource reports whether sel on a Resource selects only plain fields, none deferred.
+func (ec *executionContext) plain_Resource(sel ast.SelectionSet) bool {
+	for _, f := range graphql.CollectFields(ec.OperationContext, sel, resourceImplementors) {
+		if f.IsDeferred() {
+			return false
+		}
+		switch f.Name {
+		case "__typename", "id", "code", "name", "summary", "classification", "format", "updateFrequency", "shareType", "shareConditions", "shareScope", "openType", "openConditions", "legalBasis", "status", "contactPerson", "version":
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// plain_ShareRequest reports whether sel on a ShareRequest selects only plain fields, none deferred.
+func (ec *executionContext) plain_ShareRequest(sel ast.SelectionSet) bool {
+	for _, f := range graphql.CollectFields(ec.OperationContext, sel, shareRequestImplementors) {
+		if f.IsDeferred() {
+			return false
+		}
+		switch f.Name {
+		case "__typename", "id", "requestedBy", "purpose", "scenario", "status", "reason", "basis":
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// plain_ThemeDatabase reports whether sel on a ThemeDatabase selects only plain fields, none deferred.
+func (ec *executionContext) plain_ThemeDatabase(sel ast.SelectionSet) bool {
+	for _, f := range graphql.CollectFields(ec.OperationContext, sel, themeDatabaseImplementors) {
+		if f.IsDeferred() {
+			return false
+		}
+		switch f.Name {
+		case "__typename", "id", "code", "name", "kind", "description":
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// plain_Violation reports whether sel on a Violation selects only plain fields, none deferred.
+func (ec *executionContext) plain_Violation(sel ast.SelectionSet) bool {
+	for _, f := range graphql.CollectFields(ec.OperationContext, sel, violationImplementors) {
+		if f.IsDeferred() {
+			return false
+		}
+		switch f.Name {
+		case "__typename", "kind", "article", "detail":
+		default:
+			return false
 		}
 	}
 	return true

@@ -328,6 +328,11 @@ func (ec *executionContext) fieldContext_ThemeDatabaseEdge_cursor(_ context.Cont
 }
 
 func (ec *executionContext) _ThemeDatabaseEdge_node(ctx context.Context, field graphql.CollectedField, obj *domain.Edge[*domain.ThemeDatabase]) (ret graphql.Marshaler) {
+	// A plain object field (tools/gqlgen): marshalled directly when it is there and all it selects is plain.
+	if v := obj.Node; v != nil && ec.plain_ThemeDatabase(field.Selections) {
+		return ec.marshalNThemeDatabase2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐThemeDatabase(ctx, field.Selections, v)
+	}
+
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -433,7 +438,7 @@ func (ec *executionContext) _ThemeDatabase(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, themeDatabaseImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -504,7 +509,7 @@ func (ec *executionContext) _ThemeDatabaseConnection(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, themeDatabaseConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -553,7 +558,7 @@ func (ec *executionContext) _ThemeDatabaseEdge(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, themeDatabaseEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := deferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":

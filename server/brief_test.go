@@ -62,6 +62,34 @@ func TestBriefListsAnswerAsFullOnes(t *testing.T) {
 	}
 }
 
+// An object field whose selection is all plain (tools/gqlgen's plain
+// object fields: an edge's node, a resource's source department) is
+// marshalled without gqlgen's field machinery; it must answer what
+// gqlgen's path answers, which a resolver in the selection (parent) or a
+// gated field (contactPerson) forces.
+func TestPlainObjectFieldsAnswerAsGqlgenDoes(t *testing.T) {
+	a := newAPI(t, storetest.Options{})
+	const dept = `__typename id name creditCode level regionCode`
+	for name, v := range map[string]*api{"authority": a.as(authority), "public": a.public(), "department": a.as(wjj)} {
+		fast := listPage(t, v, `__typename id code name shareType openType status`, nil)
+		slow := listPage(t, v, `__typename id code name shareType openType status contactPerson`, nil)
+		for _, e := range slow.Edges {
+			delete(e.Node, "contactPerson")
+		}
+		if len(fast.Edges) == 0 || !reflect.DeepEqual(fast, slow) {
+			t.Errorf("%s: edges' nodes differ\nplain:  %+v\ngqlgen: %+v", name, fast, slow)
+		}
+		fast = listPage(t, v, `id sourceDepartment { `+dept+` }`, nil)
+		slow = listPage(t, v, `id sourceDepartment { `+dept+` parent { id } }`, nil)
+		for _, e := range slow.Edges {
+			delete(e.Node["sourceDepartment"].(map[string]any), "parent")
+		}
+		if len(fast.Edges) == 0 || fast.Edges[0].Node["sourceDepartment"].(map[string]any)["__typename"] != "Department" || !reflect.DeepEqual(fast, slow) {
+			t.Errorf("%s: source departments differ\nplain:  %+v\ngqlgen: %+v", name, fast, slow)
+		}
+	}
+}
+
 type briefPage struct {
 	TotalCount int
 	PageInfo   struct {

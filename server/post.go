@@ -71,11 +71,10 @@ func (h postJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphE
 func writeResponse(w io.Writer, resp *graphql.Response) {
 	if resp != nil && len(resp.Errors) == 0 && len(resp.Extensions) == 0 && resp.Label == "" &&
 		resp.Path == nil && resp.HasNext == nil && len(resp.Data) > 0 {
-		b := make([]byte, 0, len(resp.Data)+len(`{"data":}`))
-		b = append(b, `{"data":`...)
-		b = append(b, resp.Data...)
-		b = append(b, '}')
-		_, _ = w.Write(b)
+		// Three writes rather than a copy: the ResponseWriter buffers.
+		_, _ = io.WriteString(w, `{"data":`)
+		_, _ = w.Write(resp.Data)
+		_, _ = io.WriteString(w, "}")
 		return
 	}
 	b, err := json.Marshal(resp)

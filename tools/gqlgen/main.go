@@ -81,7 +81,7 @@ func run(configFile string) error {
 		}
 		return nil
 	}
-	n, lists, err := rewrite(cfg.Exec.Dir(), p.fields, p.lists)
+	n, err := rewrite(cfg.Exec.Dir(), p)
 	if err != nil {
 		return err
 	}
@@ -92,7 +92,7 @@ func run(configFile string) error {
 	if err := os.WriteFile(sequentialFile, src, 0o644); err != nil {
 		return err
 	}
-	fmt.Printf("gqlgen: %d plain fields marshalled directly, %d lists of objects sequential where nothing waits\n", n, lists)
+	fmt.Printf("gqlgen: %d plain fields and %d plain object fields marshalled directly, %d lists of objects sequential where nothing waits\n", n.fields, n.objects, n.lists)
 	return nil
 }
 
@@ -104,18 +104,33 @@ type plainFields struct {
 	fields map[string]string
 	// lists maps the marshaller of a list of objects to the object's name.
 	lists map[string]string
+	// objects maps the function of a plain object field
+	// (_Resource_sourceDepartment) to its type's marshaller and object.
+	objects map[string]objectField
 	// sequential is the Go source of graph/sequential.generated.go.
 	sequential []byte
 }
 
+type objectField struct{ marshal, object string }
+
 func (*plainFields) Name() string { return "plainfields" }
 
 func (p *plainFields) GenerateCode(data *codegen.Data) error {
-	p.fields, p.lists = map[string]string{}, map[string]string{}
+	p.fields, p.lists, p.objects = map[string]string{}, map[string]string{}, map[string]objectField{}
 	if len(data.AllDirectives.LocationDirectives(string(gqlast.LocationField))) > 0 {
 		return nil // a client-side field directive would run in the middleware
 	}
-	p.sequential = sequentialSource(data)
+	targets := map[string]bool{}
+	for _, o := range data.Objects {
+		for _, f := range o.Fields {
+			if plainObject(o, f) {
+				child := f.TypeReference.Definition.Name
+				p.objects["_"+o.Name+"_"+f.Name] = objectField{marshal: f.TypeReference.MarshalFunc(), object: child}
+				targets[child] = true
+			}
+		}
+	}
+	p.sequential = sequentialSource(data, targets)
 	for _, ref := range data.ReferencedTypes {
 		if ref.IsSlice() && ref.Definition != nil && ref.Definition.Kind == gqlast.Object && data.Objects.ByName(ref.Definition.Name) != nil {
 			p.lists[ref.MarshalFunc()] = ref.Definition.Name
@@ -161,26 +176,49 @@ func plain(o *codegen.Object, f *codegen.Field) bool {
 	return false
 }
 
+// plainObject reports whether f is a plain object field: a read, as a
+// plain field is (no resolver, arguments or directive), of a pointer to a
+// non-root object (Resource.sourceDepartment). Its function is rewritten
+// to marshal the object directly when the value is there and every field
+// selected of it is plain (plain_<Object>): nothing beneath can then fail,
+// so no error needs the field's path. Otherwise, a nil value or a
+// selection reaching a resolver, gqlgen's path runs.
+func plainObject(o *codegen.Object, f *codegen.Field) bool {
+	if o.Root || o.Stream || o.Kind != gqlast.Object || strings.HasPrefix(o.Name, "__") || strings.HasPrefix(f.Name, "__") {
+		return false
+	}
+	if f.IsResolver || len(f.Args) > 0 || f.HasDirectives() || f.IsBatch() || f.HasHaser || !f.IsVariable() {
+		return false
+	}
+	t := f.TypeReference
+	if t == nil || t.GQL == nil || t.GQL.Elem != nil || t.IsSlice() || !t.IsPtr() || t.Definition == nil || t.Definition.Kind != gqlast.Object {
+		return false
+	}
+	return !strings.HasPrefix(t.Definition.Name, "__")
+}
+
 // rewrite replaces, in dir's generated files, the body of each plain
 // field's function by a direct call of its marshaller, and each list of
 // objects' MarshalSliceConcurrently by marshalList; it returns how many
 // fields and lists it rewrote. A function that does not have the shape it
 // expects is an error, so a new gqlgen cannot slip past it.
-func rewrite(dir string, fields, lists map[string]string) (int, int, error) {
+func rewrite(dir string, p *plainFields) (counts, error) {
+	fields, lists := p.fields, p.lists
 	files, err := filepath.Glob(filepath.Join(dir, "*.generated.go"))
 	if err != nil {
-		return 0, 0, err
+		return counts{}, err
 	}
-	done, listsDone := map[string]bool{}, map[string]bool{}
+	done, listsDone, objectsDone := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	groups, datas := 0, 0
 	for _, name := range files {
 		src, err := os.ReadFile(name)
 		if err != nil {
-			return 0, 0, err
+			return counts{}, err
 		}
 		fset := token.NewFileSet()
 		file, err := parser.ParseFile(fset, name, src, parser.ParseComments)
 		if err != nil {
-			return 0, 0, err
+			return counts{}, err
 		}
 		type edit struct {
 			from, to int
@@ -195,7 +233,7 @@ func rewrite(dir string, fields, lists map[string]string) (int, int, error) {
 			if object, ok := lists[fn.Name.Name]; ok {
 				call, err := sliceCall(fn)
 				if err != nil {
-					return 0, 0, fmt.Errorf("%s: %s: %w", name, fn.Name.Name, err)
+					return counts{}, fmt.Errorf("%s: %s: %w", name, fn.Name.Name, err)
 				}
 				edits = append(edits, edit{
 					from: fset.Position(call.Fun.Pos()).Offset,
@@ -205,13 +243,43 @@ func rewrite(dir string, fields, lists map[string]string) (int, int, error) {
 				listsDone[fn.Name.Name] = true
 				continue
 			}
+			for _, c := range deferredGroups(fn) {
+				edits = append(edits, edit{
+					from: fset.Position(c.Pos()).Offset,
+					to:   fset.Position(c.End()).Offset,
+					text: "deferredGroup(ctx, fields)",
+				})
+				groups++
+			}
+			for _, c := range dataMarshals(fn) {
+				edits = append(edits, edit{
+					from: fset.Position(c.Pos()).Offset,
+					to:   fset.Position(c.End()).Offset,
+					text: "marshalData(&buf, " + exprString(c.Fun.(*ast.SelectorExpr).X) + ")",
+				})
+				datas++
+			}
+			if of, ok := p.objects[fn.Name.Name]; ok {
+				value, err := plainValue(fn, of.marshal)
+				if err != nil {
+					return counts{}, fmt.Errorf("%s: %s: %w", name, fn.Name.Name, err)
+				}
+				edits = append(edits, edit{
+					from: fset.Position(fn.Body.Lbrace).Offset + 1,
+					to:   fset.Position(fn.Body.Lbrace).Offset + 1,
+					text: "\n// A plain object field (tools/gqlgen): marshalled directly when it is there and all it selects is plain.\n" +
+						"if v := " + value + "; v != nil && ec.plain_" + of.object + "(field.Selections) {\nreturn ec." + of.marshal + "(ctx, field.Selections, v)\n}\n",
+				})
+				objectsDone[fn.Name.Name] = true
+				continue
+			}
 			marshal, ok := fields[fn.Name.Name]
 			if !ok {
 				continue
 			}
 			value, err := plainValue(fn, marshal)
 			if err != nil {
-				return 0, 0, fmt.Errorf("%s: %s: %w", name, fn.Name.Name, err)
+				return counts{}, fmt.Errorf("%s: %s: %w", name, fn.Name.Name, err)
 			}
 			edits = append(edits, edit{
 				from: fset.Position(fn.Body.Lbrace).Offset,
@@ -229,23 +297,84 @@ func rewrite(dir string, fields, lists map[string]string) (int, int, error) {
 		}
 		out, err := format.Source(src)
 		if err != nil {
-			return 0, 0, fmt.Errorf("%s: %w", name, err)
+			return counts{}, fmt.Errorf("%s: %w", name, err)
 		}
 		if err := os.WriteFile(name, out, 0o644); err != nil {
-			return 0, 0, err
+			return counts{}, err
 		}
 	}
 	for fn := range fields {
 		if !done[fn] {
-			return 0, 0, fmt.Errorf("no generated function %s for a plain field", fn)
+			return counts{}, fmt.Errorf("no generated function %s for a plain field", fn)
 		}
 	}
 	for fn := range lists {
 		if !listsDone[fn] {
-			return 0, 0, fmt.Errorf("no generated function %s for a list of objects", fn)
+			return counts{}, fmt.Errorf("no generated function %s for a list of objects", fn)
 		}
 	}
-	return len(done), len(listsDone), nil
+	for fn := range p.objects {
+		if !objectsDone[fn] {
+			return counts{}, fmt.Errorf("no generated function %s for a plain object field", fn)
+		}
+	}
+	if groups == 0 || datas == 0 {
+		return counts{}, fmt.Errorf("found %d NewDeferredGroup calls in objects' functions and %d response marshals in Exec: gqlgen's code has changed", groups, datas)
+	}
+	return counts{fields: len(done), lists: len(listsDone), objects: len(objectsDone)}, nil
+}
+
+// counts are the functions rewrite rewrote, by kind.
+type counts struct{ fields, lists, objects int }
+
+// deferredGroups returns the graphql.NewDeferredGroup(ctx) calls of an
+// object's marshaller (fn's body starts fields := graphql.CollectFields).
+// gqlgen makes a group for every object it marshals, @defer or not: the
+// object's path, a field set and a map, three allocations per row of a
+// list for a group that stays empty. They become deferredGroup(ctx,
+// fields), which makes one only when a field is deferred.
+func deferredGroups(fn *ast.FuncDecl) []*ast.CallExpr {
+	if len(fn.Body.List) == 0 {
+		return nil
+	}
+	first, ok := fn.Body.List[0].(*ast.AssignStmt)
+	if !ok || len(first.Lhs) != 1 || exprString(first.Lhs[0]) != "fields" || len(first.Rhs) != 1 {
+		return nil
+	}
+	if c, ok := first.Rhs[0].(*ast.CallExpr); !ok || exprString(c.Fun) != "graphql.CollectFields" {
+		return nil
+	}
+	var found []*ast.CallExpr
+	ast.Inspect(fn.Body, func(n ast.Node) bool {
+		if c, ok := n.(*ast.CallExpr); ok && exprString(c.Fun) == "graphql.NewDeferredGroup" && len(c.Args) == 1 && exprString(c.Args[0]) == "ctx" {
+			found = append(found, c)
+		}
+		return true
+	})
+	return found
+}
+
+// dataMarshals returns the data.MarshalGQL(&buf) calls of the schema's
+// Exec, where gqlgen writes a response's data into an empty bytes.Buffer
+// that doubles its way up to the response's size (a 50-row list: 30 kB
+// written, 64 kB allocated and cleared). They become marshalData(&buf,
+// data), which writes into a pooled buffer and gives buf an exact copy.
+func dataMarshals(fn *ast.FuncDecl) []*ast.CallExpr {
+	if fn.Name.Name != "Exec" || exprString(fn.Recv.List[0].Type) != "*executableSchema" {
+		return nil
+	}
+	var found []*ast.CallExpr
+	ast.Inspect(fn.Body, func(n ast.Node) bool {
+		c, ok := n.(*ast.CallExpr)
+		if !ok || len(c.Args) != 1 || exprString(c.Args[0]) != "&buf" {
+			return true
+		}
+		if sel, ok := c.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "MarshalGQL" {
+			found = append(found, c)
+		}
+		return true
+	})
+	return found
 }
 
 // sliceCall returns the MarshalSliceConcurrently call of a list
@@ -340,18 +469,61 @@ func exprString(e ast.Expr) string {
 // directive, in the object or any object beneath it, nothing waits and
 // nothing batches: the elements are marshalled one after another, without
 // the goroutines (issue #20).
-func sequentialSource(data *codegen.Data) []byte {
+//
+// It also holds, for each object a plain object field may hold (targets),
+// plain_<Object>: whether a selection on it is all plain fields (and
+// __typename), none of them deferred.
+func sequentialSource(data *codegen.Data, targets map[string]bool) []byte {
 	var b bytes.Buffer
 	b.WriteString(`// Code generated by tools/gqlgen. DO NOT EDIT.
 
 package graph
 
 import (
+	"bytes"
 	"context"
+	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 )
+
+// deferredGroup is graphql.NewDeferredGroup(ctx) when one of an object's
+// fields is deferred, else an empty group, which ResolveConcurrently and
+// ProcessDeferredGroup leave alone.
+func deferredGroup(ctx context.Context, fields []graphql.CollectedField) graphql.DeferredGroup {
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return graphql.NewDeferredGroup(ctx)
+		}
+	}
+	return graphql.DeferredGroup{}
+}
+
+// scratch holds the buffers responses are written into before
+// marshalData copies them out.
+var scratch = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxScratch bounds the buffers scratch keeps, so that one large
+// response does not stay in memory.
+const maxScratch = 1 << 20
+
+// marshalData writes data into buf, which is empty: into a pooled buffer
+// first, then one allocation of data's exact size (buf is reused as is
+// when it is already large enough).
+func marshalData(buf *bytes.Buffer, data graphql.Marshaler) {
+	s := scratch.Get().(*bytes.Buffer)
+	s.Reset()
+	data.MarshalGQL(s)
+	if buf.Cap() >= s.Len() {
+		buf.Write(s.Bytes())
+	} else {
+		*buf = *bytes.NewBuffer(bytes.Clone(s.Bytes()))
+	}
+	if s.Cap() <= maxScratch {
+		scratch.Put(s)
+	}
+}
 
 // marshalList marshals the n elements of a list of objects: one after
 // another when sequential, else as gqlgen does, a goroutine each.
@@ -428,6 +600,21 @@ func marshalElement(ctx context.Context, i int, marshal func(ctx context.Context
 			fmt.Fprintf(&b, "\t\tcase %q:\n\t\t\tif !ec.sequential_%s(f.Selections) {\n\t\t\t\treturn false\n\t\t\t}\n", name, recurse[name])
 		}
 		b.WriteString("\t\t}\n\t}\n\treturn true\n}\n")
+	}
+	for _, o := range objects {
+		if !targets[o.Name] {
+			continue
+		}
+		names := []string{strconv.Quote("__typename")}
+		for _, f := range o.Fields {
+			if plain(o, f) {
+				names = append(names, strconv.Quote(f.Name))
+			}
+		}
+		fmt.Fprintf(&b, "\n// plain_%s reports whether sel on a %s selects only plain fields, none deferred.\n", o.Name, o.Name)
+		fmt.Fprintf(&b, "func (ec *executionContext) plain_%s(sel ast.SelectionSet) bool {\n", o.Name)
+		fmt.Fprintf(&b, "\tfor _, f := range graphql.CollectFields(ec.OperationContext, sel, %sImplementors) {\n", templates.LcFirst(o.Name))
+		fmt.Fprintf(&b, "\t\tif f.IsDeferred() {\n\t\t\treturn false\n\t\t}\n\t\tswitch f.Name {\n\t\tcase %s:\n\t\tdefault:\n\t\t\treturn false\n\t\t}\n\t}\n\treturn true\n}\n", strings.Join(names, ", "))
 	}
 	return b.Bytes()
 }

@@ -31,3 +31,30 @@ func (db *DB) ComplianceFromRecords(ctx context.Context, ids []int64, p domain.P
 
 // UpdateDueSQL is updateDue, for the test that holds it to the domain's.
 var UpdateDueSQL = updateDue
+
+// BriefBothWays reads sql's rows (briefResourceColumns' kinds) with the
+// raw decoder and with pgx's Scan; decodable says whether the raw decoder
+// reads them itself rather than through Scan.
+func (db *DB) BriefBothWays(ctx context.Context, sql string) (raw, scanned []*domain.Resource, decodable bool, rawErr, scanErr error) {
+	rows, err := db.pool.Query(ctx, sql)
+	if err != nil {
+		return nil, nil, false, err, err
+	}
+	defer rows.Close()
+	decodable = rawDecodable(rows.FieldDescriptions(), briefKinds[:])
+	for rows.Next() {
+		r, err := scanBriefResource(rows)
+		if err != nil {
+			rawErr = err
+		}
+		s, err := scanBriefResourceSlow(rows)
+		if err != nil {
+			scanErr = err
+		}
+		raw, scanned = append(raw, r), append(scanned, s)
+	}
+	return raw, scanned, decodable, rawErr, scanErr
+}
+
+// BriefColumns is briefResourceColumns.
+const BriefColumns = briefResourceColumns

@@ -74,20 +74,6 @@ func scanResource(row pgx.Row, lead ...any) (*domain.Resource, error) {
 	return &r, nil
 }
 
-// scanBriefResource scans briefResourceColumns.
-func scanBriefResource(row pgx.Row) (*domain.Resource, error) {
-	r := &domain.Resource{Brief: true, SourceDepartment: &domain.Department{}}
-	d := r.SourceDepartment
-	err := row.Scan(&r.ID, &r.Code, &r.Name, &r.Summary, &r.Classification, &r.Format,
-		&r.UpdateFrequency, &r.ShareType, &r.OpenType, &r.Status,
-		&r.SourceDepartmentID, &r.PublishedAt, &r.CreatedAt, &r.UpdatedAt,
-		&d.ID, &d.CreditCode, &d.Name, &d.Level, &d.RegionCode, &d.ParentID)
-	if err != nil {
-		return nil, err
-	}
-	return r, nil
-}
-
 // scope adds the viewer's row filter for resources aliased r.
 func (q *query) scope(s domain.ResourceScope) {
 	if s.All {
@@ -171,7 +157,7 @@ func (db *DB) Resources(ctx context.Context, scope domain.ResourceScope, f domai
 	orderBy := q.seek(spec, "r", c)
 	columns, scan := resourceColumns, func(row pgx.CollectableRow) (*domain.Resource, error) { return scanResource(row) }
 	if f.Brief {
-		columns, scan = briefResourceColumns, func(row pgx.CollectableRow) (*domain.Resource, error) { return scanBriefResource(row) }
+		columns, scan = briefResourceColumns, scanBriefResource
 	}
 	rows, err := db.pool.Query(ctx, "SELECT "+columns+resourceFrom+q.whereSQL()+orderBy+limit(p), q.args...)
 	if err != nil {

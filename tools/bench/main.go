@@ -8,8 +8,8 @@
 // .data/bench and fills an empty database with tools/gencity's city at
 // 1/scale. It starts the real binary (-bin, built by `make bench-load`),
 // drives each query of a fixed mix from C closed-loop clients for the
-// duration, and prints requests a second, p50 and p99, and the server's
-// peak RSS; then it runs each query in-process through the same handler
+// duration, and prints requests a second, p50 and p99, the CPU time the
+// server and PostgreSQL used per request, and the server's peak RSS; then it runs each query in-process through the same handler
 // to count SQL statements and allocations per request. The floor is the
 // list query written by hand: one SQL statement and encoding/json behind
 // net/http, with no GraphQL, no auth and no visibility rules, so it bounds
@@ -115,6 +115,10 @@ func run(o options) error {
 	if err != nil {
 		return err
 	}
+	postmaster, err := postmasterPID(ctx, o.url)
+	if err != nil {
+		return err
+	}
 	tok, err := auth.Sign(secret, auth.Claims{Sub: "benchmark", Role: domain.RoleAuthority}, 24*time.Hour)
 	if err != nil {
 		return err
@@ -132,7 +136,7 @@ func run(o options) error {
 			if viewer == "AUTHORITY" {
 				hdr.Set("Authorization", "Bearer "+tok)
 			}
-			r, err := measure(srv.url+"/graphql", http.MethodPost, q.body(), hdr, o, q.check)
+			r, err := measure(srv.url+"/graphql", http.MethodPost, q.body(), hdr, o, q.check, srv.pid(), postmaster)
 			if err != nil {
 				srv.stop()
 				return fmt.Errorf("%s as %s: %w", q.name, viewer, err)
@@ -145,7 +149,7 @@ func run(o options) error {
 	list := mix[0]
 	single := o
 	single.conns = 1
-	r, err := measure(srv.url+"/graphql", http.MethodPost, list.body(), http.Header{"Content-Type": {"application/json"}, "Authorization": {"Bearer " + tok}}, single, list.check)
+	r, err := measure(srv.url+"/graphql", http.MethodPost, list.body(), http.Header{"Content-Type": {"application/json"}, "Authorization": {"Bearer " + tok}}, single, list.check, srv.pid(), postmaster)
 	if err != nil {
 		srv.stop()
 		return err
@@ -164,7 +168,7 @@ func run(o options) error {
 	if err != nil {
 		return err
 	}
-	r, err = measure(floor.url+"/list", http.MethodGet, nil, nil, o, func(b []byte) error { return checkCount(b, 50) })
+	r, err = measure(floor.url+"/list", http.MethodGet, nil, nil, o, func(b []byte) error { return checkCount(b, 50) }, floor.pid(), postmaster)
 	if err != nil {
 		floor.stop()
 		return fmt.Errorf("floor: %w", err)
@@ -182,7 +186,7 @@ func run(o options) error {
 		}
 		body, _ := json.Marshal(map[string]any{"query": postgraphileList})
 		r, err := measure(pg.url+"/graphql", http.MethodPost, body, http.Header{"Content-Type": {"application/json"}}, o,
-			func(b []byte) error { return checkCount(b, 50) })
+			func(b []byte) error { return checkCount(b, 50) }, pg.pid(), postmaster)
 		if err != nil {
 			pg.stop()
 			return fmt.Errorf("postgraphile: %w", err)
@@ -194,9 +198,9 @@ func run(o options) error {
 		}
 	}
 
-	fmt.Printf("| query | viewer | req/s | p50 | p99 | errors | peak RSS |\n|---|---|---|---|---|---|---|\n")
+	fmt.Printf("| query | viewer | req/s | p50 | p99 | server CPU / req | database CPU / req | errors | peak RSS |\n|---|---|---|---|---|---|---|---|---|\n")
 	for _, r := range results {
-		fmt.Printf("| %s | %s | %.0f | %s | %s | %d | %d MB |\n", r.name, r.viewer, r.rate, ms(r.p50), ms(r.p99), r.errors, r.rss>>20)
+		fmt.Printf("| %s | %s | %.0f | %s | %s | %s | %s | %d | %d MB |\n", r.name, r.viewer, r.rate, ms(r.p50), ms(r.p99), us(r.serverCPU), us(r.dbCPU), r.errors, r.rss>>20)
 	}
 	return account(ctx, o, mix, tok)
 }
@@ -346,11 +350,16 @@ type result struct {
 	p50, p99     time.Duration
 	errors       int
 	rss          int64
+	// serverCPU and dbCPU are the CPU time (user and system) the server
+	// and PostgreSQL's processes used per request while measured: steadier
+	// than the rate on a shared machine, and where the time goes. 0 where
+	// /proc does not show them (a database on another machine).
+	serverCPU, dbCPU time.Duration
 }
 
 // measure checks one answer, loads the URL for o.warmup, then measures
 // o.conns closed-loop clients for o.duration. Any failed answer fails it.
-func measure(url, method string, body []byte, hdr http.Header, o options, check func([]byte) error) (result, error) {
+func measure(url, method string, body []byte, hdr http.Header, o options, check func([]byte) error, serverPID, postmaster int) (result, error) {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: o.conns, MaxConnsPerHost: o.conns}, Timeout: 30 * time.Second}
 	defer client.CloseIdleConnections()
 	send := func() ([]byte, error) {
@@ -416,12 +425,89 @@ func measure(url, method string, body []byte, hdr http.Header, o options, check 
 	if _, _, err := load(o.warmup, false); err != nil {
 		return result{}, err
 	}
+	srv0, db0 := cpuTime(serverPID), clusterCPU(postmaster)
 	lat, failed, err := load(o.duration, true)
 	if err != nil {
 		return result{errors: failed}, err
 	}
+	srv1, db1 := cpuTime(serverPID), clusterCPU(postmaster)
 	slices.Sort(lat)
-	return result{rate: float64(len(lat)) / o.duration.Seconds(), p50: quantile(lat, 0.50), p99: quantile(lat, 0.99)}, nil
+	r := result{rate: float64(len(lat)) / o.duration.Seconds(), p50: quantile(lat, 0.50), p99: quantile(lat, 0.99)}
+	if n := time.Duration(len(lat)); n > 0 {
+		r.serverCPU, r.dbCPU = (srv1-srv0)/n, max(db1-db0, 0)/n
+	}
+	return r, nil
+}
+
+// userHZ is the unit of /proc's CPU times on Linux.
+const userHZ = 100
+
+// procStat returns the parent and the CPU time (user and system) of
+// process pid, from /proc/pid/stat; ok is false when there is none.
+func procStat(pid int) (ppid int, cpu time.Duration, ok bool) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, 0, false
+	}
+	// The command, in parentheses, may hold spaces: fields count from
+	// the last ')'. After it: state ppid ... utime (14th) stime (15th).
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0, 0, false
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0, 0, false
+	}
+	ppid, _ = strconv.Atoi(f[1])
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return ppid, time.Duration(utime+stime) * time.Second / userHZ, true
+}
+
+func cpuTime(pid int) time.Duration {
+	_, cpu, _ := procStat(pid)
+	return cpu
+}
+
+// clusterCPU is the CPU time of the PostgreSQL postmaster and its
+// children (the backends, the background processes); 0 when postmaster
+// is 0.
+func clusterCPU(postmaster int) time.Duration {
+	if postmaster == 0 {
+		return 0
+	}
+	total := cpuTime(postmaster)
+	dirs, _ := os.ReadDir("/proc")
+	for _, d := range dirs {
+		pid, err := strconv.Atoi(d.Name())
+		if err != nil {
+			continue
+		}
+		if ppid, cpu, ok := procStat(pid); ok && ppid == postmaster {
+			total += cpu
+		}
+	}
+	return total
+}
+
+// postmasterPID is the pid of the database's postmaster, the parent of a
+// backend, when it runs on this machine; else 0.
+func postmasterPID(ctx context.Context, url string) (int, error) {
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close(ctx)
+	var backend int
+	if err := conn.QueryRow(ctx, "SELECT pg_backend_pid()").Scan(&backend); err != nil {
+		return 0, err
+	}
+	ppid, _, ok := procStat(backend)
+	if !ok {
+		return 0, nil
+	}
+	return ppid, nil
 }
 
 func quantile(sorted []time.Duration, q float64) time.Duration {
@@ -435,12 +521,22 @@ func ms(d time.Duration) string {
 	return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 2, 64) + " ms"
 }
 
+// us is a CPU time in microseconds; "-" when it could not be read.
+func us(d time.Duration) string {
+	if d <= 0 {
+		return "-"
+	}
+	return strconv.FormatInt(d.Microseconds(), 10) + " µs"
+}
+
 // process is a server under test.
 type process struct {
 	cmd  *exec.Cmd
 	url  string
 	done chan error
 }
+
+func (p *process) pid() int { return p.cmd.Process.Pid }
 
 func (p *process) peakRSS() int64 {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.cmd.Process.Pid))

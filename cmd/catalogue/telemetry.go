@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"time"
 
@@ -33,8 +34,10 @@ func metricsFromEnv() (metricsConfig, error) {
 func (c metricsConfig) on() bool { return c.addr != "" || c.token != "" }
 
 // serveMetrics serves m at /metrics on a listener of its own (meant for a
-// loopback or cluster-internal address, without authentication), and
-// returns the function that stops it.
+// loopback or cluster-internal address, without authentication), with Go's
+// profiles at /debug/pprof/ (CPU, heap, goroutines: what an operator
+// needs to see where a slow server spends its time), and returns the
+// function that stops it.
 func serveMetrics(log *slog.Logger, addr string, m *telemetry.Metrics) (func(context.Context) error, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -42,7 +45,13 @@ func serveMetrics(log *slog.Logger, addr string, m *telemetry.Metrics) (func(con
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", m.Handler())
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second}
+	mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+	mux.HandleFunc("GET /debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
+	// A CPU profile or trace takes ?seconds=N (30 at most) to write.
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 40 * time.Second}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("metrics listener stopped", "err", err)

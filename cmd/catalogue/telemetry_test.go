@@ -46,8 +46,9 @@ func (c *collector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(b)
 }
 
-// The binary serves metrics on CATALOGUE_METRICS_ADDR without a token and
-// on the main address only with CATALOGUE_METRICS_TOKEN, and sends its
+// The binary serves metrics (and Go's profiles) on CATALOGUE_METRICS_ADDR
+// without a token and metrics on the main address only with
+// CATALOGUE_METRICS_TOKEN, and sends its
 // spans to OTEL_EXPORTER_OTLP_ENDPOINT, flushing them when it stops.
 func TestServeMetricsAndTracing(t *testing.T) {
 	bin := buildBinary(t)
@@ -81,6 +82,17 @@ func TestServeMetricsAndTracing(t *testing.T) {
 	want := `catalogue_graphql_requests_total{operation="Count",outcome="ok",type="query"} 1`
 	if code, body := get(m[1], ""); code != http.StatusOK || !strings.Contains(body, want) || !strings.Contains(body, "catalogue_db_pool_total_conns") {
 		t.Errorf("metrics listener: %d, want 200 with %s:\n%.2000s", code, want, body)
+	}
+	// Go's profiles are on the internal listener only.
+	internal := strings.TrimSuffix(m[1], "/metrics")
+	if code, body := get(internal+"/debug/pprof/heap?debug=1", ""); code != http.StatusOK || !strings.Contains(body, "heap profile") {
+		t.Errorf("metrics listener /debug/pprof/heap: %d, want 200 with a heap profile:\n%.300s", code, body)
+	}
+	if code, body := get(internal+"/debug/pprof/profile?seconds=1", ""); code != http.StatusOK || len(body) == 0 {
+		t.Errorf("metrics listener /debug/pprof/profile: %d, want 200 with a CPU profile", code)
+	}
+	if code, _ := get(url+"/debug/pprof/heap?debug=1", "Bearer "+token); code == http.StatusOK {
+		t.Errorf("main address /debug/pprof/heap: 200, want it not served")
 	}
 	if code, _ := get(url+"/metrics", ""); code != http.StatusUnauthorized {
 		t.Errorf("main address /metrics without the token: %d, want 401", code)

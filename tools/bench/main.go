@@ -64,6 +64,7 @@ type options struct {
 	bin          string
 	postgraphile bool
 	runs         int
+	cpuprofile   string
 }
 
 func main() {
@@ -78,6 +79,7 @@ func main() {
 	flag.StringVar(&o.url, "url", os.Getenv("DATABASE_URL"), "PostgreSQL URL (default $DATABASE_URL, else a private cluster in .data/bench)")
 	flag.IntVar(&o.scale, "scale", 10, "an empty database is filled with the full city divided by this")
 	flag.IntVar(&o.conns, "c", 20, "concurrent clients")
+	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write the server's CPU profile under the list query's load as AUTHORITY to this `file` (go tool pprof bin/catalogue file)")
 	flag.DurationVar(&o.duration, "duration", 10*time.Second, "how long each measurement runs")
 	flag.DurationVar(&o.warmup, "warmup", 2*time.Second, "load before each measurement, not counted")
 	flag.StringVar(&o.bin, "bin", "bin/catalogue", "the catalogue binary to measure")
@@ -126,20 +128,37 @@ func run(o options) error {
 
 	fmt.Printf("\nmachine: %d cores (%s), %d clients, %s each after %s warm-up\n\n", runtime.NumCPU(), cpuModel(), o.conns, o.duration, o.warmup)
 	var results []result
-	srv, err := startCatalogue(ctx, o.bin, o.url)
+	var internal string // the catalogue's metrics and profiles listener
+	if o.cpuprofile != "" {
+		if internal, err = freeAddr(); err != nil {
+			return err
+		}
+	}
+	srv, err := startCatalogue(ctx, o.bin, o.url, internal)
 	if err != nil {
 		return err
 	}
-	for _, q := range mix {
+	for i, q := range mix {
 		for _, viewer := range q.viewers {
 			hdr := http.Header{"Content-Type": {"application/json"}}
 			if viewer == "AUTHORITY" {
 				hdr.Set("Authorization", "Bearer "+tok)
 			}
+			var profiled chan error
+			if internal != "" && i == 0 && viewer == "AUTHORITY" {
+				profiled = make(chan error, 1)
+				go func() { profiled <- profile(internal, o.warmup+o.duration, o.cpuprofile) }()
+			}
 			r, err := measure(srv.url+"/graphql", http.MethodPost, q.body(), hdr, o, q.check, srv.pid(), postmaster)
 			if err != nil {
 				srv.stop()
 				return fmt.Errorf("%s as %s: %w", q.name, viewer, err)
+			}
+			if profiled != nil {
+				if err := <-profiled; err != nil {
+					srv.stop()
+					return fmt.Errorf("CPU profile: %w", err)
+				}
 			}
 			r.name, r.viewer = q.name, viewer
 			results = append(results, r)
@@ -601,7 +620,27 @@ func freeAddr() (string, error) {
 	return l.Addr().String(), nil
 }
 
-func startCatalogue(ctx context.Context, bin, url string) (*process, error) {
+// profile writes the CPU profile the server at internal (its metrics
+// listener) takes over d to file.
+func profile(internal string, d time.Duration, file string) error {
+	resp, err := http.Get(fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", internal, int(d.Round(time.Second)/time.Second)))
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("HTTP %d: %.200s", resp.StatusCode, b)
+	}
+	return os.WriteFile(file, b, 0o644)
+}
+
+// startCatalogue starts the binary on url; with internal set, it serves
+// metrics and profiles there (CATALOGUE_METRICS_ADDR).
+func startCatalogue(ctx context.Context, bin, url, internal string) (*process, error) {
 	addr, err := freeAddr()
 	if err != nil {
 		return nil, err
@@ -611,7 +650,7 @@ func startCatalogue(ctx context.Context, bin, url string) (*process, error) {
 		return nil, err
 	}
 	cmd := exec.CommandContext(ctx, bin, "serve", "--addr", addr, "--data-dir", dir)
-	cmd.Env = append(os.Environ(), "DATABASE_URL="+url, "CATALOGUE_JWT_SECRET="+string(secret), "CATALOGUE_DEV=")
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+url, "CATALOGUE_JWT_SECRET="+string(secret), "CATALOGUE_DEV=", "CATALOGUE_METRICS_ADDR="+internal)
 	return start(cmd, "http://"+addr, "/readyz")
 }
 

@@ -1566,6 +1566,11 @@ func UnmarshalAuditFilter(ctx context.Context, raw any) (model.AuditFilter, erro
 var accessRecordImplementors = []string{"AccessRecord"}
 
 func (ec *executionContext) _AccessRecord(ctx context.Context, sel ast.SelectionSet, obj *domain.AccessRecord) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_AccessRecord(sel, obj); ok {
+		return ec.writer_AccessRecord(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, accessRecordImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1643,6 +1648,11 @@ func (ec *executionContext) _AccessRecord(ctx context.Context, sel ast.Selection
 var accessRecordConnectionImplementors = []string{"AccessRecordConnection"}
 
 func (ec *executionContext) _AccessRecordConnection(ctx context.Context, sel ast.SelectionSet, obj *domain.Page[*domain.AccessRecord]) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_AccessRecordConnection(sel, obj); ok {
+		return ec.writer_AccessRecordConnection(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, accessRecordConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1692,6 +1702,11 @@ func (ec *executionContext) _AccessRecordConnection(ctx context.Context, sel ast
 var accessRecordEdgeImplementors = []string{"AccessRecordEdge"}
 
 func (ec *executionContext) _AccessRecordEdge(ctx context.Context, sel ast.SelectionSet, obj *domain.Edge[*domain.AccessRecord]) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_AccessRecordEdge(sel, obj); ok {
+		return ec.writer_AccessRecordEdge(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, accessRecordEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1730,6 +1745,11 @@ func (ec *executionContext) _AccessRecordEdge(ctx context.Context, sel ast.Selec
 var auditBreakImplementors = []string{"AuditBreak"}
 
 func (ec *executionContext) _AuditBreak(ctx context.Context, sel ast.SelectionSet, obj *domain.ChainBreak) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_AuditBreak(sel, obj); ok {
+		return ec.writer_AuditBreak(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditBreakImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1773,6 +1793,11 @@ func (ec *executionContext) _AuditBreak(ctx context.Context, sel ast.SelectionSe
 var auditEventImplementors = []string{"AuditEvent"}
 
 func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSet, obj *domain.AuditEvent) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_AuditEvent(sel, obj); ok {
+		return ec.writer_AuditEvent(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1896,6 +1921,11 @@ func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSe
 var auditEventConnectionImplementors = []string{"AuditEventConnection"}
 
 func (ec *executionContext) _AuditEventConnection(ctx context.Context, sel ast.SelectionSet, obj *domain.Page[*domain.AuditEvent]) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_AuditEventConnection(sel, obj); ok {
+		return ec.writer_AuditEventConnection(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1945,6 +1975,11 @@ func (ec *executionContext) _AuditEventConnection(ctx context.Context, sel ast.S
 var auditEventEdgeImplementors = []string{"AuditEventEdge"}
 
 func (ec *executionContext) _AuditEventEdge(ctx context.Context, sel ast.SelectionSet, obj *domain.Edge[*domain.AuditEvent]) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_AuditEventEdge(sel, obj); ok {
+		return ec.writer_AuditEventEdge(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1983,6 +2018,11 @@ func (ec *executionContext) _AuditEventEdge(ctx context.Context, sel ast.Selecti
 var auditIntegrityImplementors = []string{"AuditIntegrity"}
 
 func (ec *executionContext) _AuditIntegrity(ctx context.Context, sel ast.SelectionSet, obj *domain.AuditIntegrity) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_AuditIntegrity(sel, obj); ok {
+		return ec.writer_AuditIntegrity(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditIntegrityImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2053,6 +2093,11 @@ func (ec *executionContext) _AuditIntegrity(ctx context.Context, sel ast.Selecti
 var lineageConnectionImplementors = []string{"LineageConnection"}
 
 func (ec *executionContext) _LineageConnection(ctx context.Context, sel ast.SelectionSet, obj *domain.Page[*domain.LineageNode]) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_LineageConnection(sel, obj); ok {
+		return ec.writer_LineageConnection(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, lineageConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2102,6 +2147,11 @@ func (ec *executionContext) _LineageConnection(ctx context.Context, sel ast.Sele
 var lineageEdgeImplementors = []string{"LineageEdge"}
 
 func (ec *executionContext) _LineageEdge(ctx context.Context, sel ast.SelectionSet, obj *domain.LineageEdge) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_LineageEdge(sel, obj); ok {
+		return ec.writer_LineageEdge(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, lineageEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2153,6 +2203,11 @@ func (ec *executionContext) _LineageEdge(ctx context.Context, sel ast.SelectionS
 var lineageNodeImplementors = []string{"LineageNode"}
 
 func (ec *executionContext) _LineageNode(ctx context.Context, sel ast.SelectionSet, obj *domain.LineageNode) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_LineageNode(sel, obj); ok {
+		return ec.writer_LineageNode(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, lineageNodeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2209,6 +2264,11 @@ func (ec *executionContext) _LineageNode(ctx context.Context, sel ast.SelectionS
 var lineageNodeEdgeImplementors = []string{"LineageNodeEdge"}
 
 func (ec *executionContext) _LineageNodeEdge(ctx context.Context, sel ast.SelectionSet, obj *domain.Edge[*domain.LineageNode]) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_LineageNodeEdge(sel, obj); ok {
+		return ec.writer_LineageNodeEdge(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, lineageNodeEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)

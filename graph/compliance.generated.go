@@ -1901,6 +1901,11 @@ func UnmarshalScorecardOrder(ctx context.Context, raw any) (model.ScorecardOrder
 var catalogueFiguresImplementors = []string{"CatalogueFigures"}
 
 func (ec *executionContext) _CatalogueFigures(ctx context.Context, sel ast.SelectionSet, obj *domain.ComplianceFigures) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_CatalogueFigures(sel, obj); ok {
+		return ec.writer_CatalogueFigures(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, catalogueFiguresImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1964,6 +1969,11 @@ func (ec *executionContext) _CatalogueFigures(ctx context.Context, sel ast.Selec
 var complianceFiguresImplementors = []string{"ComplianceFigures"}
 
 func (ec *executionContext) _ComplianceFigures(ctx context.Context, sel ast.SelectionSet, obj *domain.ComplianceFigures) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_ComplianceFigures(sel, obj); ok {
+		return ec.writer_ComplianceFigures(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, complianceFiguresImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2022,6 +2032,11 @@ func (ec *executionContext) _ComplianceFigures(ctx context.Context, sel ast.Sele
 var complianceReportImplementors = []string{"ComplianceReport"}
 
 func (ec *executionContext) _ComplianceReport(ctx context.Context, sel ast.SelectionSet, obj *domain.ComplianceReport) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_ComplianceReport(sel, obj); ok {
+		return ec.writer_ComplianceReport(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, complianceReportImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2081,6 +2096,11 @@ func (ec *executionContext) _ComplianceReport(ctx context.Context, sel ast.Selec
 var dataQualityFiguresImplementors = []string{"DataQualityFigures"}
 
 func (ec *executionContext) _DataQualityFigures(ctx context.Context, sel ast.SelectionSet, obj *domain.ComplianceFigures) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_DataQualityFigures(sel, obj); ok {
+		return ec.writer_DataQualityFigures(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, dataQualityFiguresImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2129,6 +2149,11 @@ func (ec *executionContext) _DataQualityFigures(ctx context.Context, sel ast.Sel
 var departmentScorecardImplementors = []string{"DepartmentScorecard"}
 
 func (ec *executionContext) _DepartmentScorecard(ctx context.Context, sel ast.SelectionSet, obj *domain.ComplianceFigures) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_DepartmentScorecard(sel, obj); ok {
+		return ec.writer_DepartmentScorecard(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, departmentScorecardImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2168,6 +2193,11 @@ func (ec *executionContext) _DepartmentScorecard(ctx context.Context, sel ast.Se
 var departmentScorecardConnectionImplementors = []string{"DepartmentScorecardConnection"}
 
 func (ec *executionContext) _DepartmentScorecardConnection(ctx context.Context, sel ast.SelectionSet, obj *domain.Page[*domain.ComplianceFigures]) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_DepartmentScorecardConnection(sel, obj); ok {
+		return ec.writer_DepartmentScorecardConnection(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, departmentScorecardConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2217,6 +2247,11 @@ func (ec *executionContext) _DepartmentScorecardConnection(ctx context.Context, 
 var departmentScorecardEdgeImplementors = []string{"DepartmentScorecardEdge"}
 
 func (ec *executionContext) _DepartmentScorecardEdge(ctx context.Context, sel ast.SelectionSet, obj *domain.Edge[*domain.ComplianceFigures]) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_DepartmentScorecardEdge(sel, obj); ok {
+		return ec.writer_DepartmentScorecardEdge(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, departmentScorecardEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2255,6 +2290,11 @@ func (ec *executionContext) _DepartmentScorecardEdge(ctx context.Context, sel as
 var monthlyFiguresImplementors = []string{"MonthlyFigures"}
 
 func (ec *executionContext) _MonthlyFigures(ctx context.Context, sel ast.SelectionSet, obj *domain.ComplianceFigures) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_MonthlyFigures(sel, obj); ok {
+		return ec.writer_MonthlyFigures(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, monthlyFiguresImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2358,6 +2398,11 @@ func (ec *executionContext) _MonthlyFigures(ctx context.Context, sel ast.Selecti
 var onTimeRatioImplementors = []string{"OnTimeRatio"}
 
 func (ec *executionContext) _OnTimeRatio(ctx context.Context, sel ast.SelectionSet, obj *domain.Ratio) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_OnTimeRatio(sel, obj); ok {
+		return ec.writer_OnTimeRatio(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, onTimeRatioImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2401,6 +2446,11 @@ func (ec *executionContext) _OnTimeRatio(ctx context.Context, sel ast.SelectionS
 var openingFiguresImplementors = []string{"OpeningFigures"}
 
 func (ec *executionContext) _OpeningFigures(ctx context.Context, sel ast.SelectionSet, obj *domain.ComplianceFigures) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_OpeningFigures(sel, obj); ok {
+		return ec.writer_OpeningFigures(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, openingFiguresImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2439,6 +2489,11 @@ func (ec *executionContext) _OpeningFigures(ctx context.Context, sel ast.Selecti
 var sharingFiguresImplementors = []string{"SharingFigures"}
 
 func (ec *executionContext) _SharingFigures(ctx context.Context, sel ast.SelectionSet, obj *domain.ComplianceFigures) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_SharingFigures(sel, obj); ok {
+		return ec.writer_SharingFigures(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, sharingFiguresImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2512,6 +2567,11 @@ func (ec *executionContext) _SharingFigures(ctx context.Context, sel ast.Selecti
 var typeCountsImplementors = []string{"TypeCounts"}
 
 func (ec *executionContext) _TypeCounts(ctx context.Context, sel ast.SelectionSet, obj *domain.TypeCounts) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_TypeCounts(sel, obj); ok {
+		return ec.writer_TypeCounts(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, typeCountsImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2560,6 +2620,11 @@ func (ec *executionContext) _TypeCounts(ctx context.Context, sel ast.SelectionSe
 var useFiguresImplementors = []string{"UseFigures"}
 
 func (ec *executionContext) _UseFigures(ctx context.Context, sel ast.SelectionSet, obj *domain.ComplianceFigures) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_UseFigures(sel, obj); ok {
+		return ec.writer_UseFigures(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, useFiguresImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2593,6 +2658,11 @@ func (ec *executionContext) _UseFigures(ctx context.Context, sel ast.SelectionSe
 var violationImplementors = []string{"Violation"}
 
 func (ec *executionContext) _Violation(ctx context.Context, sel ast.SelectionSet, obj *domain.ComplianceViolation) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_Violation(sel, obj); ok {
+		return ec.writer_Violation(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, violationImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2664,6 +2734,11 @@ func (ec *executionContext) _Violation(ctx context.Context, sel ast.SelectionSet
 var violationConnectionImplementors = []string{"ViolationConnection"}
 
 func (ec *executionContext) _ViolationConnection(ctx context.Context, sel ast.SelectionSet, obj *domain.Page[*domain.ComplianceViolation]) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_ViolationConnection(sel, obj); ok {
+		return ec.writer_ViolationConnection(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, violationConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2707,6 +2782,11 @@ func (ec *executionContext) _ViolationConnection(ctx context.Context, sel ast.Se
 var violationEdgeImplementors = []string{"ViolationEdge"}
 
 func (ec *executionContext) _ViolationEdge(ctx context.Context, sel ast.SelectionSet, obj *domain.Edge[*domain.ComplianceViolation]) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_ViolationEdge(sel, obj); ok {
+		return ec.writer_ViolationEdge(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, violationEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)

@@ -521,6 +521,11 @@ func UnmarshalDepartmentOrder(ctx context.Context, raw any) (model.DepartmentOrd
 var departmentImplementors = []string{"Department", "Node", "_Entity"}
 
 func (ec *executionContext) _Department(ctx context.Context, sel ast.SelectionSet, obj *domain.Department) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_Department(sel, obj); ok {
+		return ec.writer_Department(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, departmentImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -592,6 +597,11 @@ func (ec *executionContext) _Department(ctx context.Context, sel ast.SelectionSe
 var departmentConnectionImplementors = []string{"DepartmentConnection"}
 
 func (ec *executionContext) _DepartmentConnection(ctx context.Context, sel ast.SelectionSet, obj *domain.Page[*domain.Department]) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_DepartmentConnection(sel, obj); ok {
+		return ec.writer_DepartmentConnection(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, departmentConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -641,6 +651,11 @@ func (ec *executionContext) _DepartmentConnection(ctx context.Context, sel ast.S
 var departmentEdgeImplementors = []string{"DepartmentEdge"}
 
 func (ec *executionContext) _DepartmentEdge(ctx context.Context, sel ast.SelectionSet, obj *domain.Edge[*domain.Department]) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_DepartmentEdge(sel, obj); ok {
+		return ec.writer_DepartmentEdge(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, departmentEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)

@@ -2450,6 +2450,11 @@ func (ec *executionContext) _Dispute(ctx context.Context, sel ast.SelectionSet, 
 var dataErrorImplementors = []string{"DataError", "Node", "Dispute"}
 
 func (ec *executionContext) _DataError(ctx context.Context, sel ast.SelectionSet, obj *domain.DataError) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_DataError(sel, obj); ok {
+		return ec.writer_DataError(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, dataErrorImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2618,6 +2623,11 @@ func (ec *executionContext) _DataError(ctx context.Context, sel ast.SelectionSet
 var deadlineExtensionImplementors = []string{"DeadlineExtension"}
 
 func (ec *executionContext) _DeadlineExtension(ctx context.Context, sel ast.SelectionSet, obj *domain.Extension) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_DeadlineExtension(sel, obj); ok {
+		return ec.writer_DeadlineExtension(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, deadlineExtensionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2666,6 +2676,11 @@ func (ec *executionContext) _DeadlineExtension(ctx context.Context, sel ast.Sele
 var disputeActionImplementors = []string{"DisputeAction"}
 
 func (ec *executionContext) _DisputeAction(ctx context.Context, sel ast.SelectionSet, obj *domain.DisputeAction) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_DisputeAction(sel, obj); ok {
+		return ec.writer_DisputeAction(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, disputeActionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2725,6 +2740,11 @@ func (ec *executionContext) _DisputeAction(ctx context.Context, sel ast.Selectio
 var disputeConnectionImplementors = []string{"DisputeConnection"}
 
 func (ec *executionContext) _DisputeConnection(ctx context.Context, sel ast.SelectionSet, obj *domain.Page[domain.DisputeRecord]) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_DisputeConnection(sel, obj); ok {
+		return ec.writer_DisputeConnection(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, disputeConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2774,6 +2794,11 @@ func (ec *executionContext) _DisputeConnection(ctx context.Context, sel ast.Sele
 var disputeEdgeImplementors = []string{"DisputeEdge"}
 
 func (ec *executionContext) _DisputeEdge(ctx context.Context, sel ast.SelectionSet, obj *domain.Edge[domain.DisputeRecord]) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_DisputeEdge(sel, obj); ok {
+		return ec.writer_DisputeEdge(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, disputeEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2812,6 +2837,11 @@ func (ec *executionContext) _DisputeEdge(ctx context.Context, sel ast.SelectionS
 var disputePositionImplementors = []string{"DisputePosition"}
 
 func (ec *executionContext) _DisputePosition(ctx context.Context, sel ast.SelectionSet, obj *domain.Position) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_DisputePosition(sel, obj); ok {
+		return ec.writer_DisputePosition(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, disputePositionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2861,6 +2891,11 @@ func (ec *executionContext) _DisputePosition(ctx context.Context, sel ast.Select
 var evidenceImplementors = []string{"Evidence"}
 
 func (ec *executionContext) _Evidence(ctx context.Context, sel ast.SelectionSet, obj *domain.Evidence) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_Evidence(sel, obj); ok {
+		return ec.writer_Evidence(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, evidenceImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2932,6 +2967,11 @@ func (ec *executionContext) _Evidence(ctx context.Context, sel ast.SelectionSet,
 var openObjectionImplementors = []string{"OpenObjection", "Node", "Dispute"}
 
 func (ec *executionContext) _OpenObjection(ctx context.Context, sel ast.SelectionSet, obj *domain.OpenObjection) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_OpenObjection(sel, obj); ok {
+		return ec.writer_OpenObjection(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, openObjectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -3066,6 +3106,11 @@ func (ec *executionContext) _OpenObjection(ctx context.Context, sel ast.Selectio
 var sharingDisputeImplementors = []string{"SharingDispute", "Node", "Dispute"}
 
 func (ec *executionContext) _SharingDispute(ctx context.Context, sel ast.SelectionSet, obj *domain.SharingDispute) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_SharingDispute(sel, obj); ok {
+		return ec.writer_SharingDispute(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, sharingDisputeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -3191,6 +3236,11 @@ func (ec *executionContext) _SharingDispute(ctx context.Context, sel ast.Selecti
 var sharingDisputeStepRecordImplementors = []string{"SharingDisputeStepRecord"}
 
 func (ec *executionContext) _SharingDisputeStepRecord(ctx context.Context, sel ast.SelectionSet, obj *domain.SharingStepRecord) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_SharingDisputeStepRecord(sel, obj); ok {
+		return ec.writer_SharingDisputeStepRecord(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, sharingDisputeStepRecordImplementors)
 
 	out := graphql.NewFieldSet(fields)

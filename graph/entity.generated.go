@@ -459,6 +459,11 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet) g
 var _ServiceImplementors = []string{"_Service"}
 
 func (ec *executionContext) __Service(ctx context.Context, sel ast.SelectionSet, obj *fedruntime.Service) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection__Service(sel, obj); ok {
+		return ec.writer__Service(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, _ServiceImplementors)
 
 	out := graphql.NewFieldSet(fields)

@@ -786,6 +786,11 @@ func UnmarshalCatalogueChangeObligationFilter(ctx context.Context, raw any) (mod
 var catalogueChangeObligationImplementors = []string{"CatalogueChangeObligation", "Node"}
 
 func (ec *executionContext) _CatalogueChangeObligation(ctx context.Context, sel ast.SelectionSet, obj *domain.ChangeObligation) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_CatalogueChangeObligation(sel, obj); ok {
+		return ec.writer_CatalogueChangeObligation(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, catalogueChangeObligationImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -894,6 +899,11 @@ func (ec *executionContext) _CatalogueChangeObligation(ctx context.Context, sel 
 var catalogueChangeObligationConnectionImplementors = []string{"CatalogueChangeObligationConnection"}
 
 func (ec *executionContext) _CatalogueChangeObligationConnection(ctx context.Context, sel ast.SelectionSet, obj *domain.Page[*domain.ChangeObligation]) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_CatalogueChangeObligationConnection(sel, obj); ok {
+		return ec.writer_CatalogueChangeObligationConnection(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, catalogueChangeObligationConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -943,6 +953,11 @@ func (ec *executionContext) _CatalogueChangeObligationConnection(ctx context.Con
 var catalogueChangeObligationEdgeImplementors = []string{"CatalogueChangeObligationEdge"}
 
 func (ec *executionContext) _CatalogueChangeObligationEdge(ctx context.Context, sel ast.SelectionSet, obj *domain.Edge[*domain.ChangeObligation]) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_CatalogueChangeObligationEdge(sel, obj); ok {
+		return ec.writer_CatalogueChangeObligationEdge(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, catalogueChangeObligationEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -981,6 +996,11 @@ func (ec *executionContext) _CatalogueChangeObligationEdge(ctx context.Context, 
 var fullCatalogueReviewImplementors = []string{"FullCatalogueReview"}
 
 func (ec *executionContext) _FullCatalogueReview(ctx context.Context, sel ast.SelectionSet, obj *domain.FullReview) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_FullCatalogueReview(sel, obj); ok {
+		return ec.writer_FullCatalogueReview(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, fullCatalogueReviewImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1029,6 +1049,11 @@ func (ec *executionContext) _FullCatalogueReview(ctx context.Context, sel ast.Se
 var fullReviewStatusImplementors = []string{"FullReviewStatus"}
 
 func (ec *executionContext) _FullReviewStatus(ctx context.Context, sel ast.SelectionSet, obj *domain.FullReviewStatus) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_FullReviewStatus(sel, obj); ok {
+		return ec.writer_FullReviewStatus(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, fullReviewStatusImplementors)
 
 	out := graphql.NewFieldSet(fields)

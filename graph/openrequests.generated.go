@@ -526,6 +526,11 @@ func UnmarshalOpenRequestFilter(ctx context.Context, raw any) (model.OpenRequest
 var openRequestImplementors = []string{"OpenRequest", "Node"}
 
 func (ec *executionContext) _OpenRequest(ctx context.Context, sel ast.SelectionSet, obj *domain.OpenRequest) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_OpenRequest(sel, obj); ok {
+		return ec.writer_OpenRequest(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, openRequestImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -633,6 +638,11 @@ func (ec *executionContext) _OpenRequest(ctx context.Context, sel ast.SelectionS
 var openRequestConnectionImplementors = []string{"OpenRequestConnection"}
 
 func (ec *executionContext) _OpenRequestConnection(ctx context.Context, sel ast.SelectionSet, obj *domain.Page[*domain.OpenRequest]) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_OpenRequestConnection(sel, obj); ok {
+		return ec.writer_OpenRequestConnection(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, openRequestConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -682,6 +692,11 @@ func (ec *executionContext) _OpenRequestConnection(ctx context.Context, sel ast.
 var openRequestEdgeImplementors = []string{"OpenRequestEdge"}
 
 func (ec *executionContext) _OpenRequestEdge(ctx context.Context, sel ast.SelectionSet, obj *domain.Edge[*domain.OpenRequest]) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_OpenRequestEdge(sel, obj); ok {
+		return ec.writer_OpenRequestEdge(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, openRequestEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)

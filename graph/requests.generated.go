@@ -1761,6 +1761,11 @@ func UnmarshalSubmitShareRequestInput(ctx context.Context, raw any) (model.Submi
 var accessDecisionImplementors = []string{"AccessDecision"}
 
 func (ec *executionContext) _AccessDecision(ctx context.Context, sel ast.SelectionSet, obj *domain.AccessDecision) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_AccessDecision(sel, obj); ok {
+		return ec.writer_AccessDecision(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, accessDecisionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1830,6 +1835,11 @@ func (ec *executionContext) _AccessDecision(ctx context.Context, sel ast.Selecti
 var accessGapImplementors = []string{"AccessGap"}
 
 func (ec *executionContext) _AccessGap(ctx context.Context, sel ast.SelectionSet, obj *domain.AccessGap) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_AccessGap(sel, obj); ok {
+		return ec.writer_AccessGap(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, accessGapImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1879,6 +1889,11 @@ func (ec *executionContext) _AccessGap(ctx context.Context, sel ast.SelectionSet
 var grantImplementors = []string{"Grant", "Node"}
 
 func (ec *executionContext) _Grant(ctx context.Context, sel ast.SelectionSet, obj *domain.ShareGrant) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_Grant(sel, obj); ok {
+		return ec.writer_Grant(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, grantImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1984,6 +1999,11 @@ func (ec *executionContext) _Grant(ctx context.Context, sel ast.SelectionSet, ob
 var grantConnectionImplementors = []string{"GrantConnection"}
 
 func (ec *executionContext) _GrantConnection(ctx context.Context, sel ast.SelectionSet, obj *domain.Page[*domain.ShareGrant]) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_GrantConnection(sel, obj); ok {
+		return ec.writer_GrantConnection(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, grantConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2033,6 +2053,11 @@ func (ec *executionContext) _GrantConnection(ctx context.Context, sel ast.Select
 var grantEdgeImplementors = []string{"GrantEdge"}
 
 func (ec *executionContext) _GrantEdge(ctx context.Context, sel ast.SelectionSet, obj *domain.Edge[*domain.ShareGrant]) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_GrantEdge(sel, obj); ok {
+		return ec.writer_GrantEdge(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, grantEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2071,6 +2096,11 @@ func (ec *executionContext) _GrantEdge(ctx context.Context, sel ast.SelectionSet
 var shareRequestImplementors = []string{"ShareRequest", "Node"}
 
 func (ec *executionContext) _ShareRequest(ctx context.Context, sel ast.SelectionSet, obj *domain.ShareRequest) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_ShareRequest(sel, obj); ok {
+		return ec.writer_ShareRequest(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, shareRequestImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2208,6 +2238,11 @@ func (ec *executionContext) _ShareRequest(ctx context.Context, sel ast.Selection
 var shareRequestConnectionImplementors = []string{"ShareRequestConnection"}
 
 func (ec *executionContext) _ShareRequestConnection(ctx context.Context, sel ast.SelectionSet, obj *domain.Page[*domain.ShareRequest]) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_ShareRequestConnection(sel, obj); ok {
+		return ec.writer_ShareRequestConnection(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, shareRequestConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2257,6 +2292,11 @@ func (ec *executionContext) _ShareRequestConnection(ctx context.Context, sel ast
 var shareRequestEdgeImplementors = []string{"ShareRequestEdge"}
 
 func (ec *executionContext) _ShareRequestEdge(ctx context.Context, sel ast.SelectionSet, obj *domain.Edge[*domain.ShareRequest]) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_ShareRequestEdge(sel, obj); ok {
+		return ec.writer_ShareRequestEdge(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, shareRequestEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2295,6 +2335,11 @@ func (ec *executionContext) _ShareRequestEdge(ctx context.Context, sel ast.Selec
 var shareTermsImplementors = []string{"ShareTerms"}
 
 func (ec *executionContext) _ShareTerms(ctx context.Context, sel ast.SelectionSet, obj *domain.ShareTerms) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_ShareTerms(sel, obj); ok {
+		return ec.writer_ShareTerms(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, shareTermsImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2361,6 +2406,11 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 var usageReportImplementors = []string{"UsageReport"}
 
 func (ec *executionContext) _UsageReport(ctx context.Context, sel ast.SelectionSet, obj *domain.UsageReport) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_UsageReport(sel, obj); ok {
+		return ec.writer_UsageReport(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, usageReportImplementors)
 
 	out := graphql.NewFieldSet(fields)

@@ -1697,6 +1697,11 @@ func UnmarshalResourceOrder(ctx context.Context, raw any) (model.ResourceOrder, 
 var dataElementImplementors = []string{"DataElement", "Node"}
 
 func (ec *executionContext) _DataElement(ctx context.Context, sel ast.SelectionSet, obj *domain.DataElement) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_DataElement(sel, obj); ok {
+		return ec.writer_DataElement(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, dataElementImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1751,6 +1756,11 @@ func (ec *executionContext) _DataElement(ctx context.Context, sel ast.SelectionS
 var dataItemImplementors = []string{"DataItem", "Node"}
 
 func (ec *executionContext) _DataItem(ctx context.Context, sel ast.SelectionSet, obj *domain.DataItem) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_DataItem(sel, obj); ok {
+		return ec.writer_DataItem(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, dataItemImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1804,6 +1814,11 @@ func (ec *executionContext) _DataItem(ctx context.Context, sel ast.SelectionSet,
 var openAccessImplementors = []string{"OpenAccess"}
 
 func (ec *executionContext) _OpenAccess(ctx context.Context, sel ast.SelectionSet, obj *model.OpenAccess) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_OpenAccess(sel, obj); ok {
+		return ec.writer_OpenAccess(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, openAccessImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1847,6 +1862,11 @@ func (ec *executionContext) _OpenAccess(ctx context.Context, sel ast.SelectionSe
 var resourceImplementors = []string{"Resource", "Node", "_Entity"}
 
 func (ec *executionContext) _Resource(ctx context.Context, sel ast.SelectionSet, obj *domain.Resource) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_Resource(sel, obj); ok {
+		return ec.writer_Resource(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, resourceImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2090,6 +2110,11 @@ func (ec *executionContext) _Resource(ctx context.Context, sel ast.SelectionSet,
 var resourceConnectionImplementors = []string{"ResourceConnection"}
 
 func (ec *executionContext) _ResourceConnection(ctx context.Context, sel ast.SelectionSet, obj *domain.Page[*domain.Resource]) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_ResourceConnection(sel, obj); ok {
+		return ec.writer_ResourceConnection(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, resourceConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2139,6 +2164,11 @@ func (ec *executionContext) _ResourceConnection(ctx context.Context, sel ast.Sel
 var resourceEdgeImplementors = []string{"ResourceEdge"}
 
 func (ec *executionContext) _ResourceEdge(ctx context.Context, sel ast.SelectionSet, obj *domain.Edge[*domain.Resource]) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_ResourceEdge(sel, obj); ok {
+		return ec.writer_ResourceEdge(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, resourceEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2177,6 +2207,11 @@ func (ec *executionContext) _ResourceEdge(ctx context.Context, sel ast.Selection
 var sampleFieldImplementors = []string{"SampleField"}
 
 func (ec *executionContext) _SampleField(ctx context.Context, sel ast.SelectionSet, obj *model.SampleField) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_SampleField(sel, obj); ok {
+		return ec.writer_SampleField(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, sampleFieldImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2220,6 +2255,11 @@ func (ec *executionContext) _SampleField(ctx context.Context, sel ast.SelectionS
 var sampleRecordImplementors = []string{"SampleRecord"}
 
 func (ec *executionContext) _SampleRecord(ctx context.Context, sel ast.SelectionSet, obj *model.SampleRecord) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_SampleRecord(sel, obj); ok {
+		return ec.writer_SampleRecord(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, sampleRecordImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2253,6 +2293,11 @@ func (ec *executionContext) _SampleRecord(ctx context.Context, sel ast.Selection
 var shareAccessImplementors = []string{"ShareAccess"}
 
 func (ec *executionContext) _ShareAccess(ctx context.Context, sel ast.SelectionSet, obj *model.ShareAccess) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_ShareAccess(sel, obj); ok {
+		return ec.writer_ShareAccess(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, shareAccessImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2306,6 +2351,11 @@ func (ec *executionContext) _ShareAccess(ctx context.Context, sel ast.SelectionS
 var viewerAccessImplementors = []string{"ViewerAccess"}
 
 func (ec *executionContext) _ViewerAccess(ctx context.Context, sel ast.SelectionSet, obj *domain.Access) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_ViewerAccess(sel, obj); ok {
+		return ec.writer_ViewerAccess(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, viewerAccessImplementors)
 
 	out := graphql.NewFieldSet(fields)

@@ -5,9 +5,14 @@ package graph
 import (
 	"bytes"
 	"context"
+	"io"
 	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/introspection"
+	"github.com/99designs/gqlgen/plugin/federation/fedruntime"
+	"github.com/citydata/catalogue/domain"
+	"github.com/citydata/catalogue/graph/model"
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
@@ -1673,4 +1678,4449 @@ func (ec *executionContext) plain_Violation(sel ast.SelectionSet) bool {
 		}
 	}
 	return true
+}
+
+// plainSelection_AccessDecision returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_AccessDecision(sel ast.SelectionSet, obj *domain.AccessDecision) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, accessDecisionImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "allow", "reason", "scenario", "purpose":
+		case "grant":
+			if obj.Grant == nil {
+				return nil, false
+			}
+			if _, ok := ec.plainSelection_Grant(f.Selections, obj.Grant); !ok {
+				return nil, false
+			}
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_AccessDecision writes fields (plainSelection_AccessDecision's) of obj.
+func (ec *executionContext) writer_AccessDecision(ctx context.Context, fields []graphql.CollectedField, obj *domain.AccessDecision) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_AccessDecision(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_AccessDecision(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.AccessDecision) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("AccessDecision").MarshalGQL(w)
+		case "allow":
+			ec._AccessDecision_allow(ctx, f, obj).MarshalGQL(w)
+		case "reason":
+			ec._AccessDecision_reason(ctx, f, obj).MarshalGQL(w)
+		case "scenario":
+			ec._AccessDecision_scenario(ctx, f, obj).MarshalGQL(w)
+		case "purpose":
+			ec._AccessDecision_purpose(ctx, f, obj).MarshalGQL(w)
+		case "grant":
+			ec.write_Grant(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, grantImplementors), obj.Grant)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_AccessGap returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_AccessGap(sel ast.SelectionSet, obj *domain.AccessGap) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, accessGapImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "kind", "article", "detail":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_AccessGap writes fields (plainSelection_AccessGap's) of obj.
+func (ec *executionContext) writer_AccessGap(ctx context.Context, fields []graphql.CollectedField, obj *domain.AccessGap) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_AccessGap(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_AccessGap(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.AccessGap) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("AccessGap").MarshalGQL(w)
+		case "kind":
+			ec._AccessGap_kind(ctx, f, obj).MarshalGQL(w)
+		case "article":
+			ec._AccessGap_article(ctx, f, obj).MarshalGQL(w)
+		case "detail":
+			ec._AccessGap_detail(ctx, f, obj).MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_AccessRecord returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_AccessRecord(sel ast.SelectionSet, obj *domain.AccessRecord) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, accessRecordImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "mode", "allowed", "reason":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_AccessRecord writes fields (plainSelection_AccessRecord's) of obj.
+func (ec *executionContext) writer_AccessRecord(ctx context.Context, fields []graphql.CollectedField, obj *domain.AccessRecord) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_AccessRecord(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_AccessRecord(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.AccessRecord) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("AccessRecord").MarshalGQL(w)
+		case "mode":
+			ec._AccessRecord_mode(ctx, f, obj).MarshalGQL(w)
+		case "allowed":
+			ec._AccessRecord_allowed(ctx, f, obj).MarshalGQL(w)
+		case "reason":
+			ec._AccessRecord_reason(ctx, f, obj).MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_AccessRecordConnection returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_AccessRecordConnection(sel ast.SelectionSet, obj *domain.Page[*domain.AccessRecord]) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, accessRecordConnectionImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_AccessRecordConnection writes fields (plainSelection_AccessRecordConnection's) of obj.
+func (ec *executionContext) writer_AccessRecordConnection(ctx context.Context, fields []graphql.CollectedField, obj *domain.Page[*domain.AccessRecord]) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_AccessRecordConnection(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_AccessRecordConnection(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Page[*domain.AccessRecord]) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("AccessRecordConnection").MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_AccessRecordEdge returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_AccessRecordEdge(sel ast.SelectionSet, obj *domain.Edge[*domain.AccessRecord]) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, accessRecordEdgeImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "cursor":
+		case "node":
+			if obj.Node == nil {
+				return nil, false
+			}
+			if _, ok := ec.plainSelection_AccessRecord(f.Selections, obj.Node); !ok {
+				return nil, false
+			}
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_AccessRecordEdge writes fields (plainSelection_AccessRecordEdge's) of obj.
+func (ec *executionContext) writer_AccessRecordEdge(ctx context.Context, fields []graphql.CollectedField, obj *domain.Edge[*domain.AccessRecord]) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_AccessRecordEdge(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_AccessRecordEdge(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Edge[*domain.AccessRecord]) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("AccessRecordEdge").MarshalGQL(w)
+		case "cursor":
+			ec._AccessRecordEdge_cursor(ctx, f, obj).MarshalGQL(w)
+		case "node":
+			ec.write_AccessRecord(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, accessRecordImplementors), obj.Node)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_Actor returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_Actor(sel ast.SelectionSet, obj *domain.Actor) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, actorImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "subject", "role":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_Actor writes fields (plainSelection_Actor's) of obj.
+func (ec *executionContext) writer_Actor(ctx context.Context, fields []graphql.CollectedField, obj *domain.Actor) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_Actor(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_Actor(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Actor) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("Actor").MarshalGQL(w)
+		case "subject":
+			ec._Actor_subject(ctx, f, obj).MarshalGQL(w)
+		case "role":
+			ec._Actor_role(ctx, f, obj).MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_AuditBreak returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_AuditBreak(sel ast.SelectionSet, obj *domain.ChainBreak) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditBreakImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "seq", "reason":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_AuditBreak writes fields (plainSelection_AuditBreak's) of obj.
+func (ec *executionContext) writer_AuditBreak(ctx context.Context, fields []graphql.CollectedField, obj *domain.ChainBreak) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_AuditBreak(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_AuditBreak(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.ChainBreak) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("AuditBreak").MarshalGQL(w)
+		case "seq":
+			ec._AuditBreak_seq(ctx, f, obj).MarshalGQL(w)
+		case "reason":
+			ec._AuditBreak_reason(ctx, f, obj).MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_AuditEvent returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_AuditEvent(sel ast.SelectionSet, obj *domain.AuditEvent) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "seq", "requestId", "action", "outcome", "message":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_AuditEvent writes fields (plainSelection_AuditEvent's) of obj.
+func (ec *executionContext) writer_AuditEvent(ctx context.Context, fields []graphql.CollectedField, obj *domain.AuditEvent) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_AuditEvent(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_AuditEvent(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.AuditEvent) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("AuditEvent").MarshalGQL(w)
+		case "seq":
+			ec._AuditEvent_seq(ctx, f, obj).MarshalGQL(w)
+		case "requestId":
+			ec._AuditEvent_requestId(ctx, f, obj).MarshalGQL(w)
+		case "action":
+			ec._AuditEvent_action(ctx, f, obj).MarshalGQL(w)
+		case "outcome":
+			ec._AuditEvent_outcome(ctx, f, obj).MarshalGQL(w)
+		case "message":
+			ec._AuditEvent_message(ctx, f, obj).MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_AuditEventConnection returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_AuditEventConnection(sel ast.SelectionSet, obj *domain.Page[*domain.AuditEvent]) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventConnectionImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_AuditEventConnection writes fields (plainSelection_AuditEventConnection's) of obj.
+func (ec *executionContext) writer_AuditEventConnection(ctx context.Context, fields []graphql.CollectedField, obj *domain.Page[*domain.AuditEvent]) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_AuditEventConnection(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_AuditEventConnection(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Page[*domain.AuditEvent]) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("AuditEventConnection").MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_AuditEventEdge returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_AuditEventEdge(sel ast.SelectionSet, obj *domain.Edge[*domain.AuditEvent]) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventEdgeImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "cursor":
+		case "node":
+			if obj.Node == nil {
+				return nil, false
+			}
+			if _, ok := ec.plainSelection_AuditEvent(f.Selections, obj.Node); !ok {
+				return nil, false
+			}
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_AuditEventEdge writes fields (plainSelection_AuditEventEdge's) of obj.
+func (ec *executionContext) writer_AuditEventEdge(ctx context.Context, fields []graphql.CollectedField, obj *domain.Edge[*domain.AuditEvent]) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_AuditEventEdge(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_AuditEventEdge(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Edge[*domain.AuditEvent]) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("AuditEventEdge").MarshalGQL(w)
+		case "cursor":
+			ec._AuditEventEdge_cursor(ctx, f, obj).MarshalGQL(w)
+		case "node":
+			ec.write_AuditEvent(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, auditEventImplementors), obj.Node)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_AuditIntegrity returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_AuditIntegrity(sel ast.SelectionSet, obj *domain.AuditIntegrity) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditIntegrityImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "ok", "checked", "purgedThrough", "headSeq":
+		case "firstBroken":
+			if obj.FirstBroken == nil {
+				return nil, false
+			}
+			if _, ok := ec.plainSelection_AuditBreak(f.Selections, obj.FirstBroken); !ok {
+				return nil, false
+			}
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_AuditIntegrity writes fields (plainSelection_AuditIntegrity's) of obj.
+func (ec *executionContext) writer_AuditIntegrity(ctx context.Context, fields []graphql.CollectedField, obj *domain.AuditIntegrity) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_AuditIntegrity(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_AuditIntegrity(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.AuditIntegrity) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("AuditIntegrity").MarshalGQL(w)
+		case "ok":
+			ec._AuditIntegrity_ok(ctx, f, obj).MarshalGQL(w)
+		case "checked":
+			ec._AuditIntegrity_checked(ctx, f, obj).MarshalGQL(w)
+		case "purgedThrough":
+			ec._AuditIntegrity_purgedThrough(ctx, f, obj).MarshalGQL(w)
+		case "headSeq":
+			ec._AuditIntegrity_headSeq(ctx, f, obj).MarshalGQL(w)
+		case "firstBroken":
+			ec.write_AuditBreak(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, auditBreakImplementors), obj.FirstBroken)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_CatalogueChangeObligation returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_CatalogueChangeObligation(sel ast.SelectionSet, obj *domain.ChangeObligation) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, catalogueChangeObligationImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "id", "reason", "description", "met":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_CatalogueChangeObligation writes fields (plainSelection_CatalogueChangeObligation's) of obj.
+func (ec *executionContext) writer_CatalogueChangeObligation(ctx context.Context, fields []graphql.CollectedField, obj *domain.ChangeObligation) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_CatalogueChangeObligation(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_CatalogueChangeObligation(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.ChangeObligation) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("CatalogueChangeObligation").MarshalGQL(w)
+		case "id":
+			ec._CatalogueChangeObligation_id(ctx, f, obj).MarshalGQL(w)
+		case "reason":
+			ec._CatalogueChangeObligation_reason(ctx, f, obj).MarshalGQL(w)
+		case "description":
+			ec._CatalogueChangeObligation_description(ctx, f, obj).MarshalGQL(w)
+		case "met":
+			ec._CatalogueChangeObligation_met(ctx, f, obj).MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_CatalogueChangeObligationConnection returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_CatalogueChangeObligationConnection(sel ast.SelectionSet, obj *domain.Page[*domain.ChangeObligation]) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, catalogueChangeObligationConnectionImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_CatalogueChangeObligationConnection writes fields (plainSelection_CatalogueChangeObligationConnection's) of obj.
+func (ec *executionContext) writer_CatalogueChangeObligationConnection(ctx context.Context, fields []graphql.CollectedField, obj *domain.Page[*domain.ChangeObligation]) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_CatalogueChangeObligationConnection(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_CatalogueChangeObligationConnection(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Page[*domain.ChangeObligation]) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("CatalogueChangeObligationConnection").MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_CatalogueChangeObligationEdge returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_CatalogueChangeObligationEdge(sel ast.SelectionSet, obj *domain.Edge[*domain.ChangeObligation]) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, catalogueChangeObligationEdgeImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "cursor":
+		case "node":
+			if obj.Node == nil {
+				return nil, false
+			}
+			if _, ok := ec.plainSelection_CatalogueChangeObligation(f.Selections, obj.Node); !ok {
+				return nil, false
+			}
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_CatalogueChangeObligationEdge writes fields (plainSelection_CatalogueChangeObligationEdge's) of obj.
+func (ec *executionContext) writer_CatalogueChangeObligationEdge(ctx context.Context, fields []graphql.CollectedField, obj *domain.Edge[*domain.ChangeObligation]) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_CatalogueChangeObligationEdge(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_CatalogueChangeObligationEdge(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Edge[*domain.ChangeObligation]) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("CatalogueChangeObligationEdge").MarshalGQL(w)
+		case "cursor":
+			ec._CatalogueChangeObligationEdge_cursor(ctx, f, obj).MarshalGQL(w)
+		case "node":
+			ec.write_CatalogueChangeObligation(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, catalogueChangeObligationImplementors), obj.Node)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_CatalogueFigures returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_CatalogueFigures(sel ast.SelectionSet, obj *domain.ComplianceFigures) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, catalogueFiguresImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "departments", "entries", "requiredComplete", "restrictedMissingBasis", "fullReviewsDone":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_CatalogueFigures writes fields (plainSelection_CatalogueFigures's) of obj.
+func (ec *executionContext) writer_CatalogueFigures(ctx context.Context, fields []graphql.CollectedField, obj *domain.ComplianceFigures) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_CatalogueFigures(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_CatalogueFigures(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.ComplianceFigures) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("CatalogueFigures").MarshalGQL(w)
+		case "departments":
+			ec._CatalogueFigures_departments(ctx, f, obj).MarshalGQL(w)
+		case "entries":
+			ec._CatalogueFigures_entries(ctx, f, obj).MarshalGQL(w)
+		case "requiredComplete":
+			ec._CatalogueFigures_requiredComplete(ctx, f, obj).MarshalGQL(w)
+		case "restrictedMissingBasis":
+			ec._CatalogueFigures_restrictedMissingBasis(ctx, f, obj).MarshalGQL(w)
+		case "fullReviewsDone":
+			ec._CatalogueFigures_fullReviewsDone(ctx, f, obj).MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_ComplianceFigures returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_ComplianceFigures(sel ast.SelectionSet, obj *domain.ComplianceFigures) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, complianceFiguresImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "violations":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_ComplianceFigures writes fields (plainSelection_ComplianceFigures's) of obj.
+func (ec *executionContext) writer_ComplianceFigures(ctx context.Context, fields []graphql.CollectedField, obj *domain.ComplianceFigures) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_ComplianceFigures(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_ComplianceFigures(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.ComplianceFigures) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("ComplianceFigures").MarshalGQL(w)
+		case "violations":
+			ec._ComplianceFigures_violations(ctx, f, obj).MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_ComplianceReport returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_ComplianceReport(sel ast.SelectionSet, obj *domain.ComplianceReport) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, complianceReportImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename":
+		case "total":
+			if obj.Total == nil {
+				return nil, false
+			}
+			if _, ok := ec.plainSelection_ComplianceFigures(f.Selections, obj.Total); !ok {
+				return nil, false
+			}
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_ComplianceReport writes fields (plainSelection_ComplianceReport's) of obj.
+func (ec *executionContext) writer_ComplianceReport(ctx context.Context, fields []graphql.CollectedField, obj *domain.ComplianceReport) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_ComplianceReport(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_ComplianceReport(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.ComplianceReport) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("ComplianceReport").MarshalGQL(w)
+		case "total":
+			ec.write_ComplianceFigures(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, complianceFiguresImplementors), obj.Total)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_DataElement returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_DataElement(sel ast.SelectionSet, obj *domain.DataElement) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dataElementImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "id", "code", "name", "description":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_DataElement writes fields (plainSelection_DataElement's) of obj.
+func (ec *executionContext) writer_DataElement(ctx context.Context, fields []graphql.CollectedField, obj *domain.DataElement) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_DataElement(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_DataElement(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.DataElement) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("DataElement").MarshalGQL(w)
+		case "id":
+			ec._DataElement_id(ctx, f, obj).MarshalGQL(w)
+		case "code":
+			ec._DataElement_code(ctx, f, obj).MarshalGQL(w)
+		case "name":
+			ec._DataElement_name(ctx, f, obj).MarshalGQL(w)
+		case "description":
+			ec._DataElement_description(ctx, f, obj).MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_DataError returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_DataError(sel ast.SelectionSet, obj *domain.DataError) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dataErrorImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "id", "kind", "status", "open", "description", "verificationNote", "correctionNote":
+		case "currentDeadline":
+			if obj.Due == nil {
+				return nil, false
+			}
+			if _, ok := ec.plainSelection_Deadline(f.Selections, obj.Due); !ok {
+				return nil, false
+			}
+		case "extension":
+			if obj.Extension == nil {
+				return nil, false
+			}
+			if _, ok := ec.plainSelection_DeadlineExtension(f.Selections, obj.Extension); !ok {
+				return nil, false
+			}
+		case "correctDeadline":
+			if obj.CorrectDeadline == nil {
+				return nil, false
+			}
+			if _, ok := ec.plainSelection_Deadline(f.Selections, obj.CorrectDeadline); !ok {
+				return nil, false
+			}
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_DataError writes fields (plainSelection_DataError's) of obj.
+func (ec *executionContext) writer_DataError(ctx context.Context, fields []graphql.CollectedField, obj *domain.DataError) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_DataError(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_DataError(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.DataError) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("DataError").MarshalGQL(w)
+		case "id":
+			ec._DataError_id(ctx, f, obj).MarshalGQL(w)
+		case "kind":
+			ec._DataError_kind(ctx, f, obj).MarshalGQL(w)
+		case "status":
+			ec._DataError_status(ctx, f, obj).MarshalGQL(w)
+		case "open":
+			ec._DataError_open(ctx, f, obj).MarshalGQL(w)
+		case "description":
+			ec._DataError_description(ctx, f, obj).MarshalGQL(w)
+		case "verificationNote":
+			ec._DataError_verificationNote(ctx, f, obj).MarshalGQL(w)
+		case "correctionNote":
+			ec._DataError_correctionNote(ctx, f, obj).MarshalGQL(w)
+		case "currentDeadline":
+			ec.write_Deadline(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, deadlineImplementors), obj.Due)
+		case "extension":
+			ec.write_DeadlineExtension(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, deadlineExtensionImplementors), obj.Extension)
+		case "correctDeadline":
+			ec.write_Deadline(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, deadlineImplementors), obj.CorrectDeadline)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_DataItem returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_DataItem(sel ast.SelectionSet, obj *domain.DataItem) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dataItemImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "id", "name", "dataType", "description", "personal":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_DataItem writes fields (plainSelection_DataItem's) of obj.
+func (ec *executionContext) writer_DataItem(ctx context.Context, fields []graphql.CollectedField, obj *domain.DataItem) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_DataItem(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_DataItem(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.DataItem) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("DataItem").MarshalGQL(w)
+		case "id":
+			ec._DataItem_id(ctx, f, obj).MarshalGQL(w)
+		case "name":
+			ec._DataItem_name(ctx, f, obj).MarshalGQL(w)
+		case "dataType":
+			ec._DataItem_dataType(ctx, f, obj).MarshalGQL(w)
+		case "description":
+			ec._DataItem_description(ctx, f, obj).MarshalGQL(w)
+		case "personal":
+			ec._DataItem_personal(ctx, f, obj).MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_DataQualityFigures returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_DataQualityFigures(sel ast.SelectionSet, obj *domain.ComplianceFigures) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dataQualityFiguresImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "updateDue", "stale":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_DataQualityFigures writes fields (plainSelection_DataQualityFigures's) of obj.
+func (ec *executionContext) writer_DataQualityFigures(ctx context.Context, fields []graphql.CollectedField, obj *domain.ComplianceFigures) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_DataQualityFigures(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_DataQualityFigures(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.ComplianceFigures) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("DataQualityFigures").MarshalGQL(w)
+		case "updateDue":
+			ec._DataQualityFigures_updateDue(ctx, f, obj).MarshalGQL(w)
+		case "stale":
+			ec._DataQualityFigures_stale(ctx, f, obj).MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_DataUpdate returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_DataUpdate(sel ast.SelectionSet, obj *domain.DataUpdate) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dataUpdateImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "rows":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_DataUpdate writes fields (plainSelection_DataUpdate's) of obj.
+func (ec *executionContext) writer_DataUpdate(ctx context.Context, fields []graphql.CollectedField, obj *domain.DataUpdate) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_DataUpdate(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_DataUpdate(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.DataUpdate) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("DataUpdate").MarshalGQL(w)
+		case "rows":
+			ec._DataUpdate_rows(ctx, f, obj).MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_Deadline returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_Deadline(sel ast.SelectionSet, obj *domain.Deadline) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deadlineImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "kind", "workingDays", "citation", "calendarRevision":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_Deadline writes fields (plainSelection_Deadline's) of obj.
+func (ec *executionContext) writer_Deadline(ctx context.Context, fields []graphql.CollectedField, obj *domain.Deadline) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_Deadline(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_Deadline(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Deadline) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("Deadline").MarshalGQL(w)
+		case "kind":
+			ec._Deadline_kind(ctx, f, obj).MarshalGQL(w)
+		case "workingDays":
+			ec._Deadline_workingDays(ctx, f, obj).MarshalGQL(w)
+		case "citation":
+			ec._Deadline_citation(ctx, f, obj).MarshalGQL(w)
+		case "calendarRevision":
+			ec._Deadline_calendarRevision(ctx, f, obj).MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_DeadlineExtension returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_DeadlineExtension(sel ast.SelectionSet, obj *domain.Extension) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deadlineExtensionImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "workingDays", "reason", "approvedBy":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_DeadlineExtension writes fields (plainSelection_DeadlineExtension's) of obj.
+func (ec *executionContext) writer_DeadlineExtension(ctx context.Context, fields []graphql.CollectedField, obj *domain.Extension) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_DeadlineExtension(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_DeadlineExtension(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Extension) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("DeadlineExtension").MarshalGQL(w)
+		case "workingDays":
+			ec._DeadlineExtension_workingDays(ctx, f, obj).MarshalGQL(w)
+		case "reason":
+			ec._DeadlineExtension_reason(ctx, f, obj).MarshalGQL(w)
+		case "approvedBy":
+			ec._DeadlineExtension_approvedBy(ctx, f, obj).MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_DeadlineRule returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_DeadlineRule(sel ast.SelectionSet, obj *domain.Rule) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deadlineRuleImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "kind", "workingDays", "extensionDays", "citation", "defaulted":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_DeadlineRule writes fields (plainSelection_DeadlineRule's) of obj.
+func (ec *executionContext) writer_DeadlineRule(ctx context.Context, fields []graphql.CollectedField, obj *domain.Rule) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_DeadlineRule(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_DeadlineRule(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Rule) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("DeadlineRule").MarshalGQL(w)
+		case "kind":
+			ec._DeadlineRule_kind(ctx, f, obj).MarshalGQL(w)
+		case "workingDays":
+			ec._DeadlineRule_workingDays(ctx, f, obj).MarshalGQL(w)
+		case "extensionDays":
+			ec._DeadlineRule_extensionDays(ctx, f, obj).MarshalGQL(w)
+		case "citation":
+			ec._DeadlineRule_citation(ctx, f, obj).MarshalGQL(w)
+		case "defaulted":
+			ec._DeadlineRule_defaulted(ctx, f, obj).MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_Department returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_Department(sel ast.SelectionSet, obj *domain.Department) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, departmentImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "id", "creditCode", "name", "level", "regionCode":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_Department writes fields (plainSelection_Department's) of obj.
+func (ec *executionContext) writer_Department(ctx context.Context, fields []graphql.CollectedField, obj *domain.Department) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_Department(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_Department(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Department) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("Department").MarshalGQL(w)
+		case "id":
+			ec._Department_id(ctx, f, obj).MarshalGQL(w)
+		case "creditCode":
+			ec._Department_creditCode(ctx, f, obj).MarshalGQL(w)
+		case "name":
+			ec._Department_name(ctx, f, obj).MarshalGQL(w)
+		case "level":
+			ec._Department_level(ctx, f, obj).MarshalGQL(w)
+		case "regionCode":
+			ec._Department_regionCode(ctx, f, obj).MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_DepartmentConnection returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_DepartmentConnection(sel ast.SelectionSet, obj *domain.Page[*domain.Department]) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, departmentConnectionImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_DepartmentConnection writes fields (plainSelection_DepartmentConnection's) of obj.
+func (ec *executionContext) writer_DepartmentConnection(ctx context.Context, fields []graphql.CollectedField, obj *domain.Page[*domain.Department]) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_DepartmentConnection(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_DepartmentConnection(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Page[*domain.Department]) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("DepartmentConnection").MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_DepartmentEdge returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_DepartmentEdge(sel ast.SelectionSet, obj *domain.Edge[*domain.Department]) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, departmentEdgeImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "cursor":
+		case "node":
+			if obj.Node == nil {
+				return nil, false
+			}
+			if _, ok := ec.plainSelection_Department(f.Selections, obj.Node); !ok {
+				return nil, false
+			}
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_DepartmentEdge writes fields (plainSelection_DepartmentEdge's) of obj.
+func (ec *executionContext) writer_DepartmentEdge(ctx context.Context, fields []graphql.CollectedField, obj *domain.Edge[*domain.Department]) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_DepartmentEdge(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_DepartmentEdge(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Edge[*domain.Department]) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("DepartmentEdge").MarshalGQL(w)
+		case "cursor":
+			ec._DepartmentEdge_cursor(ctx, f, obj).MarshalGQL(w)
+		case "node":
+			ec.write_Department(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, departmentImplementors), obj.Node)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_DepartmentScorecard returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_DepartmentScorecard(sel ast.SelectionSet, obj *domain.ComplianceFigures) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, departmentScorecardImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_DepartmentScorecard writes fields (plainSelection_DepartmentScorecard's) of obj.
+func (ec *executionContext) writer_DepartmentScorecard(ctx context.Context, fields []graphql.CollectedField, obj *domain.ComplianceFigures) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_DepartmentScorecard(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_DepartmentScorecard(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.ComplianceFigures) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("DepartmentScorecard").MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_DepartmentScorecardConnection returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_DepartmentScorecardConnection(sel ast.SelectionSet, obj *domain.Page[*domain.ComplianceFigures]) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, departmentScorecardConnectionImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_DepartmentScorecardConnection writes fields (plainSelection_DepartmentScorecardConnection's) of obj.
+func (ec *executionContext) writer_DepartmentScorecardConnection(ctx context.Context, fields []graphql.CollectedField, obj *domain.Page[*domain.ComplianceFigures]) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_DepartmentScorecardConnection(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_DepartmentScorecardConnection(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Page[*domain.ComplianceFigures]) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("DepartmentScorecardConnection").MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_DepartmentScorecardEdge returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_DepartmentScorecardEdge(sel ast.SelectionSet, obj *domain.Edge[*domain.ComplianceFigures]) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, departmentScorecardEdgeImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "cursor":
+		case "node":
+			if obj.Node == nil {
+				return nil, false
+			}
+			if _, ok := ec.plainSelection_DepartmentScorecard(f.Selections, obj.Node); !ok {
+				return nil, false
+			}
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_DepartmentScorecardEdge writes fields (plainSelection_DepartmentScorecardEdge's) of obj.
+func (ec *executionContext) writer_DepartmentScorecardEdge(ctx context.Context, fields []graphql.CollectedField, obj *domain.Edge[*domain.ComplianceFigures]) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_DepartmentScorecardEdge(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_DepartmentScorecardEdge(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Edge[*domain.ComplianceFigures]) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("DepartmentScorecardEdge").MarshalGQL(w)
+		case "cursor":
+			ec._DepartmentScorecardEdge_cursor(ctx, f, obj).MarshalGQL(w)
+		case "node":
+			ec.write_DepartmentScorecard(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, departmentScorecardImplementors), obj.Node)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_DisputeAction returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_DisputeAction(sel ast.SelectionSet, obj *domain.DisputeAction) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, disputeActionImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "action", "to", "note":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_DisputeAction writes fields (plainSelection_DisputeAction's) of obj.
+func (ec *executionContext) writer_DisputeAction(ctx context.Context, fields []graphql.CollectedField, obj *domain.DisputeAction) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_DisputeAction(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_DisputeAction(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.DisputeAction) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("DisputeAction").MarshalGQL(w)
+		case "action":
+			ec._DisputeAction_action(ctx, f, obj).MarshalGQL(w)
+		case "to":
+			ec._DisputeAction_to(ctx, f, obj).MarshalGQL(w)
+		case "note":
+			ec._DisputeAction_note(ctx, f, obj).MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_DisputeConnection returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_DisputeConnection(sel ast.SelectionSet, obj *domain.Page[domain.DisputeRecord]) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, disputeConnectionImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_DisputeConnection writes fields (plainSelection_DisputeConnection's) of obj.
+func (ec *executionContext) writer_DisputeConnection(ctx context.Context, fields []graphql.CollectedField, obj *domain.Page[domain.DisputeRecord]) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_DisputeConnection(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_DisputeConnection(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Page[domain.DisputeRecord]) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("DisputeConnection").MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_DisputeEdge returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_DisputeEdge(sel ast.SelectionSet, obj *domain.Edge[domain.DisputeRecord]) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, disputeEdgeImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "cursor":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_DisputeEdge writes fields (plainSelection_DisputeEdge's) of obj.
+func (ec *executionContext) writer_DisputeEdge(ctx context.Context, fields []graphql.CollectedField, obj *domain.Edge[domain.DisputeRecord]) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_DisputeEdge(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_DisputeEdge(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Edge[domain.DisputeRecord]) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("DisputeEdge").MarshalGQL(w)
+		case "cursor":
+			ec._DisputeEdge_cursor(ctx, f, obj).MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_DisputePosition returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_DisputePosition(sel ast.SelectionSet, obj *domain.Position) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, disputePositionImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "text":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_DisputePosition writes fields (plainSelection_DisputePosition's) of obj.
+func (ec *executionContext) writer_DisputePosition(ctx context.Context, fields []graphql.CollectedField, obj *domain.Position) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_DisputePosition(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_DisputePosition(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Position) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("DisputePosition").MarshalGQL(w)
+		case "text":
+			ec._DisputePosition_text(ctx, f, obj).MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_Evidence returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_Evidence(sel ast.SelectionSet, obj *domain.Evidence) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, evidenceImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "id", "fileName", "contentType", "size":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_Evidence writes fields (plainSelection_Evidence's) of obj.
+func (ec *executionContext) writer_Evidence(ctx context.Context, fields []graphql.CollectedField, obj *domain.Evidence) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_Evidence(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_Evidence(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Evidence) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("Evidence").MarshalGQL(w)
+		case "id":
+			ec._Evidence_id(ctx, f, obj).MarshalGQL(w)
+		case "fileName":
+			ec._Evidence_fileName(ctx, f, obj).MarshalGQL(w)
+		case "contentType":
+			ec._Evidence_contentType(ctx, f, obj).MarshalGQL(w)
+		case "size":
+			ec._Evidence_size(ctx, f, obj).MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_FieldChange returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_FieldChange(sel ast.SelectionSet, obj *domain.FieldChange) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, fieldChangeImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "field", "before", "after":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_FieldChange writes fields (plainSelection_FieldChange's) of obj.
+func (ec *executionContext) writer_FieldChange(ctx context.Context, fields []graphql.CollectedField, obj *domain.FieldChange) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_FieldChange(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_FieldChange(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.FieldChange) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("FieldChange").MarshalGQL(w)
+		case "field":
+			ec._FieldChange_field(ctx, f, obj).MarshalGQL(w)
+		case "before":
+			ec._FieldChange_before(ctx, f, obj).MarshalGQL(w)
+		case "after":
+			ec._FieldChange_after(ctx, f, obj).MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_FullCatalogueReview returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_FullCatalogueReview(sel ast.SelectionSet, obj *domain.FullReview) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, fullCatalogueReviewImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "note":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_FullCatalogueReview writes fields (plainSelection_FullCatalogueReview's) of obj.
+func (ec *executionContext) writer_FullCatalogueReview(ctx context.Context, fields []graphql.CollectedField, obj *domain.FullReview) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_FullCatalogueReview(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_FullCatalogueReview(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.FullReview) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("FullCatalogueReview").MarshalGQL(w)
+		case "note":
+			ec._FullCatalogueReview_note(ctx, f, obj).MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_FullReviewRule returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_FullReviewRule(sel ast.SelectionSet, obj *domain.FullReviewRule) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, fullReviewRuleImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "everyMonths", "citation", "defaulted":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_FullReviewRule writes fields (plainSelection_FullReviewRule's) of obj.
+func (ec *executionContext) writer_FullReviewRule(ctx context.Context, fields []graphql.CollectedField, obj *domain.FullReviewRule) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_FullReviewRule(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_FullReviewRule(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.FullReviewRule) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("FullReviewRule").MarshalGQL(w)
+		case "everyMonths":
+			ec._FullReviewRule_everyMonths(ctx, f, obj).MarshalGQL(w)
+		case "citation":
+			ec._FullReviewRule_citation(ctx, f, obj).MarshalGQL(w)
+		case "defaulted":
+			ec._FullReviewRule_defaulted(ctx, f, obj).MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_FullReviewStatus returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_FullReviewStatus(sel ast.SelectionSet, obj *domain.FullReviewStatus) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, fullReviewStatusImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "overdue":
+		case "lastReview":
+			if obj.Last == nil {
+				return nil, false
+			}
+			if _, ok := ec.plainSelection_FullCatalogueReview(f.Selections, obj.Last); !ok {
+				return nil, false
+			}
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_FullReviewStatus writes fields (plainSelection_FullReviewStatus's) of obj.
+func (ec *executionContext) writer_FullReviewStatus(ctx context.Context, fields []graphql.CollectedField, obj *domain.FullReviewStatus) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_FullReviewStatus(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_FullReviewStatus(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.FullReviewStatus) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("FullReviewStatus").MarshalGQL(w)
+		case "overdue":
+			ec._FullReviewStatus_overdue(ctx, f, obj).MarshalGQL(w)
+		case "lastReview":
+			ec.write_FullCatalogueReview(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, fullCatalogueReviewImplementors), obj.Last)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_Grant returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_Grant(sel ast.SelectionSet, obj *domain.ShareGrant) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, grantImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "id", "mode", "scenario", "purpose", "statusReason":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_Grant writes fields (plainSelection_Grant's) of obj.
+func (ec *executionContext) writer_Grant(ctx context.Context, fields []graphql.CollectedField, obj *domain.ShareGrant) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_Grant(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_Grant(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.ShareGrant) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("Grant").MarshalGQL(w)
+		case "id":
+			ec._Grant_id(ctx, f, obj).MarshalGQL(w)
+		case "mode":
+			ec._Grant_mode(ctx, f, obj).MarshalGQL(w)
+		case "scenario":
+			ec._Grant_scenario(ctx, f, obj).MarshalGQL(w)
+		case "purpose":
+			ec._Grant_purpose(ctx, f, obj).MarshalGQL(w)
+		case "statusReason":
+			ec._Grant_statusReason(ctx, f, obj).MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_GrantConnection returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_GrantConnection(sel ast.SelectionSet, obj *domain.Page[*domain.ShareGrant]) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, grantConnectionImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_GrantConnection writes fields (plainSelection_GrantConnection's) of obj.
+func (ec *executionContext) writer_GrantConnection(ctx context.Context, fields []graphql.CollectedField, obj *domain.Page[*domain.ShareGrant]) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_GrantConnection(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_GrantConnection(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Page[*domain.ShareGrant]) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("GrantConnection").MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_GrantEdge returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_GrantEdge(sel ast.SelectionSet, obj *domain.Edge[*domain.ShareGrant]) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, grantEdgeImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "cursor":
+		case "node":
+			if obj.Node == nil {
+				return nil, false
+			}
+			if _, ok := ec.plainSelection_Grant(f.Selections, obj.Node); !ok {
+				return nil, false
+			}
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_GrantEdge writes fields (plainSelection_GrantEdge's) of obj.
+func (ec *executionContext) writer_GrantEdge(ctx context.Context, fields []graphql.CollectedField, obj *domain.Edge[*domain.ShareGrant]) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_GrantEdge(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_GrantEdge(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Edge[*domain.ShareGrant]) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("GrantEdge").MarshalGQL(w)
+		case "cursor":
+			ec._GrantEdge_cursor(ctx, f, obj).MarshalGQL(w)
+		case "node":
+			ec.write_Grant(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, grantImplementors), obj.Node)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_LineageConnection returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_LineageConnection(sel ast.SelectionSet, obj *domain.Page[*domain.LineageNode]) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, lineageConnectionImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_LineageConnection writes fields (plainSelection_LineageConnection's) of obj.
+func (ec *executionContext) writer_LineageConnection(ctx context.Context, fields []graphql.CollectedField, obj *domain.Page[*domain.LineageNode]) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_LineageConnection(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_LineageConnection(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Page[*domain.LineageNode]) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("LineageConnection").MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_LineageEdge returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_LineageEdge(sel ast.SelectionSet, obj *domain.LineageEdge) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, lineageEdgeImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "kind":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_LineageEdge writes fields (plainSelection_LineageEdge's) of obj.
+func (ec *executionContext) writer_LineageEdge(ctx context.Context, fields []graphql.CollectedField, obj *domain.LineageEdge) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_LineageEdge(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_LineageEdge(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.LineageEdge) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("LineageEdge").MarshalGQL(w)
+		case "kind":
+			ec._LineageEdge_kind(ctx, f, obj).MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_LineageNode returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_LineageNode(sel ast.SelectionSet, obj *domain.LineageNode) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, lineageNodeImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "depth":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_LineageNode writes fields (plainSelection_LineageNode's) of obj.
+func (ec *executionContext) writer_LineageNode(ctx context.Context, fields []graphql.CollectedField, obj *domain.LineageNode) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_LineageNode(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_LineageNode(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.LineageNode) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("LineageNode").MarshalGQL(w)
+		case "depth":
+			ec._LineageNode_depth(ctx, f, obj).MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_LineageNodeEdge returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_LineageNodeEdge(sel ast.SelectionSet, obj *domain.Edge[*domain.LineageNode]) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, lineageNodeEdgeImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "cursor":
+		case "node":
+			if obj.Node == nil {
+				return nil, false
+			}
+			if _, ok := ec.plainSelection_LineageNode(f.Selections, obj.Node); !ok {
+				return nil, false
+			}
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_LineageNodeEdge writes fields (plainSelection_LineageNodeEdge's) of obj.
+func (ec *executionContext) writer_LineageNodeEdge(ctx context.Context, fields []graphql.CollectedField, obj *domain.Edge[*domain.LineageNode]) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_LineageNodeEdge(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_LineageNodeEdge(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Edge[*domain.LineageNode]) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("LineageNodeEdge").MarshalGQL(w)
+		case "cursor":
+			ec._LineageNodeEdge_cursor(ctx, f, obj).MarshalGQL(w)
+		case "node":
+			ec.write_LineageNode(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, lineageNodeImplementors), obj.Node)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_MonthlyFigures returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_MonthlyFigures(sel ast.SelectionSet, obj *domain.ComplianceFigures) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, monthlyFiguresImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "answered", "rejectionsWithoutReason", "bulkGrants", "grantsSuspended", "grantsRevoked", "violations":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_MonthlyFigures writes fields (plainSelection_MonthlyFigures's) of obj.
+func (ec *executionContext) writer_MonthlyFigures(ctx context.Context, fields []graphql.CollectedField, obj *domain.ComplianceFigures) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_MonthlyFigures(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_MonthlyFigures(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.ComplianceFigures) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("MonthlyFigures").MarshalGQL(w)
+		case "answered":
+			ec._MonthlyFigures_answered(ctx, f, obj).MarshalGQL(w)
+		case "rejectionsWithoutReason":
+			ec._MonthlyFigures_rejectionsWithoutReason(ctx, f, obj).MarshalGQL(w)
+		case "bulkGrants":
+			ec._MonthlyFigures_bulkGrants(ctx, f, obj).MarshalGQL(w)
+		case "grantsSuspended":
+			ec._MonthlyFigures_grantsSuspended(ctx, f, obj).MarshalGQL(w)
+		case "grantsRevoked":
+			ec._MonthlyFigures_grantsRevoked(ctx, f, obj).MarshalGQL(w)
+		case "violations":
+			ec._MonthlyFigures_violations(ctx, f, obj).MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_OnTimeRatio returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_OnTimeRatio(sel ast.SelectionSet, obj *domain.Ratio) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, onTimeRatioImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "met", "due":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_OnTimeRatio writes fields (plainSelection_OnTimeRatio's) of obj.
+func (ec *executionContext) writer_OnTimeRatio(ctx context.Context, fields []graphql.CollectedField, obj *domain.Ratio) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_OnTimeRatio(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_OnTimeRatio(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Ratio) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("OnTimeRatio").MarshalGQL(w)
+		case "met":
+			ec._OnTimeRatio_met(ctx, f, obj).MarshalGQL(w)
+		case "due":
+			ec._OnTimeRatio_due(ctx, f, obj).MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_OpenAccess returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_OpenAccess(sel ast.SelectionSet, obj *model.OpenAccess) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, openAccessImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "downloadUrl", "apiUrl", "conditions":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_OpenAccess writes fields (plainSelection_OpenAccess's) of obj.
+func (ec *executionContext) writer_OpenAccess(ctx context.Context, fields []graphql.CollectedField, obj *model.OpenAccess) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_OpenAccess(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_OpenAccess(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *model.OpenAccess) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("OpenAccess").MarshalGQL(w)
+		case "downloadUrl":
+			ec._OpenAccess_downloadUrl(ctx, f, obj).MarshalGQL(w)
+		case "apiUrl":
+			ec._OpenAccess_apiUrl(ctx, f, obj).MarshalGQL(w)
+		case "conditions":
+			ec._OpenAccess_conditions(ctx, f, obj).MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_OpenObjection returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_OpenObjection(sel ast.SelectionSet, obj *domain.OpenObjection) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, openObjectionImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "id", "kind", "status", "open", "objection", "proposedCorrection", "reason", "basis":
+		case "currentDeadline":
+			if obj.Due == nil {
+				return nil, false
+			}
+			if _, ok := ec.plainSelection_Deadline(f.Selections, obj.Due); !ok {
+				return nil, false
+			}
+		case "extension":
+			if obj.Extension == nil {
+				return nil, false
+			}
+			if _, ok := ec.plainSelection_DeadlineExtension(f.Selections, obj.Extension); !ok {
+				return nil, false
+			}
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_OpenObjection writes fields (plainSelection_OpenObjection's) of obj.
+func (ec *executionContext) writer_OpenObjection(ctx context.Context, fields []graphql.CollectedField, obj *domain.OpenObjection) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_OpenObjection(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_OpenObjection(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.OpenObjection) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("OpenObjection").MarshalGQL(w)
+		case "id":
+			ec._OpenObjection_id(ctx, f, obj).MarshalGQL(w)
+		case "kind":
+			ec._OpenObjection_kind(ctx, f, obj).MarshalGQL(w)
+		case "status":
+			ec._OpenObjection_status(ctx, f, obj).MarshalGQL(w)
+		case "open":
+			ec._OpenObjection_open(ctx, f, obj).MarshalGQL(w)
+		case "objection":
+			ec._OpenObjection_objection(ctx, f, obj).MarshalGQL(w)
+		case "proposedCorrection":
+			ec._OpenObjection_proposedCorrection(ctx, f, obj).MarshalGQL(w)
+		case "reason":
+			ec._OpenObjection_reason(ctx, f, obj).MarshalGQL(w)
+		case "basis":
+			ec._OpenObjection_basis(ctx, f, obj).MarshalGQL(w)
+		case "currentDeadline":
+			ec.write_Deadline(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, deadlineImplementors), obj.Due)
+		case "extension":
+			ec.write_DeadlineExtension(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, deadlineExtensionImplementors), obj.Extension)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_OpenRequest returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_OpenRequest(sel ast.SelectionSet, obj *domain.OpenRequest) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, openRequestImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "id", "purpose", "scope", "status", "extensionReason", "extensionApprovedBy", "reason", "basis":
+		case "deadline":
+			if obj.Deadline == nil {
+				return nil, false
+			}
+			if _, ok := ec.plainSelection_Deadline(f.Selections, obj.Deadline); !ok {
+				return nil, false
+			}
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_OpenRequest writes fields (plainSelection_OpenRequest's) of obj.
+func (ec *executionContext) writer_OpenRequest(ctx context.Context, fields []graphql.CollectedField, obj *domain.OpenRequest) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_OpenRequest(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_OpenRequest(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.OpenRequest) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("OpenRequest").MarshalGQL(w)
+		case "id":
+			ec._OpenRequest_id(ctx, f, obj).MarshalGQL(w)
+		case "purpose":
+			ec._OpenRequest_purpose(ctx, f, obj).MarshalGQL(w)
+		case "scope":
+			ec._OpenRequest_scope(ctx, f, obj).MarshalGQL(w)
+		case "status":
+			ec._OpenRequest_status(ctx, f, obj).MarshalGQL(w)
+		case "extensionReason":
+			ec._OpenRequest_extensionReason(ctx, f, obj).MarshalGQL(w)
+		case "extensionApprovedBy":
+			ec._OpenRequest_extensionApprovedBy(ctx, f, obj).MarshalGQL(w)
+		case "reason":
+			ec._OpenRequest_reason(ctx, f, obj).MarshalGQL(w)
+		case "basis":
+			ec._OpenRequest_basis(ctx, f, obj).MarshalGQL(w)
+		case "deadline":
+			ec.write_Deadline(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, deadlineImplementors), obj.Deadline)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_OpenRequestConnection returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_OpenRequestConnection(sel ast.SelectionSet, obj *domain.Page[*domain.OpenRequest]) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, openRequestConnectionImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_OpenRequestConnection writes fields (plainSelection_OpenRequestConnection's) of obj.
+func (ec *executionContext) writer_OpenRequestConnection(ctx context.Context, fields []graphql.CollectedField, obj *domain.Page[*domain.OpenRequest]) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_OpenRequestConnection(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_OpenRequestConnection(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Page[*domain.OpenRequest]) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("OpenRequestConnection").MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_OpenRequestEdge returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_OpenRequestEdge(sel ast.SelectionSet, obj *domain.Edge[*domain.OpenRequest]) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, openRequestEdgeImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "cursor":
+		case "node":
+			if obj.Node == nil {
+				return nil, false
+			}
+			if _, ok := ec.plainSelection_OpenRequest(f.Selections, obj.Node); !ok {
+				return nil, false
+			}
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_OpenRequestEdge writes fields (plainSelection_OpenRequestEdge's) of obj.
+func (ec *executionContext) writer_OpenRequestEdge(ctx context.Context, fields []graphql.CollectedField, obj *domain.Edge[*domain.OpenRequest]) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_OpenRequestEdge(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_OpenRequestEdge(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Edge[*domain.OpenRequest]) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("OpenRequestEdge").MarshalGQL(w)
+		case "cursor":
+			ec._OpenRequestEdge_cursor(ctx, f, obj).MarshalGQL(w)
+		case "node":
+			ec.write_OpenRequest(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, openRequestImplementors), obj.Node)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_OpeningFigures returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_OpeningFigures(sel ast.SelectionSet, obj *domain.ComplianceFigures) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, openingFiguresImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_OpeningFigures writes fields (plainSelection_OpeningFigures's) of obj.
+func (ec *executionContext) writer_OpeningFigures(ctx context.Context, fields []graphql.CollectedField, obj *domain.ComplianceFigures) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_OpeningFigures(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_OpeningFigures(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.ComplianceFigures) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("OpeningFigures").MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_PageInfo returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_PageInfo(sel ast.SelectionSet, obj *domain.PageInfo) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "hasNextPage", "hasPreviousPage":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_PageInfo writes fields (plainSelection_PageInfo's) of obj.
+func (ec *executionContext) writer_PageInfo(ctx context.Context, fields []graphql.CollectedField, obj *domain.PageInfo) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_PageInfo(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_PageInfo(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.PageInfo) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("PageInfo").MarshalGQL(w)
+		case "hasNextPage":
+			ec._PageInfo_hasNextPage(ctx, f, obj).MarshalGQL(w)
+		case "hasPreviousPage":
+			ec._PageInfo_hasPreviousPage(ctx, f, obj).MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_PolicyProfile returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_PolicyProfile(sel ast.SelectionSet, obj *model.PolicyProfile) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, policyProfileImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "name", "title", "regulation", "regionOverride":
+		case "fullReview":
+			if obj.FullReview == nil {
+				return nil, false
+			}
+			if _, ok := ec.plainSelection_FullReviewRule(f.Selections, obj.FullReview); !ok {
+				return nil, false
+			}
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_PolicyProfile writes fields (plainSelection_PolicyProfile's) of obj.
+func (ec *executionContext) writer_PolicyProfile(ctx context.Context, fields []graphql.CollectedField, obj *model.PolicyProfile) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_PolicyProfile(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_PolicyProfile(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *model.PolicyProfile) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("PolicyProfile").MarshalGQL(w)
+		case "name":
+			ec._PolicyProfile_name(ctx, f, obj).MarshalGQL(w)
+		case "title":
+			ec._PolicyProfile_title(ctx, f, obj).MarshalGQL(w)
+		case "regulation":
+			ec._PolicyProfile_regulation(ctx, f, obj).MarshalGQL(w)
+		case "regionOverride":
+			ec._PolicyProfile_regionOverride(ctx, f, obj).MarshalGQL(w)
+		case "fullReview":
+			ec.write_FullReviewRule(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, fullReviewRuleImplementors), obj.FullReview)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_Resource returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_Resource(sel ast.SelectionSet, obj *domain.Resource) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resourceImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "id", "code", "name", "summary", "classification", "format", "updateFrequency", "shareType", "shareConditions", "shareScope", "openType", "openConditions", "legalBasis", "status", "contactPerson", "version":
+		case "sourceDepartment":
+			if obj.SourceDepartment == nil {
+				return nil, false
+			}
+			if _, ok := ec.plainSelection_Department(f.Selections, obj.SourceDepartment); !ok {
+				return nil, false
+			}
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_Resource writes fields (plainSelection_Resource's) of obj.
+func (ec *executionContext) writer_Resource(ctx context.Context, fields []graphql.CollectedField, obj *domain.Resource) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_Resource(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_Resource(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Resource) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("Resource").MarshalGQL(w)
+		case "id":
+			ec._Resource_id(ctx, f, obj).MarshalGQL(w)
+		case "code":
+			ec._Resource_code(ctx, f, obj).MarshalGQL(w)
+		case "name":
+			ec._Resource_name(ctx, f, obj).MarshalGQL(w)
+		case "summary":
+			ec._Resource_summary(ctx, f, obj).MarshalGQL(w)
+		case "classification":
+			ec._Resource_classification(ctx, f, obj).MarshalGQL(w)
+		case "format":
+			ec._Resource_format(ctx, f, obj).MarshalGQL(w)
+		case "updateFrequency":
+			ec._Resource_updateFrequency(ctx, f, obj).MarshalGQL(w)
+		case "shareType":
+			ec._Resource_shareType(ctx, f, obj).MarshalGQL(w)
+		case "shareConditions":
+			ec._Resource_shareConditions(ctx, f, obj).MarshalGQL(w)
+		case "shareScope":
+			ec._Resource_shareScope(ctx, f, obj).MarshalGQL(w)
+		case "openType":
+			ec._Resource_openType(ctx, f, obj).MarshalGQL(w)
+		case "openConditions":
+			ec._Resource_openConditions(ctx, f, obj).MarshalGQL(w)
+		case "legalBasis":
+			ec._Resource_legalBasis(ctx, f, obj).MarshalGQL(w)
+		case "status":
+			ec._Resource_status(ctx, f, obj).MarshalGQL(w)
+		case "contactPerson":
+			ec._Resource_contactPerson(ctx, f, obj).MarshalGQL(w)
+		case "version":
+			ec._Resource_version(ctx, f, obj).MarshalGQL(w)
+		case "sourceDepartment":
+			ec.write_Department(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, departmentImplementors), obj.SourceDepartment)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_ResourceConnection returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_ResourceConnection(sel ast.SelectionSet, obj *domain.Page[*domain.Resource]) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resourceConnectionImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_ResourceConnection writes fields (plainSelection_ResourceConnection's) of obj.
+func (ec *executionContext) writer_ResourceConnection(ctx context.Context, fields []graphql.CollectedField, obj *domain.Page[*domain.Resource]) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_ResourceConnection(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_ResourceConnection(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Page[*domain.Resource]) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("ResourceConnection").MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_ResourceEdge returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_ResourceEdge(sel ast.SelectionSet, obj *domain.Edge[*domain.Resource]) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resourceEdgeImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "cursor":
+		case "node":
+			if obj.Node == nil {
+				return nil, false
+			}
+			if _, ok := ec.plainSelection_Resource(f.Selections, obj.Node); !ok {
+				return nil, false
+			}
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_ResourceEdge writes fields (plainSelection_ResourceEdge's) of obj.
+func (ec *executionContext) writer_ResourceEdge(ctx context.Context, fields []graphql.CollectedField, obj *domain.Edge[*domain.Resource]) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_ResourceEdge(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_ResourceEdge(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Edge[*domain.Resource]) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("ResourceEdge").MarshalGQL(w)
+		case "cursor":
+			ec._ResourceEdge_cursor(ctx, f, obj).MarshalGQL(w)
+		case "node":
+			ec.write_Resource(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, resourceImplementors), obj.Node)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_ResourceRevision returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_ResourceRevision(sel ast.SelectionSet, obj *model.ResourceRevision) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resourceRevisionImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "status":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_ResourceRevision writes fields (plainSelection_ResourceRevision's) of obj.
+func (ec *executionContext) writer_ResourceRevision(ctx context.Context, fields []graphql.CollectedField, obj *model.ResourceRevision) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_ResourceRevision(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_ResourceRevision(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *model.ResourceRevision) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("ResourceRevision").MarshalGQL(w)
+		case "status":
+			ec._ResourceRevision_status(ctx, f, obj).MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_ResourceVersion returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_ResourceVersion(sel ast.SelectionSet, obj *domain.ResourceVersion) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resourceVersionImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "version", "action", "comment":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_ResourceVersion writes fields (plainSelection_ResourceVersion's) of obj.
+func (ec *executionContext) writer_ResourceVersion(ctx context.Context, fields []graphql.CollectedField, obj *domain.ResourceVersion) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_ResourceVersion(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_ResourceVersion(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.ResourceVersion) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("ResourceVersion").MarshalGQL(w)
+		case "version":
+			ec._ResourceVersion_version(ctx, f, obj).MarshalGQL(w)
+		case "action":
+			ec._ResourceVersion_action(ctx, f, obj).MarshalGQL(w)
+		case "comment":
+			ec._ResourceVersion_comment(ctx, f, obj).MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_SampleField returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_SampleField(sel ast.SelectionSet, obj *model.SampleField) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sampleFieldImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "item", "value", "masked":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_SampleField writes fields (plainSelection_SampleField's) of obj.
+func (ec *executionContext) writer_SampleField(ctx context.Context, fields []graphql.CollectedField, obj *model.SampleField) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_SampleField(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_SampleField(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *model.SampleField) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("SampleField").MarshalGQL(w)
+		case "item":
+			ec._SampleField_item(ctx, f, obj).MarshalGQL(w)
+		case "value":
+			ec._SampleField_value(ctx, f, obj).MarshalGQL(w)
+		case "masked":
+			ec._SampleField_masked(ctx, f, obj).MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_SampleRecord returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_SampleRecord(sel ast.SelectionSet, obj *model.SampleRecord) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sampleRecordImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_SampleRecord writes fields (plainSelection_SampleRecord's) of obj.
+func (ec *executionContext) writer_SampleRecord(ctx context.Context, fields []graphql.CollectedField, obj *model.SampleRecord) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_SampleRecord(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_SampleRecord(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *model.SampleRecord) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("SampleRecord").MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_ShareAccess returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_ShareAccess(sel ast.SelectionSet, obj *model.ShareAccess) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, shareAccessImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "endpoint":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_ShareAccess writes fields (plainSelection_ShareAccess's) of obj.
+func (ec *executionContext) writer_ShareAccess(ctx context.Context, fields []graphql.CollectedField, obj *model.ShareAccess) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_ShareAccess(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_ShareAccess(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *model.ShareAccess) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("ShareAccess").MarshalGQL(w)
+		case "endpoint":
+			ec._ShareAccess_endpoint(ctx, f, obj).MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_ShareRequest returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_ShareRequest(sel ast.SelectionSet, obj *domain.ShareRequest) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, shareRequestImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "id", "requestedBy", "purpose", "scenario", "status", "reason", "basis":
+		case "deadline":
+			if obj.Deadline == nil {
+				return nil, false
+			}
+			if _, ok := ec.plainSelection_Deadline(f.Selections, obj.Deadline); !ok {
+				return nil, false
+			}
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_ShareRequest writes fields (plainSelection_ShareRequest's) of obj.
+func (ec *executionContext) writer_ShareRequest(ctx context.Context, fields []graphql.CollectedField, obj *domain.ShareRequest) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_ShareRequest(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_ShareRequest(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.ShareRequest) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("ShareRequest").MarshalGQL(w)
+		case "id":
+			ec._ShareRequest_id(ctx, f, obj).MarshalGQL(w)
+		case "requestedBy":
+			ec._ShareRequest_requestedBy(ctx, f, obj).MarshalGQL(w)
+		case "purpose":
+			ec._ShareRequest_purpose(ctx, f, obj).MarshalGQL(w)
+		case "scenario":
+			ec._ShareRequest_scenario(ctx, f, obj).MarshalGQL(w)
+		case "status":
+			ec._ShareRequest_status(ctx, f, obj).MarshalGQL(w)
+		case "reason":
+			ec._ShareRequest_reason(ctx, f, obj).MarshalGQL(w)
+		case "basis":
+			ec._ShareRequest_basis(ctx, f, obj).MarshalGQL(w)
+		case "deadline":
+			ec.write_Deadline(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, deadlineImplementors), obj.Deadline)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_ShareRequestConnection returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_ShareRequestConnection(sel ast.SelectionSet, obj *domain.Page[*domain.ShareRequest]) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, shareRequestConnectionImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_ShareRequestConnection writes fields (plainSelection_ShareRequestConnection's) of obj.
+func (ec *executionContext) writer_ShareRequestConnection(ctx context.Context, fields []graphql.CollectedField, obj *domain.Page[*domain.ShareRequest]) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_ShareRequestConnection(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_ShareRequestConnection(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Page[*domain.ShareRequest]) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("ShareRequestConnection").MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_ShareRequestEdge returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_ShareRequestEdge(sel ast.SelectionSet, obj *domain.Edge[*domain.ShareRequest]) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, shareRequestEdgeImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "cursor":
+		case "node":
+			if obj.Node == nil {
+				return nil, false
+			}
+			if _, ok := ec.plainSelection_ShareRequest(f.Selections, obj.Node); !ok {
+				return nil, false
+			}
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_ShareRequestEdge writes fields (plainSelection_ShareRequestEdge's) of obj.
+func (ec *executionContext) writer_ShareRequestEdge(ctx context.Context, fields []graphql.CollectedField, obj *domain.Edge[*domain.ShareRequest]) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_ShareRequestEdge(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_ShareRequestEdge(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Edge[*domain.ShareRequest]) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("ShareRequestEdge").MarshalGQL(w)
+		case "cursor":
+			ec._ShareRequestEdge_cursor(ctx, f, obj).MarshalGQL(w)
+		case "node":
+			ec.write_ShareRequest(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, shareRequestImplementors), obj.Node)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_ShareTerms returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_ShareTerms(sel ast.SelectionSet, obj *domain.ShareTerms) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, shareTermsImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "mode":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_ShareTerms writes fields (plainSelection_ShareTerms's) of obj.
+func (ec *executionContext) writer_ShareTerms(ctx context.Context, fields []graphql.CollectedField, obj *domain.ShareTerms) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_ShareTerms(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_ShareTerms(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.ShareTerms) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("ShareTerms").MarshalGQL(w)
+		case "mode":
+			ec._ShareTerms_mode(ctx, f, obj).MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_SharingDispute returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_SharingDispute(sel ast.SelectionSet, obj *domain.SharingDispute) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sharingDisputeImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "id", "kind", "status", "open", "step", "resolution", "decisionReference", "grantOrdered":
+		case "currentDeadline":
+			if obj.Due == nil {
+				return nil, false
+			}
+			if _, ok := ec.plainSelection_Deadline(f.Selections, obj.Due); !ok {
+				return nil, false
+			}
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_SharingDispute writes fields (plainSelection_SharingDispute's) of obj.
+func (ec *executionContext) writer_SharingDispute(ctx context.Context, fields []graphql.CollectedField, obj *domain.SharingDispute) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_SharingDispute(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_SharingDispute(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.SharingDispute) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("SharingDispute").MarshalGQL(w)
+		case "id":
+			ec._SharingDispute_id(ctx, f, obj).MarshalGQL(w)
+		case "kind":
+			ec._SharingDispute_kind(ctx, f, obj).MarshalGQL(w)
+		case "status":
+			ec._SharingDispute_status(ctx, f, obj).MarshalGQL(w)
+		case "open":
+			ec._SharingDispute_open(ctx, f, obj).MarshalGQL(w)
+		case "step":
+			ec._SharingDispute_step(ctx, f, obj).MarshalGQL(w)
+		case "resolution":
+			ec._SharingDispute_resolution(ctx, f, obj).MarshalGQL(w)
+		case "decisionReference":
+			ec._SharingDispute_decisionReference(ctx, f, obj).MarshalGQL(w)
+		case "grantOrdered":
+			ec._SharingDispute_grantOrdered(ctx, f, obj).MarshalGQL(w)
+		case "currentDeadline":
+			ec.write_Deadline(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, deadlineImplementors), obj.Due)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_SharingDisputeStepRecord returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_SharingDisputeStepRecord(sel ast.SelectionSet, obj *domain.SharingStepRecord) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sharingDisputeStepRecordImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "step", "outcome", "reasons", "recommendation":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_SharingDisputeStepRecord writes fields (plainSelection_SharingDisputeStepRecord's) of obj.
+func (ec *executionContext) writer_SharingDisputeStepRecord(ctx context.Context, fields []graphql.CollectedField, obj *domain.SharingStepRecord) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_SharingDisputeStepRecord(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_SharingDisputeStepRecord(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.SharingStepRecord) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("SharingDisputeStepRecord").MarshalGQL(w)
+		case "step":
+			ec._SharingDisputeStepRecord_step(ctx, f, obj).MarshalGQL(w)
+		case "outcome":
+			ec._SharingDisputeStepRecord_outcome(ctx, f, obj).MarshalGQL(w)
+		case "reasons":
+			ec._SharingDisputeStepRecord_reasons(ctx, f, obj).MarshalGQL(w)
+		case "recommendation":
+			ec._SharingDisputeStepRecord_recommendation(ctx, f, obj).MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_SharingFigures returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_SharingFigures(sel ast.SelectionSet, obj *domain.ComplianceFigures) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sharingFiguresImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "answered", "rejectionsWithoutReason", "bulkGrants", "grantsSuspended", "grantsRevoked":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_SharingFigures writes fields (plainSelection_SharingFigures's) of obj.
+func (ec *executionContext) writer_SharingFigures(ctx context.Context, fields []graphql.CollectedField, obj *domain.ComplianceFigures) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_SharingFigures(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_SharingFigures(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.ComplianceFigures) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("SharingFigures").MarshalGQL(w)
+		case "answered":
+			ec._SharingFigures_answered(ctx, f, obj).MarshalGQL(w)
+		case "rejectionsWithoutReason":
+			ec._SharingFigures_rejectionsWithoutReason(ctx, f, obj).MarshalGQL(w)
+		case "bulkGrants":
+			ec._SharingFigures_bulkGrants(ctx, f, obj).MarshalGQL(w)
+		case "grantsSuspended":
+			ec._SharingFigures_grantsSuspended(ctx, f, obj).MarshalGQL(w)
+		case "grantsRevoked":
+			ec._SharingFigures_grantsRevoked(ctx, f, obj).MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_ThemeDatabase returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_ThemeDatabase(sel ast.SelectionSet, obj *domain.ThemeDatabase) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, themeDatabaseImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "id", "code", "name", "kind", "description":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_ThemeDatabase writes fields (plainSelection_ThemeDatabase's) of obj.
+func (ec *executionContext) writer_ThemeDatabase(ctx context.Context, fields []graphql.CollectedField, obj *domain.ThemeDatabase) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_ThemeDatabase(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_ThemeDatabase(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.ThemeDatabase) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("ThemeDatabase").MarshalGQL(w)
+		case "id":
+			ec._ThemeDatabase_id(ctx, f, obj).MarshalGQL(w)
+		case "code":
+			ec._ThemeDatabase_code(ctx, f, obj).MarshalGQL(w)
+		case "name":
+			ec._ThemeDatabase_name(ctx, f, obj).MarshalGQL(w)
+		case "kind":
+			ec._ThemeDatabase_kind(ctx, f, obj).MarshalGQL(w)
+		case "description":
+			ec._ThemeDatabase_description(ctx, f, obj).MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_ThemeDatabaseConnection returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_ThemeDatabaseConnection(sel ast.SelectionSet, obj *domain.Page[*domain.ThemeDatabase]) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, themeDatabaseConnectionImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_ThemeDatabaseConnection writes fields (plainSelection_ThemeDatabaseConnection's) of obj.
+func (ec *executionContext) writer_ThemeDatabaseConnection(ctx context.Context, fields []graphql.CollectedField, obj *domain.Page[*domain.ThemeDatabase]) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_ThemeDatabaseConnection(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_ThemeDatabaseConnection(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Page[*domain.ThemeDatabase]) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("ThemeDatabaseConnection").MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_ThemeDatabaseEdge returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_ThemeDatabaseEdge(sel ast.SelectionSet, obj *domain.Edge[*domain.ThemeDatabase]) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, themeDatabaseEdgeImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "cursor":
+		case "node":
+			if obj.Node == nil {
+				return nil, false
+			}
+			if _, ok := ec.plainSelection_ThemeDatabase(f.Selections, obj.Node); !ok {
+				return nil, false
+			}
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_ThemeDatabaseEdge writes fields (plainSelection_ThemeDatabaseEdge's) of obj.
+func (ec *executionContext) writer_ThemeDatabaseEdge(ctx context.Context, fields []graphql.CollectedField, obj *domain.Edge[*domain.ThemeDatabase]) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_ThemeDatabaseEdge(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_ThemeDatabaseEdge(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Edge[*domain.ThemeDatabase]) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("ThemeDatabaseEdge").MarshalGQL(w)
+		case "cursor":
+			ec._ThemeDatabaseEdge_cursor(ctx, f, obj).MarshalGQL(w)
+		case "node":
+			ec.write_ThemeDatabase(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, themeDatabaseImplementors), obj.Node)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_TypeCounts returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_TypeCounts(sel ast.SelectionSet, obj *domain.TypeCounts) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, typeCountsImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "unconditional", "conditional", "none", "total":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_TypeCounts writes fields (plainSelection_TypeCounts's) of obj.
+func (ec *executionContext) writer_TypeCounts(ctx context.Context, fields []graphql.CollectedField, obj *domain.TypeCounts) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_TypeCounts(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_TypeCounts(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.TypeCounts) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("TypeCounts").MarshalGQL(w)
+		case "unconditional":
+			ec._TypeCounts_unconditional(ctx, f, obj).MarshalGQL(w)
+		case "conditional":
+			ec._TypeCounts_conditional(ctx, f, obj).MarshalGQL(w)
+		case "none":
+			ec._TypeCounts_none(ctx, f, obj).MarshalGQL(w)
+		case "total":
+			ec._TypeCounts_total(ctx, f, obj).MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_UsageReport returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_UsageReport(sel ast.SelectionSet, obj *domain.UsageReport) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, usageReportImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "scenario", "outcome", "securityMeasures", "filedBy":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_UsageReport writes fields (plainSelection_UsageReport's) of obj.
+func (ec *executionContext) writer_UsageReport(ctx context.Context, fields []graphql.CollectedField, obj *domain.UsageReport) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_UsageReport(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_UsageReport(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.UsageReport) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("UsageReport").MarshalGQL(w)
+		case "scenario":
+			ec._UsageReport_scenario(ctx, f, obj).MarshalGQL(w)
+		case "outcome":
+			ec._UsageReport_outcome(ctx, f, obj).MarshalGQL(w)
+		case "securityMeasures":
+			ec._UsageReport_securityMeasures(ctx, f, obj).MarshalGQL(w)
+		case "filedBy":
+			ec._UsageReport_filedBy(ctx, f, obj).MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_UseFigures returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_UseFigures(sel ast.SelectionSet, obj *domain.ComplianceFigures) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, useFiguresImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_UseFigures writes fields (plainSelection_UseFigures's) of obj.
+func (ec *executionContext) writer_UseFigures(ctx context.Context, fields []graphql.CollectedField, obj *domain.ComplianceFigures) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_UseFigures(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_UseFigures(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.ComplianceFigures) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("UseFigures").MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_ViewerAccess returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_ViewerAccess(sel ast.SelectionSet, obj *domain.Access) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, viewerAccessImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "share", "open", "sample", "internal", "canRequest", "reason":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_ViewerAccess writes fields (plainSelection_ViewerAccess's) of obj.
+func (ec *executionContext) writer_ViewerAccess(ctx context.Context, fields []graphql.CollectedField, obj *domain.Access) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_ViewerAccess(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_ViewerAccess(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Access) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("ViewerAccess").MarshalGQL(w)
+		case "share":
+			ec._ViewerAccess_share(ctx, f, obj).MarshalGQL(w)
+		case "open":
+			ec._ViewerAccess_open(ctx, f, obj).MarshalGQL(w)
+		case "sample":
+			ec._ViewerAccess_sample(ctx, f, obj).MarshalGQL(w)
+		case "internal":
+			ec._ViewerAccess_internal(ctx, f, obj).MarshalGQL(w)
+		case "canRequest":
+			ec._ViewerAccess_canRequest(ctx, f, obj).MarshalGQL(w)
+		case "reason":
+			ec._ViewerAccess_reason(ctx, f, obj).MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_Violation returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_Violation(sel ast.SelectionSet, obj *domain.ComplianceViolation) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, violationImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "kind", "article", "detail":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_Violation writes fields (plainSelection_Violation's) of obj.
+func (ec *executionContext) writer_Violation(ctx context.Context, fields []graphql.CollectedField, obj *domain.ComplianceViolation) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_Violation(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_Violation(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.ComplianceViolation) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("Violation").MarshalGQL(w)
+		case "kind":
+			ec._Violation_kind(ctx, f, obj).MarshalGQL(w)
+		case "article":
+			ec._Violation_article(ctx, f, obj).MarshalGQL(w)
+		case "detail":
+			ec._Violation_detail(ctx, f, obj).MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_ViolationConnection returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_ViolationConnection(sel ast.SelectionSet, obj *domain.Page[*domain.ComplianceViolation]) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, violationConnectionImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_ViolationConnection writes fields (plainSelection_ViolationConnection's) of obj.
+func (ec *executionContext) writer_ViolationConnection(ctx context.Context, fields []graphql.CollectedField, obj *domain.Page[*domain.ComplianceViolation]) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_ViolationConnection(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_ViolationConnection(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Page[*domain.ComplianceViolation]) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("ViolationConnection").MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_ViolationEdge returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_ViolationEdge(sel ast.SelectionSet, obj *domain.Edge[*domain.ComplianceViolation]) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, violationEdgeImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "cursor":
+		case "node":
+			if obj.Node == nil {
+				return nil, false
+			}
+			if _, ok := ec.plainSelection_Violation(f.Selections, obj.Node); !ok {
+				return nil, false
+			}
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_ViolationEdge writes fields (plainSelection_ViolationEdge's) of obj.
+func (ec *executionContext) writer_ViolationEdge(ctx context.Context, fields []graphql.CollectedField, obj *domain.Edge[*domain.ComplianceViolation]) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_ViolationEdge(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_ViolationEdge(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Edge[*domain.ComplianceViolation]) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("ViolationEdge").MarshalGQL(w)
+		case "cursor":
+			ec._ViolationEdge_cursor(ctx, f, obj).MarshalGQL(w)
+		case "node":
+			ec.write_Violation(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, violationImplementors), obj.Node)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection_WorkingCalendar returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection_WorkingCalendar(sel ast.SelectionSet, obj *domain.Calendar) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, workingCalendarImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename", "revision":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer_WorkingCalendar writes fields (plainSelection_WorkingCalendar's) of obj.
+func (ec *executionContext) writer_WorkingCalendar(ctx context.Context, fields []graphql.CollectedField, obj *domain.Calendar) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write_WorkingCalendar(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write_WorkingCalendar(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Calendar) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("WorkingCalendar").MarshalGQL(w)
+		case "revision":
+			ec._WorkingCalendar_revision(ctx, f, obj).MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection__Service returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection__Service(sel ast.SelectionSet, obj *fedruntime.Service) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, _ServiceImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer__Service writes fields (plainSelection__Service's) of obj.
+func (ec *executionContext) writer__Service(ctx context.Context, fields []graphql.CollectedField, obj *fedruntime.Service) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write__Service(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write__Service(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *fedruntime.Service) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("_Service").MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection___Directive returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection___Directive(sel ast.SelectionSet, obj *introspection.Directive) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer___Directive writes fields (plainSelection___Directive's) of obj.
+func (ec *executionContext) writer___Directive(ctx context.Context, fields []graphql.CollectedField, obj *introspection.Directive) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write___Directive(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write___Directive(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *introspection.Directive) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("__Directive").MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection___EnumValue returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection___EnumValue(sel ast.SelectionSet, obj *introspection.EnumValue) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer___EnumValue writes fields (plainSelection___EnumValue's) of obj.
+func (ec *executionContext) writer___EnumValue(ctx context.Context, fields []graphql.CollectedField, obj *introspection.EnumValue) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write___EnumValue(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write___EnumValue(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *introspection.EnumValue) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("__EnumValue").MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection___Field returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection___Field(sel ast.SelectionSet, obj *introspection.Field) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, __FieldImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer___Field writes fields (plainSelection___Field's) of obj.
+func (ec *executionContext) writer___Field(ctx context.Context, fields []graphql.CollectedField, obj *introspection.Field) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write___Field(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write___Field(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *introspection.Field) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("__Field").MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection___InputValue returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection___InputValue(sel ast.SelectionSet, obj *introspection.InputValue) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer___InputValue writes fields (plainSelection___InputValue's) of obj.
+func (ec *executionContext) writer___InputValue(ctx context.Context, fields []graphql.CollectedField, obj *introspection.InputValue) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write___InputValue(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write___InputValue(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *introspection.InputValue) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("__InputValue").MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection___Schema returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection___Schema(sel ast.SelectionSet, obj *introspection.Schema) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer___Schema writes fields (plainSelection___Schema's) of obj.
+func (ec *executionContext) writer___Schema(ctx context.Context, fields []graphql.CollectedField, obj *introspection.Schema) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write___Schema(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write___Schema(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *introspection.Schema) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("__Schema").MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// plainSelection___Type returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
+func (ec *executionContext) plainSelection___Type(sel ast.SelectionSet, obj *introspection.Type) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(ec.OperationContext, sel, __TypeImplementors)
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return nil, false
+		}
+		switch f.Name {
+		case "__typename":
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+// writer___Type writes fields (plainSelection___Type's) of obj.
+func (ec *executionContext) writer___Type(ctx context.Context, fields []graphql.CollectedField, obj *introspection.Type) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { ec.write___Type(ctx, w, fields, obj) })
+}
+
+func (ec *executionContext) write___Type(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *introspection.Type) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i, f := range fields {
+		if aliasWritten(fields[:i], f.Alias) {
+			continue
+		}
+		if !first {
+			_, _ = io.WriteString(w, ",")
+		}
+		first = false
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		_, _ = io.WriteString(w, ":")
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString("__Type").MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// aliasWritten reports whether a field before has alias, which gqlgen's
+// field set writes once.
+func aliasWritten(before []graphql.CollectedField, alias string) bool {
+	for _, f := range before {
+		if f.Alias == alias {
+			return true
+		}
+	}
+	return false
 }

@@ -435,6 +435,11 @@ func UnmarshalThemeDatabaseFilter(ctx context.Context, raw any) (model.ThemeData
 var themeDatabaseImplementors = []string{"ThemeDatabase", "Node", "_Entity"}
 
 func (ec *executionContext) _ThemeDatabase(ctx context.Context, sel ast.SelectionSet, obj *domain.ThemeDatabase) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_ThemeDatabase(sel, obj); ok {
+		return ec.writer_ThemeDatabase(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, themeDatabaseImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -506,6 +511,11 @@ func (ec *executionContext) _ThemeDatabase(ctx context.Context, sel ast.Selectio
 var themeDatabaseConnectionImplementors = []string{"ThemeDatabaseConnection"}
 
 func (ec *executionContext) _ThemeDatabaseConnection(ctx context.Context, sel ast.SelectionSet, obj *domain.Page[*domain.ThemeDatabase]) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_ThemeDatabaseConnection(sel, obj); ok {
+		return ec.writer_ThemeDatabaseConnection(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, themeDatabaseConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -555,6 +565,11 @@ func (ec *executionContext) _ThemeDatabaseConnection(ctx context.Context, sel as
 var themeDatabaseEdgeImplementors = []string{"ThemeDatabaseEdge"}
 
 func (ec *executionContext) _ThemeDatabaseEdge(ctx context.Context, sel ast.SelectionSet, obj *domain.Edge[*domain.ThemeDatabase]) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_ThemeDatabaseEdge(sel, obj); ok {
+		return ec.writer_ThemeDatabaseEdge(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, themeDatabaseEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)

@@ -93,6 +93,11 @@ func (ec *executionContext) fieldContext_DataUpdate_recordedAt(_ context.Context
 var dataUpdateImplementors = []string{"DataUpdate"}
 
 func (ec *executionContext) _DataUpdate(ctx context.Context, sel ast.SelectionSet, obj *domain.DataUpdate) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_DataUpdate(sel, obj); ok {
+		return ec.writer_DataUpdate(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, dataUpdateImplementors)
 
 	out := graphql.NewFieldSet(fields)

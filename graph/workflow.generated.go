@@ -3802,6 +3802,11 @@ func UnmarshalResourceInput(ctx context.Context, raw any) (model.ResourceInput, 
 var actorImplementors = []string{"Actor"}
 
 func (ec *executionContext) _Actor(ctx context.Context, sel ast.SelectionSet, obj *domain.Actor) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_Actor(sel, obj); ok {
+		return ec.writer_Actor(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, actorImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -3846,6 +3851,11 @@ func (ec *executionContext) _Actor(ctx context.Context, sel ast.SelectionSet, ob
 var deadlineImplementors = []string{"Deadline"}
 
 func (ec *executionContext) _Deadline(ctx context.Context, sel ast.SelectionSet, obj *domain.Deadline) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_Deadline(sel, obj); ok {
+		return ec.writer_Deadline(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, deadlineImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -3921,6 +3931,11 @@ func (ec *executionContext) _Deadline(ctx context.Context, sel ast.SelectionSet,
 var deadlineRuleImplementors = []string{"DeadlineRule"}
 
 func (ec *executionContext) _DeadlineRule(ctx context.Context, sel ast.SelectionSet, obj *domain.Rule) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_DeadlineRule(sel, obj); ok {
+		return ec.writer_DeadlineRule(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, deadlineRuleImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -3974,6 +3989,11 @@ func (ec *executionContext) _DeadlineRule(ctx context.Context, sel ast.Selection
 var fieldChangeImplementors = []string{"FieldChange"}
 
 func (ec *executionContext) _FieldChange(ctx context.Context, sel ast.SelectionSet, obj *domain.FieldChange) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_FieldChange(sel, obj); ok {
+		return ec.writer_FieldChange(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, fieldChangeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -4017,6 +4037,11 @@ func (ec *executionContext) _FieldChange(ctx context.Context, sel ast.SelectionS
 var fullReviewRuleImplementors = []string{"FullReviewRule"}
 
 func (ec *executionContext) _FullReviewRule(ctx context.Context, sel ast.SelectionSet, obj *domain.FullReviewRule) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_FullReviewRule(sel, obj); ok {
+		return ec.writer_FullReviewRule(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, fullReviewRuleImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -4334,6 +4359,11 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 var policyProfileImplementors = []string{"PolicyProfile"}
 
 func (ec *executionContext) _PolicyProfile(ctx context.Context, sel ast.SelectionSet, obj *model.PolicyProfile) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_PolicyProfile(sel, obj); ok {
+		return ec.writer_PolicyProfile(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, policyProfileImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -4392,6 +4422,11 @@ func (ec *executionContext) _PolicyProfile(ctx context.Context, sel ast.Selectio
 var resourceRevisionImplementors = []string{"ResourceRevision"}
 
 func (ec *executionContext) _ResourceRevision(ctx context.Context, sel ast.SelectionSet, obj *model.ResourceRevision) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_ResourceRevision(sel, obj); ok {
+		return ec.writer_ResourceRevision(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, resourceRevisionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -4430,6 +4465,11 @@ func (ec *executionContext) _ResourceRevision(ctx context.Context, sel ast.Selec
 var resourceVersionImplementors = []string{"ResourceVersion"}
 
 func (ec *executionContext) _ResourceVersion(ctx context.Context, sel ast.SelectionSet, obj *domain.ResourceVersion) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_ResourceVersion(sel, obj); ok {
+		return ec.writer_ResourceVersion(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, resourceVersionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -4500,6 +4540,11 @@ func (ec *executionContext) _ResourceVersion(ctx context.Context, sel ast.Select
 var workingCalendarImplementors = []string{"WorkingCalendar"}
 
 func (ec *executionContext) _WorkingCalendar(ctx context.Context, sel ast.SelectionSet, obj *domain.Calendar) graphql.Marshaler {
+	// A selection of plain fields only (tools/gqlgen): written directly.
+	if fields, ok := ec.plainSelection_WorkingCalendar(sel, obj); ok {
+		return ec.writer_WorkingCalendar(ctx, fields, obj)
+	}
+
 	fields := graphql.CollectFields(ec.OperationContext, sel, workingCalendarImplementors)
 
 	out := graphql.NewFieldSet(fields)

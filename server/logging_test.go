@@ -137,7 +137,16 @@ func TestCanceledRequestIsNotAnError(t *testing.T) {
 	req.Header.Set("Content-Type", "application/json")
 	done := make(chan struct{})
 	go func() { defer close(done); a.handler.ServeHTTP(httptest.NewRecorder(), req) }()
-	for waiting := 0; waiting == 0; {
+	for waiting, tries := 0, 0; waiting == 0; tries++ {
+		if tries == 6000 {
+			t.Fatal("the request never waited on the lock")
+		}
+		// pg_stat_activity is read once per transaction: clear that
+		// snapshot, or a request that waits after the first look is never
+		// seen.
+		if _, err := tx.Exec(bg, `SELECT pg_stat_clear_snapshot()`); err != nil {
+			t.Fatal(err)
+		}
 		if err := tx.QueryRow(bg, `SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`).Scan(&waiting); err != nil {
 			t.Fatal(err)
 		}

@@ -87,6 +87,12 @@ func lockDepartments(t *testing.T, port int) (pgx.Tx, func(waiting int) bool) {
 		t.Fatal(err)
 	}
 	waits := func(want int) bool {
+		// pg_stat_activity is read once per transaction: without clearing
+		// that snapshot, a request that starts waiting after the first
+		// look would never be seen.
+		if _, err := tx.Exec(ctx, `SELECT pg_stat_clear_snapshot()`); err != nil {
+			return false
+		}
 		var n int
 		err := tx.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = 'catalogue'`).Scan(&n)
 		return err == nil && n >= want

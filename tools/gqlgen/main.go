@@ -35,6 +35,7 @@ import (
 	"go/format"
 	"go/parser"
 	"go/token"
+	"go/types"
 	"io"
 	"log"
 	"os"
@@ -92,7 +93,7 @@ func run(configFile string) error {
 	if err := os.WriteFile(sequentialFile, src, 0o644); err != nil {
 		return err
 	}
-	fmt.Printf("gqlgen: %d plain fields and %d plain object fields marshalled directly, %d lists of objects sequential where nothing waits\n", n.fields, n.objects, n.lists)
+	fmt.Printf("gqlgen: %d plain fields and %d plain object fields marshalled directly, %d objects written directly when all they select is plain, %d lists of objects sequential where nothing waits\n", n.fields, n.objects, n.writers, n.lists)
 	return nil
 }
 
@@ -109,6 +110,9 @@ type plainFields struct {
 	objects map[string]objectField
 	// sequential is the Go source of graph/sequential.generated.go.
 	sequential []byte
+	// writers are the objects whose marshaller (_Object) first tries
+	// writing a plain selection directly (writerSource).
+	writers map[string]bool
 }
 
 type objectField struct{ marshal, object string }
@@ -131,6 +135,20 @@ func (p *plainFields) GenerateCode(data *codegen.Data) error {
 		}
 	}
 	p.sequential = sequentialSource(data, targets)
+	writers, imports, err := writerSource(data)
+	if err != nil {
+		return err
+	}
+	p.writers = map[string]bool{}
+	for _, o := range writers.objects {
+		p.writers["_"+o] = true
+	}
+	extra := "\t\"io\"\n\t\"sync\"\n"
+	for _, path := range imports {
+		extra += "\n\t" + strconv.Quote(path)
+	}
+	p.sequential = bytes.Replace(p.sequential, []byte("\t\"sync\"\n"), []byte(extra), 1)
+	p.sequential = append(p.sequential, writers.src...)
 	for _, ref := range data.ReferencedTypes {
 		if ref.IsSlice() && ref.Definition != nil && ref.Definition.Kind == gqlast.Object && data.Objects.ByName(ref.Definition.Name) != nil {
 			p.lists[ref.MarshalFunc()] = ref.Definition.Name
@@ -208,7 +226,7 @@ func rewrite(dir string, p *plainFields) (counts, error) {
 	if err != nil {
 		return counts{}, err
 	}
-	done, listsDone, objectsDone := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	done, listsDone, objectsDone, writersDone := map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
 	groups, datas := 0, 0
 	for _, name := range files {
 		src, err := os.ReadFile(name)
@@ -258,6 +276,16 @@ func rewrite(dir string, p *plainFields) (counts, error) {
 					text: "marshalData(&buf, " + exprString(c.Fun.(*ast.SelectorExpr).X) + ")",
 				})
 				datas++
+			}
+			if p.writers[fn.Name.Name] && len(deferredGroups(fn)) > 0 && len(fn.Type.Params.List) == 3 && exprString(fn.Type.Params.List[1].Type) == "ast.SelectionSet" {
+				object := strings.TrimPrefix(fn.Name.Name, "_")
+				edits = append(edits, edit{
+					from: fset.Position(fn.Body.Lbrace).Offset + 1,
+					to:   fset.Position(fn.Body.Lbrace).Offset + 1,
+					text: "\n// A selection of plain fields only (tools/gqlgen): written directly.\n" +
+						"if fields, ok := ec.plainSelection_" + object + "(sel, obj); ok {\nreturn ec.writer_" + object + "(ctx, fields, obj)\n}\n",
+				})
+				writersDone[fn.Name.Name] = true
 			}
 			if of, ok := p.objects[fn.Name.Name]; ok {
 				value, err := plainValue(fn, of.marshal)
@@ -313,6 +341,11 @@ func rewrite(dir string, p *plainFields) (counts, error) {
 			return counts{}, fmt.Errorf("no generated function %s for a list of objects", fn)
 		}
 	}
+	for fn := range p.writers {
+		if !writersDone[fn] {
+			return counts{}, fmt.Errorf("no generated marshaller %s of the shape expected for a plain selection writer", fn)
+		}
+	}
 	for fn := range p.objects {
 		if !objectsDone[fn] {
 			return counts{}, fmt.Errorf("no generated function %s for a plain object field", fn)
@@ -321,11 +354,11 @@ func rewrite(dir string, p *plainFields) (counts, error) {
 	if groups == 0 || datas == 0 {
 		return counts{}, fmt.Errorf("found %d NewDeferredGroup calls in objects' functions and %d response marshals in Exec: gqlgen's code has changed", groups, datas)
 	}
-	return counts{fields: len(done), lists: len(listsDone), objects: len(objectsDone)}, nil
+	return counts{fields: len(done), lists: len(listsDone), objects: len(objectsDone), writers: len(writersDone)}, nil
 }
 
 // counts are the functions rewrite rewrote, by kind.
-type counts struct{ fields, lists, objects int }
+type counts struct{ fields, lists, objects, writers int }
 
 // deferredGroups returns the graphql.NewDeferredGroup(ctx) calls of an
 // object's marshaller (fn's body starts fields := graphql.CollectFields).
@@ -617,6 +650,117 @@ func marshalElement(ctx context.Context, i int, marshal func(ctx context.Context
 		fmt.Fprintf(&b, "\t\tif f.IsDeferred() {\n\t\t\treturn false\n\t\t}\n\t\tswitch f.Name {\n\t\tcase %s:\n\t\tdefault:\n\t\t\treturn false\n\t\t}\n\t}\n\treturn true\n}\n", strings.Join(names, ", "))
 	}
 	return b.Bytes()
+}
+
+// writers is writerSource's result.
+type writers struct {
+	src     []byte
+	objects []string
+}
+
+// writerSource returns, for each object, plainSelection_<Object>, writer_
+// and write_: an object whose selection holds only plain fields (and
+// __typename), none deferred, and plain object fields whose values are
+// there with selections as plain, is written as JSON straight from its Go
+// value, the way gqlgen's field set writes it, instead of through a field
+// set, a @defer group and a value per field. Nothing in such a selection
+// can fail or wait, so nothing needs a field's context or path. It also
+// returns the import paths the functions' types need.
+func writerSource(data *codegen.Data) (writers, []string, error) {
+	execPath := data.Config.Exec.ImportPath()
+	imports := map[string]string{} // path → name
+	var failed error
+	qualifier := func(pkg *types.Package) string {
+		if pkg.Path() == execPath {
+			return ""
+		}
+		for path, name := range imports {
+			if name == pkg.Name() && path != pkg.Path() && failed == nil {
+				failed = fmt.Errorf("packages %s and %s are both named %s", path, pkg.Path(), name)
+			}
+		}
+		imports[pkg.Path()] = pkg.Name()
+		return pkg.Name()
+	}
+	objects := slices.Clone(data.Objects)
+	sort.Slice(objects, func(i, j int) bool { return objects[i].Name < objects[j].Name })
+	candidate := map[string]*codegen.Object{}
+	for _, o := range objects {
+		if _, named := o.Type.(*types.Named); sequentialCandidate(o) && named {
+			candidate[o.Name] = o
+		}
+	}
+	var b bytes.Buffer
+	var out writers
+	for _, o := range objects {
+		if candidate[o.Name] == nil {
+			continue
+		}
+		typ := types.TypeString(o.Reference(), qualifier)
+		impl := templates.LcFirst(o.Name) + "Implementors"
+		scalars := []string{strconv.Quote("__typename")}
+		var nested []*codegen.Field
+		for _, f := range o.Fields {
+			switch {
+			case plain(o, f):
+				scalars = append(scalars, strconv.Quote(f.Name))
+			case plainObject(o, f) && candidate[f.TypeReference.Definition.Name] != nil:
+				nested = append(nested, f)
+			}
+		}
+		fmt.Fprintf(&b, "\n// plainSelection_%s returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).\n", o.Name)
+		fmt.Fprintf(&b, "func (ec *executionContext) plainSelection_%s(sel ast.SelectionSet, obj %s) ([]graphql.CollectedField, bool) {\n", o.Name, typ)
+		fmt.Fprintf(&b, "\tfields := graphql.CollectFields(ec.OperationContext, sel, %s)\n\tfor _, f := range fields {\n", impl)
+		fmt.Fprintf(&b, "\t\tif f.IsDeferred() {\n\t\t\treturn nil, false\n\t\t}\n\t\tswitch f.Name {\n\t\tcase %s:\n", strings.Join(scalars, ", "))
+		for _, f := range nested {
+			fmt.Fprintf(&b, "\t\tcase %q:\n\t\t\tif obj.%s == nil {\n\t\t\t\treturn nil, false\n\t\t\t}\n", f.Name, f.GoFieldName)
+			fmt.Fprintf(&b, "\t\t\tif _, ok := ec.plainSelection_%s(f.Selections, obj.%s); !ok {\n\t\t\t\treturn nil, false\n\t\t\t}\n", f.TypeReference.Definition.Name, f.GoFieldName)
+		}
+		b.WriteString("\t\tdefault:\n\t\t\treturn nil, false\n\t\t}\n\t}\n\treturn fields, true\n}\n")
+
+		fmt.Fprintf(&b, "\n// writer_%s writes fields (plainSelection_%s's) of obj.\n", o.Name, o.Name)
+		fmt.Fprintf(&b, "func (ec *executionContext) writer_%s(ctx context.Context, fields []graphql.CollectedField, obj %s) graphql.Marshaler {\n", o.Name, typ)
+		fmt.Fprintf(&b, "\treturn graphql.WriterFunc(func(w io.Writer) { ec.write_%s(ctx, w, fields, obj) })\n}\n", o.Name)
+
+		fmt.Fprintf(&b, "\nfunc (ec *executionContext) write_%s(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj %s) {\n", o.Name, typ)
+		b.WriteString("\t_, _ = io.WriteString(w, \"{\")\n\tfirst := true\n\tfor i, f := range fields {\n")
+		b.WriteString("\t\tif aliasWritten(fields[:i], f.Alias) {\n\t\t\tcontinue\n\t\t}\n\t\tif !first {\n\t\t\t_, _ = io.WriteString(w, \",\")\n\t\t}\n\t\tfirst = false\n")
+		b.WriteString("\t\tgraphql.MarshalString(f.Alias).MarshalGQL(w)\n\t\t_, _ = io.WriteString(w, \":\")\n\t\tswitch f.Name {\n")
+		fmt.Fprintf(&b, "\t\tcase \"__typename\":\n\t\t\tgraphql.MarshalString(%q).MarshalGQL(w)\n", o.Name)
+		for _, f := range o.Fields {
+			if plain(o, f) {
+				fmt.Fprintf(&b, "\t\tcase %q:\n\t\t\tec._%s_%s(ctx, f, obj).MarshalGQL(w)\n", f.Name, o.Name, f.Name)
+			}
+		}
+		for _, f := range nested {
+			child := f.TypeReference.Definition.Name
+			fmt.Fprintf(&b, "\t\tcase %q:\n\t\t\tec.write_%s(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, %sImplementors), obj.%s)\n", f.Name, child, templates.LcFirst(child), f.GoFieldName)
+		}
+		b.WriteString("\t\t}\n\t}\n\t_, _ = io.WriteString(w, \"}\")\n}\n")
+		out.objects = append(out.objects, o.Name)
+	}
+	b.WriteString(`
+// aliasWritten reports whether a field before has alias, which gqlgen's
+// field set writes once.
+func aliasWritten(before []graphql.CollectedField, alias string) bool {
+	for _, f := range before {
+		if f.Alias == alias {
+			return true
+		}
+	}
+	return false
+}
+`)
+	if failed != nil {
+		return writers{}, nil, failed
+	}
+	out.src = b.Bytes()
+	paths := make([]string, 0, len(imports))
+	for path := range imports {
+		paths = append(paths, path)
+	}
+	sort.Strings(paths)
+	return out, paths, nil
 }
 
 // sequentialCandidate reports whether o gets a sequential_ function: the

@@ -72,7 +72,7 @@ type rawRow struct {
 }
 
 // newRawRow joins the text columns of vals (kinds) into one string.
-func newRawRow(vals [][]byte, kinds []int) *rawRow {
+func newRawRow(vals [][]byte, kinds []int) rawRow {
 	n := 0
 	for i, k := range kinds {
 		if k == colText {
@@ -86,7 +86,7 @@ func newRawRow(vals [][]byte, kinds []int) *rawRow {
 			b.Write(vals[i])
 		}
 	}
-	return &rawRow{vals: vals, text: b.String()}
+	return rawRow{vals: vals, text: b.String()}
 }
 
 func (r *rawRow) next() []byte {

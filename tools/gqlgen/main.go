@@ -1,7 +1,10 @@
-// Command gqlgen is gqlgen's generator (`make generate`) with two more
-// steps: plain fields are marshalled directly, and lists of objects are
-// marshalled in one goroutine where nothing beneath them waits (see
-// sequentialSource).
+// Command gqlgen is gqlgen's generator (`make generate`) with more steps:
+// plain fields are marshalled directly, objects whose selection is all
+// plain are written straight from their values (writerSource), lists of
+// objects are marshalled in one goroutine where nothing beneath them waits
+// (sequentialSource), an object's @defer group is made only when a field
+// is deferred (deferredGroups), and a response is written into a pooled
+// buffer (dataMarshals).
 //
 //	go run ./tools/gqlgen [-config gqlgen.yml]
 //

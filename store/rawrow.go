@@ -12,10 +12,10 @@ import (
 	"github.com/citydata/catalogue/domain"
 )
 
-// The brief resource list decodes its rows by hand (PostgreSQL's binary
-// format for integers and timestamps). pgx's Scan finds a plan and allocates for each column
-// (a string each): on a 50-row page that was a fifth of the request's CPU
-// (issue #20). A row's text columns become one string here, which each
+// The brief resource list decodes its rows by hand (integers and
+// timestamps in PostgreSQL's binary format). pgx's Scan finds a plan and
+// allocates for each column (a string each): on a 50-row page that was a
+// fifth of the request's CPU (issue #20). A row's text columns become one string here, which each
 // field is a slice of, and its integers and timestamps are read in place.
 // A row whose columns are not the types and formats expected, or that
 // holds a NULL or an infinite timestamp where none is expected, is left
@@ -30,7 +30,8 @@ const (
 	colNullTimestamptz
 )
 
-// briefKinds are briefResourceColumns' kinds, in order.
+// briefKinds are briefResourceColumns' kinds, in order: a change to
+// either is a change to both (TestBriefRowsDecodeAsScanDoes fails otherwise).
 var briefKinds = [...]int{
 	colInt8, colText, colText, colText, colText, colText, // id, code, name, summary, classification, format
 	colText, colText, colText, colText, // update_frequency, share_type, open_type, status

@@ -25,7 +25,8 @@ const resourceColumns = `r.id, r.code, r.name, r.summary, r.classification, r.fo
 	` + departmentColumns
 
 // briefResourceColumns are the columns of a brief resource
-// (domain.Resource.Brief), read by scanBriefResource.
+// (domain.Resource.Brief), read by scanBriefResource; briefKinds
+// (rawrow.go) follows them column by column.
 const briefResourceColumns = `r.id, r.code, r.name, r.summary, r.classification, r.format,
 	r.update_frequency::text, r.share_type::text, r.open_type::text, r.status::text,
 	r.source_department_id, r.published_at, r.created_at, r.updated_at,

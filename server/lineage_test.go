@@ -55,6 +55,15 @@ func (a *api) lineage(t *testing.T, vars map[string]any) []lineageNode {
 			if len(all) != out.Lineage.TotalCount {
 				t.Fatalf("pages hold %d nodes, totalCount says %d", len(all), out.Lineage.TotalCount)
 			}
+			if end := out.Lineage.PageInfo.EndCursor; end != "" {
+				// Past the last node: an empty page, counted all the same.
+				v["after"] = end
+				total := out.Lineage.TotalCount
+				a.query(lineageQuery, v, &out)
+				if len(out.Lineage.Nodes) != 0 || out.Lineage.TotalCount != total {
+					t.Fatalf("after the last node: %d nodes and totalCount %d, want none and %d", len(out.Lineage.Nodes), out.Lineage.TotalCount, total)
+				}
+			}
 			return all
 		}
 		after = out.Lineage.PageInfo.EndCursor

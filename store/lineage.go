@@ -121,21 +121,29 @@ func (db *DB) Lineage(ctx context.Context, rs domain.ResourceScope, grants domai
 		}
 		seek = " WHERE (r.depth, r.k, r.id) > (" + q.arg(depth) + ", " + q.arg(kind) + ", " + q.arg(c.ID) + ")"
 	}
-	rows, err := db.pool.Query(ctx, walk+`
+	// The page's nodes first, then their direction and edges from one
+	// pass over the walk: a subquery per node scanned the whole walk for
+	// each (issue #20: 11 of the 22 ms of a two-step walk reaching 1,900
+	// nodes).
+	rows, err := db.pool.Query(ctx, walk+`,
+	pg AS (SELECT r.k, r.id, r.depth FROM reached r`+seek+` ORDER BY r.depth, r.k, r.id`+limit(p)+`)
 	SELECT r.k, r.id, r.depth,
-		coalesce((SELECT min(w.dir) FROM walk w WHERE w.k = r.k AND w.id = r.id AND w.depth = r.depth AND w.depth > 0), ''),
-		coalesce((SELECT json_agg(DISTINCT jsonb_build_object('kind', w.kind, 'fromKind', w.sk, 'fromId', w.sid, 'toKind', w.dk, 'toId', w.did, 'grantId', w.grant_id))
-			FROM walk w WHERE w.k = r.k AND w.id = r.id AND w.depth = r.depth AND w.kind IS NOT NULL), '[]')
-	FROM reached r`+seek+` ORDER BY r.depth, r.k, r.id`+limit(p), q.args...)
+		coalesce(min(w.dir) FILTER (WHERE w.depth > 0), ''),
+		coalesce(json_agg(DISTINCT jsonb_build_object('kind', w.kind, 'fromKind', w.sk, 'fromId', w.sid, 'toKind', w.dk, 'toId', w.did, 'grantId', w.grant_id))
+			FILTER (WHERE w.kind IS NOT NULL), '[]'),
+		(SELECT count(*) FROM reached)
+	FROM pg r LEFT JOIN walk w ON w.k = r.k AND w.id = r.id AND w.depth = r.depth
+	GROUP BY r.k, r.id, r.depth ORDER BY r.depth, r.k, r.id`, q.args...)
 	if err != nil {
 		return nil, fmt.Errorf("lineage: %w", err)
 	}
+	total := -1 // every node reached, in the same statement as the page
 	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*domain.LineageNode, error) {
 		var (
 			n   domain.LineageNode
 			via []byte
 		)
-		if err := row.Scan(&n.Kind, &n.ID, &n.Depth, &n.Direction, &via); err != nil {
+		if err := row.Scan(&n.Kind, &n.ID, &n.Depth, &n.Direction, &via, &total); err != nil {
 			return nil, err
 		}
 		var edges []struct {
@@ -161,6 +169,10 @@ func (db *DB) Lineage(ctx context.Context, rs domain.ResourceScope, grants domai
 		return encodeCursor(spec, strconv.Itoa(n.Depth)+":"+string(n.Kind), n.ID)
 	})
 	pg.Count = func(ctx context.Context) (int, error) {
+		if total >= 0 {
+			return total, nil
+		}
+		// An empty page (after the last node): the walk again.
 		var n int
 		err := db.pool.QueryRow(ctx, walk+" SELECT count(*) FROM reached", count.args...).Scan(&n)
 		return n, err

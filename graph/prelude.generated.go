@@ -1177,11 +1177,6 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 var __DirectiveImplementors = []string{"__Directive"}
 
 func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionSet, obj *introspection.Directive) graphql.Marshaler {
-	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection___Directive(sel, obj); ok {
-		return ec.writer___Directive(ctx, fields, obj)
-	}
-
 	fields := graphql.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1235,11 +1230,6 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 var __EnumValueImplementors = []string{"__EnumValue"}
 
 func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.EnumValue) graphql.Marshaler {
-	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection___EnumValue(sel, obj); ok {
-		return ec.writer___EnumValue(ctx, fields, obj)
-	}
-
 	fields := graphql.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1288,11 +1278,6 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 var __FieldImplementors = []string{"__Field"}
 
 func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, obj *introspection.Field) graphql.Marshaler {
-	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection___Field(sel, obj); ok {
-		return ec.writer___Field(ctx, fields, obj)
-	}
-
 	fields := graphql.CollectFields(ec.OperationContext, sel, __FieldImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1351,11 +1336,6 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 var __InputValueImplementors = []string{"__InputValue"}
 
 func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.InputValue) graphql.Marshaler {
-	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection___InputValue(sel, obj); ok {
-		return ec.writer___InputValue(ctx, fields, obj)
-	}
-
 	fields := graphql.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1414,11 +1394,6 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 var __SchemaImplementors = []string{"__Schema"}
 
 func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet, obj *introspection.Schema) graphql.Marshaler {
-	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection___Schema(sel, obj); ok {
-		return ec.writer___Schema(ctx, fields, obj)
-	}
-
 	fields := graphql.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1477,11 +1452,6 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 var __TypeImplementors = []string{"__Type"}
 
 func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, obj *introspection.Type) graphql.Marshaler {
-	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection___Type(sel, obj); ok {
-		return ec.writer___Type(ctx, fields, obj)
-	}
-
 	fields := graphql.CollectFields(ec.OperationContext, sel, __TypeImplementors)
 
 	out := graphql.NewFieldSet(fields)

@@ -689,7 +689,8 @@ func writerSource(data *codegen.Data) (writers, []string, error) {
 	sort.Slice(objects, func(i, j int) bool { return objects[i].Name < objects[j].Name })
 	candidate := map[string]*codegen.Object{}
 	for _, o := range objects {
-		if _, named := o.Type.(*types.Named); sequentialCandidate(o) && named {
+		// Introspection's objects have no plain fields (plain): nothing to write.
+		if _, named := o.Type.(*types.Named); sequentialCandidate(o) && named && !strings.HasPrefix(o.Name, "__") {
 			candidate[o.Name] = o
 		}
 	}

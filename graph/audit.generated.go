@@ -379,9 +379,11 @@ func (ec *executionContext) fieldContext_AccessRecordEdge_cursor(_ context.Conte
 }
 
 func (ec *executionContext) _AccessRecordEdge_node(ctx context.Context, field graphql.CollectedField, obj *domain.Edge[*domain.AccessRecord]) (ret graphql.Marshaler) {
-	// A plain object field (tools/gqlgen): marshalled directly when it is there and all it selects is plain.
-	if v := obj.Node; v != nil && ec.plain_AccessRecord(field.Selections) {
-		return ec.marshalNAccessRecord2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐAccessRecord(ctx, field.Selections, v)
+	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
+	if v := obj.Node; v != nil {
+		if fields, ok := ec.plainSelection_AccessRecord(field.Selections, v); ok {
+			return ec.writer_AccessRecord(ctx, fields, v)
+		}
 	}
 
 	return graphql.ResolveField(
@@ -925,9 +927,11 @@ func (ec *executionContext) fieldContext_AuditEventEdge_cursor(_ context.Context
 }
 
 func (ec *executionContext) _AuditEventEdge_node(ctx context.Context, field graphql.CollectedField, obj *domain.Edge[*domain.AuditEvent]) (ret graphql.Marshaler) {
-	// A plain object field (tools/gqlgen): marshalled directly when it is there and all it selects is plain.
-	if v := obj.Node; v != nil && ec.plain_AuditEvent(field.Selections) {
-		return ec.marshalNAuditEvent2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐAuditEvent(ctx, field.Selections, v)
+	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
+	if v := obj.Node; v != nil {
+		if fields, ok := ec.plainSelection_AuditEvent(field.Selections, v); ok {
+			return ec.writer_AuditEvent(ctx, fields, v)
+		}
 	}
 
 	return graphql.ResolveField(
@@ -1040,9 +1044,11 @@ func (ec *executionContext) fieldContext_AuditIntegrity_headSeq(_ context.Contex
 }
 
 func (ec *executionContext) _AuditIntegrity_firstBroken(ctx context.Context, field graphql.CollectedField, obj *domain.AuditIntegrity) (ret graphql.Marshaler) {
-	// A plain object field (tools/gqlgen): marshalled directly when it is there and all it selects is plain.
-	if v := obj.FirstBroken; v != nil && ec.plain_AuditBreak(field.Selections) {
-		return ec.marshalOAuditBreak2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐChainBreak(ctx, field.Selections, v)
+	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
+	if v := obj.FirstBroken; v != nil {
+		if fields, ok := ec.plainSelection_AuditBreak(field.Selections, v); ok {
+			return ec.writer_AuditBreak(ctx, fields, v)
+		}
 	}
 
 	return graphql.ResolveField(
@@ -1431,9 +1437,11 @@ func (ec *executionContext) fieldContext_LineageNodeEdge_cursor(_ context.Contex
 }
 
 func (ec *executionContext) _LineageNodeEdge_node(ctx context.Context, field graphql.CollectedField, obj *domain.Edge[*domain.LineageNode]) (ret graphql.Marshaler) {
-	// A plain object field (tools/gqlgen): marshalled directly when it is there and all it selects is plain.
-	if v := obj.Node; v != nil && ec.plain_LineageNode(field.Selections) {
-		return ec.marshalNLineageNode2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐLineageNode(ctx, field.Selections, v)
+	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
+	if v := obj.Node; v != nil {
+		if fields, ok := ec.plainSelection_LineageNode(field.Selections, v); ok {
+			return ec.writer_LineageNode(ctx, fields, v)
+		}
 	}
 
 	return graphql.ResolveField(

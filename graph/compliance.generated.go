@@ -422,9 +422,11 @@ func (ec *executionContext) fieldContext_ComplianceReport_asOf(_ context.Context
 }
 
 func (ec *executionContext) _ComplianceReport_total(ctx context.Context, field graphql.CollectedField, obj *domain.ComplianceReport) (ret graphql.Marshaler) {
-	// A plain object field (tools/gqlgen): marshalled directly when it is there and all it selects is plain.
-	if v := obj.Total; v != nil && ec.plain_ComplianceFigures(field.Selections) {
-		return ec.marshalNComplianceFigures2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐComplianceFigures(ctx, field.Selections, v)
+	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
+	if v := obj.Total; v != nil {
+		if fields, ok := ec.plainSelection_ComplianceFigures(field.Selections, v); ok {
+			return ec.writer_ComplianceFigures(ctx, fields, v)
+		}
 	}
 
 	return graphql.ResolveField(
@@ -806,9 +808,11 @@ func (ec *executionContext) fieldContext_DepartmentScorecardEdge_cursor(_ contex
 }
 
 func (ec *executionContext) _DepartmentScorecardEdge_node(ctx context.Context, field graphql.CollectedField, obj *domain.Edge[*domain.ComplianceFigures]) (ret graphql.Marshaler) {
-	// A plain object field (tools/gqlgen): marshalled directly when it is there and all it selects is plain.
-	if v := obj.Node; v != nil && ec.plain_DepartmentScorecard(field.Selections) {
-		return ec.marshalNDepartmentScorecard2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐComplianceFigures(ctx, field.Selections, v)
+	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
+	if v := obj.Node; v != nil {
+		if fields, ok := ec.plainSelection_DepartmentScorecard(field.Selections, v); ok {
+			return ec.writer_DepartmentScorecard(ctx, fields, v)
+		}
 	}
 
 	return graphql.ResolveField(
@@ -1739,9 +1743,11 @@ func (ec *executionContext) fieldContext_ViolationEdge_cursor(_ context.Context,
 }
 
 func (ec *executionContext) _ViolationEdge_node(ctx context.Context, field graphql.CollectedField, obj *domain.Edge[*domain.ComplianceViolation]) (ret graphql.Marshaler) {
-	// A plain object field (tools/gqlgen): marshalled directly when it is there and all it selects is plain.
-	if v := obj.Node; v != nil && ec.plain_Violation(field.Selections) {
-		return ec.marshalNViolation2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐComplianceViolation(ctx, field.Selections, v)
+	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
+	if v := obj.Node; v != nil {
+		if fields, ok := ec.plainSelection_Violation(field.Selections, v); ok {
+			return ec.writer_Violation(ctx, fields, v)
+		}
 	}
 
 	return graphql.ResolveField(

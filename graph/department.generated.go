@@ -347,9 +347,11 @@ func (ec *executionContext) fieldContext_DepartmentEdge_cursor(_ context.Context
 }
 
 func (ec *executionContext) _DepartmentEdge_node(ctx context.Context, field graphql.CollectedField, obj *domain.Edge[*domain.Department]) (ret graphql.Marshaler) {
-	// A plain object field (tools/gqlgen): marshalled directly when it is there and all it selects is plain.
-	if v := obj.Node; v != nil && ec.plain_Department(field.Selections) {
-		return ec.marshalNDepartment2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDepartment(ctx, field.Selections, v)
+	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
+	if v := obj.Node; v != nil {
+		if fields, ok := ec.plainSelection_Department(field.Selections, v); ok {
+			return ec.writer_Department(ctx, fields, v)
+		}
 	}
 
 	return graphql.ResolveField(

@@ -218,9 +218,11 @@ func (ec *executionContext) fieldContext_DataError_closedAt(_ context.Context, f
 }
 
 func (ec *executionContext) _DataError_currentDeadline(ctx context.Context, field graphql.CollectedField, obj *domain.DataError) (ret graphql.Marshaler) {
-	// A plain object field (tools/gqlgen): marshalled directly when it is there and all it selects is plain.
-	if v := obj.Due; v != nil && ec.plain_Deadline(field.Selections) {
-		return ec.marshalODeadline2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDeadline(ctx, field.Selections, v)
+	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
+	if v := obj.Due; v != nil {
+		if fields, ok := ec.plainSelection_Deadline(field.Selections, v); ok {
+			return ec.writer_Deadline(ctx, fields, v)
+		}
 	}
 
 	return graphql.ResolveField(
@@ -492,9 +494,11 @@ func (ec *executionContext) fieldContext_DataError_verifyDeadline(_ context.Cont
 }
 
 func (ec *executionContext) _DataError_extension(ctx context.Context, field graphql.CollectedField, obj *domain.DataError) (ret graphql.Marshaler) {
-	// A plain object field (tools/gqlgen): marshalled directly when it is there and all it selects is plain.
-	if v := obj.Extension; v != nil && ec.plain_DeadlineExtension(field.Selections) {
-		return ec.marshalODeadlineExtension2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐExtension(ctx, field.Selections, v)
+	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
+	if v := obj.Extension; v != nil {
+		if fields, ok := ec.plainSelection_DeadlineExtension(field.Selections, v); ok {
+			return ec.writer_DeadlineExtension(ctx, fields, v)
+		}
 	}
 
 	return graphql.ResolveField(
@@ -583,9 +587,11 @@ func (ec *executionContext) fieldContext_DataError_verificationNote(_ context.Co
 }
 
 func (ec *executionContext) _DataError_correctDeadline(ctx context.Context, field graphql.CollectedField, obj *domain.DataError) (ret graphql.Marshaler) {
-	// A plain object field (tools/gqlgen): marshalled directly when it is there and all it selects is plain.
-	if v := obj.CorrectDeadline; v != nil && ec.plain_Deadline(field.Selections) {
-		return ec.marshalODeadline2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDeadline(ctx, field.Selections, v)
+	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
+	if v := obj.CorrectDeadline; v != nil {
+		if fields, ok := ec.plainSelection_Deadline(field.Selections, v); ok {
+			return ec.writer_Deadline(ctx, fields, v)
+		}
 	}
 
 	return graphql.ResolveField(
@@ -1343,9 +1349,11 @@ func (ec *executionContext) fieldContext_OpenObjection_closedAt(_ context.Contex
 }
 
 func (ec *executionContext) _OpenObjection_currentDeadline(ctx context.Context, field graphql.CollectedField, obj *domain.OpenObjection) (ret graphql.Marshaler) {
-	// A plain object field (tools/gqlgen): marshalled directly when it is there and all it selects is plain.
-	if v := obj.Due; v != nil && ec.plain_Deadline(field.Selections) {
-		return ec.marshalODeadline2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDeadline(ctx, field.Selections, v)
+	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
+	if v := obj.Due; v != nil {
+		if fields, ok := ec.plainSelection_Deadline(field.Selections, v); ok {
+			return ec.writer_Deadline(ctx, fields, v)
+		}
 	}
 
 	return graphql.ResolveField(
@@ -1506,9 +1514,11 @@ func (ec *executionContext) fieldContext_OpenObjection_answerDeadline(_ context.
 }
 
 func (ec *executionContext) _OpenObjection_extension(ctx context.Context, field graphql.CollectedField, obj *domain.OpenObjection) (ret graphql.Marshaler) {
-	// A plain object field (tools/gqlgen): marshalled directly when it is there and all it selects is plain.
-	if v := obj.Extension; v != nil && ec.plain_DeadlineExtension(field.Selections) {
-		return ec.marshalODeadlineExtension2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐExtension(ctx, field.Selections, v)
+	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
+	if v := obj.Extension; v != nil {
+		if fields, ok := ec.plainSelection_DeadlineExtension(field.Selections, v); ok {
+			return ec.writer_DeadlineExtension(ctx, fields, v)
+		}
 	}
 
 	return graphql.ResolveField(
@@ -1756,9 +1766,11 @@ func (ec *executionContext) fieldContext_SharingDispute_closedAt(_ context.Conte
 }
 
 func (ec *executionContext) _SharingDispute_currentDeadline(ctx context.Context, field graphql.CollectedField, obj *domain.SharingDispute) (ret graphql.Marshaler) {
-	// A plain object field (tools/gqlgen): marshalled directly when it is there and all it selects is plain.
-	if v := obj.Due; v != nil && ec.plain_Deadline(field.Selections) {
-		return ec.marshalODeadline2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDeadline(ctx, field.Selections, v)
+	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
+	if v := obj.Due; v != nil {
+		if fields, ok := ec.plainSelection_Deadline(field.Selections, v); ok {
+			return ec.writer_Deadline(ctx, fields, v)
+		}
 	}
 
 	return graphql.ResolveField(

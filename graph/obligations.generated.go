@@ -493,9 +493,11 @@ func (ec *executionContext) fieldContext_CatalogueChangeObligationEdge_cursor(_ 
 }
 
 func (ec *executionContext) _CatalogueChangeObligationEdge_node(ctx context.Context, field graphql.CollectedField, obj *domain.Edge[*domain.ChangeObligation]) (ret graphql.Marshaler) {
-	// A plain object field (tools/gqlgen): marshalled directly when it is there and all it selects is plain.
-	if v := obj.Node; v != nil && ec.plain_CatalogueChangeObligation(field.Selections) {
-		return ec.marshalNCatalogueChangeObligation2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐChangeObligation(ctx, field.Selections, v)
+	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
+	if v := obj.Node; v != nil {
+		if fields, ok := ec.plainSelection_CatalogueChangeObligation(field.Selections, v); ok {
+			return ec.writer_CatalogueChangeObligation(ctx, fields, v)
+		}
 	}
 
 	return graphql.ResolveField(
@@ -616,9 +618,11 @@ func (ec *executionContext) fieldContext_FullCatalogueReview_recordedAt(_ contex
 }
 
 func (ec *executionContext) _FullReviewStatus_lastReview(ctx context.Context, field graphql.CollectedField, obj *domain.FullReviewStatus) (ret graphql.Marshaler) {
-	// A plain object field (tools/gqlgen): marshalled directly when it is there and all it selects is plain.
-	if v := obj.Last; v != nil && ec.plain_FullCatalogueReview(field.Selections) {
-		return ec.marshalOFullCatalogueReview2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐFullReview(ctx, field.Selections, v)
+	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
+	if v := obj.Last; v != nil {
+		if fields, ok := ec.plainSelection_FullCatalogueReview(field.Selections, v); ok {
+			return ec.writer_FullCatalogueReview(ctx, fields, v)
+		}
 	}
 
 	return graphql.ResolveField(

@@ -154,9 +154,11 @@ func (ec *executionContext) fieldContext_OpenRequest_submittedAt(_ context.Conte
 }
 
 func (ec *executionContext) _OpenRequest_deadline(ctx context.Context, field graphql.CollectedField, obj *domain.OpenRequest) (ret graphql.Marshaler) {
-	// A plain object field (tools/gqlgen): marshalled directly when it is there and all it selects is plain.
-	if v := obj.Deadline; v != nil && ec.plain_Deadline(field.Selections) {
-		return ec.marshalODeadline2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDeadline(ctx, field.Selections, v)
+	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
+	if v := obj.Deadline; v != nil {
+		if fields, ok := ec.plainSelection_Deadline(field.Selections, v); ok {
+			return ec.writer_Deadline(ctx, fields, v)
+		}
 	}
 
 	return graphql.ResolveField(
@@ -419,9 +421,11 @@ func (ec *executionContext) fieldContext_OpenRequestEdge_cursor(_ context.Contex
 }
 
 func (ec *executionContext) _OpenRequestEdge_node(ctx context.Context, field graphql.CollectedField, obj *domain.Edge[*domain.OpenRequest]) (ret graphql.Marshaler) {
-	// A plain object field (tools/gqlgen): marshalled directly when it is there and all it selects is plain.
-	if v := obj.Node; v != nil && ec.plain_OpenRequest(field.Selections) {
-		return ec.marshalNOpenRequest2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐOpenRequest(ctx, field.Selections, v)
+	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
+	if v := obj.Node; v != nil {
+		if fields, ok := ec.plainSelection_OpenRequest(field.Selections, v); ok {
+			return ec.writer_OpenRequest(ctx, fields, v)
+		}
 	}
 
 	return graphql.ResolveField(

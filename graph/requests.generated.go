@@ -110,9 +110,11 @@ func (ec *executionContext) fieldContext_AccessDecision_items(_ context.Context,
 }
 
 func (ec *executionContext) _AccessDecision_grant(ctx context.Context, field graphql.CollectedField, obj *domain.AccessDecision) (ret graphql.Marshaler) {
-	// A plain object field (tools/gqlgen): marshalled directly when it is there and all it selects is plain.
-	if v := obj.Grant; v != nil && ec.plain_Grant(field.Selections) {
-		return ec.marshalOGrant2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐShareGrant(ctx, field.Selections, v)
+	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
+	if v := obj.Grant; v != nil {
+		if fields, ok := ec.plainSelection_Grant(field.Selections, v); ok {
+			return ec.writer_Grant(ctx, fields, v)
+		}
 	}
 
 	return graphql.ResolveField(
@@ -701,9 +703,11 @@ func (ec *executionContext) fieldContext_GrantEdge_cursor(_ context.Context, fie
 }
 
 func (ec *executionContext) _GrantEdge_node(ctx context.Context, field graphql.CollectedField, obj *domain.Edge[*domain.ShareGrant]) (ret graphql.Marshaler) {
-	// A plain object field (tools/gqlgen): marshalled directly when it is there and all it selects is plain.
-	if v := obj.Node; v != nil && ec.plain_Grant(field.Selections) {
-		return ec.marshalNGrant2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐShareGrant(ctx, field.Selections, v)
+	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
+	if v := obj.Node; v != nil {
+		if fields, ok := ec.plainSelection_Grant(field.Selections, v); ok {
+			return ec.writer_Grant(ctx, fields, v)
+		}
 	}
 
 	return graphql.ResolveField(
@@ -975,9 +979,11 @@ func (ec *executionContext) fieldContext_ShareRequest_submittedAt(_ context.Cont
 }
 
 func (ec *executionContext) _ShareRequest_deadline(ctx context.Context, field graphql.CollectedField, obj *domain.ShareRequest) (ret graphql.Marshaler) {
-	// A plain object field (tools/gqlgen): marshalled directly when it is there and all it selects is plain.
-	if v := obj.Deadline; v != nil && ec.plain_Deadline(field.Selections) {
-		return ec.marshalODeadline2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDeadline(ctx, field.Selections, v)
+	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
+	if v := obj.Deadline; v != nil {
+		if fields, ok := ec.plainSelection_Deadline(field.Selections, v); ok {
+			return ec.writer_Deadline(ctx, fields, v)
+		}
 	}
 
 	return graphql.ResolveField(
@@ -1288,9 +1294,11 @@ func (ec *executionContext) fieldContext_ShareRequestEdge_cursor(_ context.Conte
 }
 
 func (ec *executionContext) _ShareRequestEdge_node(ctx context.Context, field graphql.CollectedField, obj *domain.Edge[*domain.ShareRequest]) (ret graphql.Marshaler) {
-	// A plain object field (tools/gqlgen): marshalled directly when it is there and all it selects is plain.
-	if v := obj.Node; v != nil && ec.plain_ShareRequest(field.Selections) {
-		return ec.marshalNShareRequest2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐShareRequest(ctx, field.Selections, v)
+	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
+	if v := obj.Node; v != nil {
+		if fields, ok := ec.plainSelection_ShareRequest(field.Selections, v); ok {
+			return ec.writer_ShareRequest(ctx, fields, v)
+		}
 	}
 
 	return graphql.ResolveField(

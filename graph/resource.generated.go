@@ -462,9 +462,11 @@ func (ec *executionContext) fieldContext_Resource_updatedAt(_ context.Context, f
 }
 
 func (ec *executionContext) _Resource_sourceDepartment(ctx context.Context, field graphql.CollectedField, obj *domain.Resource) (ret graphql.Marshaler) {
-	// A plain object field (tools/gqlgen): marshalled directly when it is there and all it selects is plain.
-	if v := obj.SourceDepartment; v != nil && ec.plain_Department(field.Selections) {
-		return ec.marshalNDepartment2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDepartment(ctx, field.Selections, v)
+	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
+	if v := obj.SourceDepartment; v != nil {
+		if fields, ok := ec.plainSelection_Department(field.Selections, v); ok {
+			return ec.writer_Department(ctx, fields, v)
+		}
 	}
 
 	return graphql.ResolveField(
@@ -1289,9 +1291,11 @@ func (ec *executionContext) fieldContext_ResourceEdge_cursor(_ context.Context, 
 }
 
 func (ec *executionContext) _ResourceEdge_node(ctx context.Context, field graphql.CollectedField, obj *domain.Edge[*domain.Resource]) (ret graphql.Marshaler) {
-	// A plain object field (tools/gqlgen): marshalled directly when it is there and all it selects is plain.
-	if v := obj.Node; v != nil && ec.plain_Resource(field.Selections) {
-		return ec.marshalNResource2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐResource(ctx, field.Selections, v)
+	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
+	if v := obj.Node; v != nil {
+		if fields, ok := ec.plainSelection_Resource(field.Selections, v); ok {
+			return ec.writer_Resource(ctx, fields, v)
+		}
 	}
 
 	return graphql.ResolveField(

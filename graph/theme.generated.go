@@ -328,9 +328,11 @@ func (ec *executionContext) fieldContext_ThemeDatabaseEdge_cursor(_ context.Cont
 }
 
 func (ec *executionContext) _ThemeDatabaseEdge_node(ctx context.Context, field graphql.CollectedField, obj *domain.Edge[*domain.ThemeDatabase]) (ret graphql.Marshaler) {
-	// A plain object field (tools/gqlgen): marshalled directly when it is there and all it selects is plain.
-	if v := obj.Node; v != nil && ec.plain_ThemeDatabase(field.Selections) {
-		return ec.marshalNThemeDatabase2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐThemeDatabase(ctx, field.Selections, v)
+	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
+	if v := obj.Node; v != nil {
+		if fields, ok := ec.plainSelection_ThemeDatabase(field.Selections, v); ok {
+			return ec.writer_ThemeDatabase(ctx, fields, v)
+		}
 	}
 
 	return graphql.ResolveField(

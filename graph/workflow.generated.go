@@ -3083,9 +3083,11 @@ func (ec *executionContext) fieldContext_PolicyProfile_regulation(_ context.Cont
 }
 
 func (ec *executionContext) _PolicyProfile_fullReview(ctx context.Context, field graphql.CollectedField, obj *model.PolicyProfile) (ret graphql.Marshaler) {
-	// A plain object field (tools/gqlgen): marshalled directly when it is there and all it selects is plain.
-	if v := obj.FullReview; v != nil && ec.plain_FullReviewRule(field.Selections) {
-		return ec.marshalNFullReviewRule2ᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐFullReviewRule(ctx, field.Selections, v)
+	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
+	if v := obj.FullReview; v != nil {
+		if fields, ok := ec.plainSelection_FullReviewRule(field.Selections, v); ok {
+			return ec.writer_FullReviewRule(ctx, fields, v)
+		}
 	}
 
 	return graphql.ResolveField(

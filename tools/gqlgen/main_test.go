@@ -20,31 +20,20 @@ import (
 // list reads most are among them, and gated or resolved fields are not.
 func TestPlainFieldsAreUngatedAndCannotFail(t *testing.T) {
 	schema := graph.NewExecutableSchema(graph.Config{}).Schema()
-	files, err := filepath.Glob("../../graph/*.generated.go")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no generated files: %v", err)
-	}
 	plainFns := map[string]bool{}
-	for _, name := range files {
-		file, err := parser.ParseFile(token.NewFileSet(), name, nil, parser.ParseComments)
-		if err != nil {
-			t.Fatal(err)
+	for _, fn := range generatedFuncs(t, "*.generated.go") {
+		if fn.Recv == nil || fn.Body == nil || len(fn.Body.List) != 1 {
+			continue
 		}
-		for _, decl := range file.Decls {
-			fn, ok := decl.(*ast.FuncDecl)
-			if !ok || fn.Recv == nil || fn.Body == nil || len(fn.Body.List) != 1 {
-				continue
-			}
-			ret, ok := fn.Body.List[0].(*ast.ReturnStmt)
-			if !ok || len(ret.Results) != 1 {
-				continue
-			}
-			call, ok := ret.Results[0].(*ast.CallExpr)
-			if !ok || !strings.HasPrefix(exprString(call.Fun), "ec.marshal") || !strings.HasPrefix(fn.Name.Name, "_") {
-				continue
-			}
-			plainFns[fn.Name.Name] = true
+		ret, ok := fn.Body.List[0].(*ast.ReturnStmt)
+		if !ok || len(ret.Results) != 1 {
+			continue
 		}
+		call, ok := ret.Results[0].(*ast.CallExpr)
+		if !ok || !strings.HasPrefix(exprString(call.Fun), "ec.marshal") || !strings.HasPrefix(fn.Name.Name, "_") {
+			continue
+		}
+		plainFns[fn.Name.Name] = true
 	}
 	for fn := range plainFns {
 		object, field, ok := strings.Cut(strings.TrimPrefix(fn, "_"), "_")
@@ -60,9 +49,7 @@ func TestPlainFieldsAreUngatedAndCannotFail(t *testing.T) {
 		if len(f.Arguments) > 0 {
 			t.Errorf("%s.%s takes arguments but is marshalled as a plain field", object, field)
 		}
-		typ := schema.Types[f.Type.NamedType]
-		if !f.Type.NonNull || f.Type.Elem != nil || typ == nil ||
-			!(typ.Kind == gqlast.Enum || typ.Kind == gqlast.Scalar && slices.Contains(safeScalars, typ.Name)) {
+		if !plainType(schema, f) {
 			t.Errorf("%s.%s: %s is not a type a plain field may have", object, field, f.Type)
 		}
 	}
@@ -90,14 +77,9 @@ func TestPlainFieldsAreUngatedAndCannotFail(t *testing.T) {
 // the resolvers of Resource, say so in its sequential_ function.
 func TestSequentialListsStopAtGatesAndResolvers(t *testing.T) {
 	schema := graph.NewExecutableSchema(graph.Config{}).Schema()
-	file, err := parser.ParseFile(token.NewFileSet(), "../../graph/sequential.generated.go", nil, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
 	waits := map[string]map[string]bool{} // object → fields that return false
-	for _, decl := range file.Decls {
-		fn, ok := decl.(*ast.FuncDecl)
-		if !ok || !strings.HasPrefix(fn.Name.Name, "sequential_") {
+	for _, fn := range generatedFuncs(t, "sequential.generated.go") {
+		if !strings.HasPrefix(fn.Name.Name, "sequential_") {
 			continue
 		}
 		object := strings.TrimPrefix(fn.Name.Name, "sequential_")
@@ -140,24 +122,20 @@ func TestSequentialListsStopAtGatesAndResolvers(t *testing.T) {
 	}
 }
 
-// A plain object field is marshalled without its field context, and an
-// object written straight from its value, only when everything selected
-// beneath is plain: each plain_ and plainSelection_ function lets through
-// __typename and fields that are ungated, take no arguments and cannot
-// fail, and the fields rewritten to use one are ungated reads.
+// An object is written straight from its value, and a plain object field
+// without its field context, only when everything selected beneath is
+// plain: each plainSelection_ function lets through __typename, fields that
+// are ungated, take no arguments and cannot fail, and ungated object fields
+// (checked there to hold a value and be plain beneath); the fields
+// rewritten to use one are ungated reads.
 func TestPlainObjectsSelectOnlyPlainFields(t *testing.T) {
 	schema := graph.NewExecutableSchema(graph.Config{}).Schema()
-	file, err := parser.ParseFile(token.NewFileSet(), "../../graph/sequential.generated.go", nil, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
 	allowed := map[string][]string{}
-	for _, decl := range file.Decls {
-		fn, ok := decl.(*ast.FuncDecl)
-		if !ok || !strings.HasPrefix(fn.Name.Name, "plain_") && !strings.HasPrefix(fn.Name.Name, "plainSelection_") {
+	for _, fn := range generatedFuncs(t, "sequential.generated.go") {
+		object, ok := strings.CutPrefix(fn.Name.Name, "plainSelection_")
+		if !ok {
 			continue
 		}
-		_, object, _ := strings.Cut(fn.Name.Name, "_")
 		ast.Inspect(fn.Body, func(n ast.Node) bool {
 			cc, ok := n.(*ast.CaseClause)
 			if !ok {
@@ -168,8 +146,6 @@ func TestPlainObjectsSelectOnlyPlainFields(t *testing.T) {
 				if len(cc.Body) == 0 {
 					allowed[object] = append(allowed[object], name)
 				} else if f := schema.Types[object].Fields.ForName(name); f == nil || f.Directives.ForName("access") != nil || len(f.Arguments) > 0 {
-					// A plain object field, which plainSelection_ checks
-					// is there and plain beneath.
 					t.Errorf("%s lets %s, gated or taking arguments, through", fn.Name.Name, name)
 				}
 			}
@@ -177,54 +153,41 @@ func TestPlainObjectsSelectOnlyPlainFields(t *testing.T) {
 		})
 	}
 	if len(allowed["Department"]) == 0 || len(allowed["Resource"]) == 0 {
-		t.Fatalf("no plain_Department or plain_Resource (%v); is graph/ generated by `make generate`?", allowed)
+		t.Fatalf("no plainSelection_Department or plainSelection_Resource (%v); is graph/ generated by `make generate`?", allowed)
 	}
 	for object, names := range allowed {
 		def := schema.Types[object]
 		if def == nil {
-			t.Fatalf("plain_%s: no such type", object)
+			t.Fatalf("plainSelection_%s: no such type", object)
 		}
 		for _, name := range names {
 			if name == "__typename" {
 				continue
 			}
 			f := def.Fields.ForName(name)
-			typ := schema.Types[f.Type.NamedType]
 			switch {
 			case f.Directives.ForName("access") != nil:
-				t.Errorf("plain_%s lets the gated field %s through", object, name)
+				t.Errorf("plainSelection_%s lets the gated field %s through", object, name)
 			case len(f.Arguments) > 0:
-				t.Errorf("plain_%s lets %s, which takes arguments, through", object, name)
-			case !f.Type.NonNull || f.Type.Elem != nil || typ == nil ||
-				!(typ.Kind == gqlast.Enum || typ.Kind == gqlast.Scalar && slices.Contains(safeScalars, typ.Name)):
-				t.Errorf("plain_%s lets %s (%s), which can fail or be null, through", object, name, f.Type)
+				t.Errorf("plainSelection_%s lets %s, which takes arguments, through", object, name)
+			case !plainType(schema, f):
+				t.Errorf("plainSelection_%s lets %s (%s), which can fail or be null, through", object, name, f.Type)
 			}
 		}
 		for _, gated := range []string{"contactPhone", "shareEndpoint"} {
 			if slices.Contains(names, gated) {
-				t.Errorf("plain_%s lets %s through", object, gated)
+				t.Errorf("plainSelection_%s lets %s through", object, gated)
 			}
 		}
 	}
 
-	files, err := filepath.Glob("../../graph/*.generated.go")
-	if err != nil {
-		t.Fatal(err)
-	}
 	rewritten := map[string]bool{}
-	for _, name := range files {
-		file, err := parser.ParseFile(token.NewFileSet(), name, nil, 0)
-		if err != nil {
-			t.Fatal(err)
+	for _, fn := range generatedFuncs(t, "*.generated.go") {
+		if fn.Body == nil || len(fn.Body.List) != 2 {
+			continue
 		}
-		for _, decl := range file.Decls {
-			fn, ok := decl.(*ast.FuncDecl)
-			if !ok || fn.Body == nil || len(fn.Body.List) != 2 {
-				continue
-			}
-			if is, ok := fn.Body.List[0].(*ast.IfStmt); ok && strings.Contains(exprString(is.Cond), "ec.plain_") {
-				rewritten[fn.Name.Name] = true
-			}
+		if is, ok := fn.Body.List[0].(*ast.IfStmt); ok && strings.Contains(exprString(is), "ec.plainSelection_") {
+			rewritten[fn.Name.Name] = true
 		}
 	}
 	if !rewritten["_Resource_sourceDepartment"] || !rewritten["_ResourceEdge_node"] {
@@ -237,4 +200,35 @@ func TestPlainObjectsSelectOnlyPlainFields(t *testing.T) {
 			t.Errorf("%s is rewritten as a plain object field, but %s.%s is gated or takes arguments", fn, object, field)
 		}
 	}
+}
+
+// generatedFuncs parses graph/'s files matching pattern and returns their
+// functions.
+func generatedFuncs(t *testing.T, pattern string) []*ast.FuncDecl {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join("../../graph", pattern))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no generated files %s: %v", pattern, err)
+	}
+	var fns []*ast.FuncDecl
+	for _, name := range files {
+		file, err := parser.ParseFile(token.NewFileSet(), name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, decl := range file.Decls {
+			if fn, ok := decl.(*ast.FuncDecl); ok {
+				fns = append(fns, fn)
+			}
+		}
+	}
+	return fns
+}
+
+// plainType reports whether f's type is one a plain field may have: a
+// non-null enum or safe scalar, whose marshaller cannot fail.
+func plainType(schema *gqlast.Schema, f *gqlast.FieldDefinition) bool {
+	typ := schema.Types[f.Type.NamedType]
+	return f.Type.NonNull && f.Type.Elem == nil && typ != nil &&
+		(typ.Kind == gqlast.Enum || typ.Kind == gqlast.Scalar && slices.Contains(safeScalars, typ.Name))
 }

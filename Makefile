@@ -78,7 +78,7 @@ dashboard-test: check-dashboard build postgres
 FUZZTIME        ?= 30000x
 SERVER_FUZZTIME ?= 1500x
 FUZZ_TARGETS    := domain:FuzzValidateCreditCode domain:FuzzParseNodeID domain:FuzzMask store:FuzzDecodeCursor \
-                   auth:FuzzVerify auth:FuzzVerifySignedPayload auth:FuzzMiddleware
+                   auth:FuzzVerify auth:FuzzVerifySignedPayload auth:FuzzMiddleware graph/plain:FuzzStringWritesWhatGqlgenWrites
 SERVER_FUZZ     := FuzzEntities FuzzResourceList
 fuzz: postgres
 	@set -e; for t in $(FUZZ_TARGETS); do \

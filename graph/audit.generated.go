@@ -381,8 +381,8 @@ func (ec *executionContext) fieldContext_AccessRecordEdge_cursor(_ context.Conte
 func (ec *executionContext) _AccessRecordEdge_node(ctx context.Context, field graphql.CollectedField, obj *domain.Edge[*domain.AccessRecord]) (ret graphql.Marshaler) {
 	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
 	if v := obj.Node; v != nil {
-		if fields, ok := ec.plainSelection_AccessRecord(field.Selections, v); ok {
-			return ec.writer_AccessRecord(ctx, fields, v)
+		if plan, ok := ec.plainSelection_AccessRecord(field.Selections, v); ok {
+			return ec.writer_AccessRecord(ctx, plan, v)
 		}
 	}
 
@@ -929,8 +929,8 @@ func (ec *executionContext) fieldContext_AuditEventEdge_cursor(_ context.Context
 func (ec *executionContext) _AuditEventEdge_node(ctx context.Context, field graphql.CollectedField, obj *domain.Edge[*domain.AuditEvent]) (ret graphql.Marshaler) {
 	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
 	if v := obj.Node; v != nil {
-		if fields, ok := ec.plainSelection_AuditEvent(field.Selections, v); ok {
-			return ec.writer_AuditEvent(ctx, fields, v)
+		if plan, ok := ec.plainSelection_AuditEvent(field.Selections, v); ok {
+			return ec.writer_AuditEvent(ctx, plan, v)
 		}
 	}
 
@@ -1046,8 +1046,8 @@ func (ec *executionContext) fieldContext_AuditIntegrity_headSeq(_ context.Contex
 func (ec *executionContext) _AuditIntegrity_firstBroken(ctx context.Context, field graphql.CollectedField, obj *domain.AuditIntegrity) (ret graphql.Marshaler) {
 	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
 	if v := obj.FirstBroken; v != nil {
-		if fields, ok := ec.plainSelection_AuditBreak(field.Selections, v); ok {
-			return ec.writer_AuditBreak(ctx, fields, v)
+		if plan, ok := ec.plainSelection_AuditBreak(field.Selections, v); ok {
+			return ec.writer_AuditBreak(ctx, plan, v)
 		}
 	}
 
@@ -1439,8 +1439,8 @@ func (ec *executionContext) fieldContext_LineageNodeEdge_cursor(_ context.Contex
 func (ec *executionContext) _LineageNodeEdge_node(ctx context.Context, field graphql.CollectedField, obj *domain.Edge[*domain.LineageNode]) (ret graphql.Marshaler) {
 	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
 	if v := obj.Node; v != nil {
-		if fields, ok := ec.plainSelection_LineageNode(field.Selections, v); ok {
-			return ec.writer_LineageNode(ctx, fields, v)
+		if plan, ok := ec.plainSelection_LineageNode(field.Selections, v); ok {
+			return ec.writer_LineageNode(ctx, plan, v)
 		}
 	}
 
@@ -1575,8 +1575,8 @@ var accessRecordImplementors = []string{"AccessRecord"}
 
 func (ec *executionContext) _AccessRecord(ctx context.Context, sel ast.SelectionSet, obj *domain.AccessRecord) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_AccessRecord(sel, obj); ok {
-		return ec.writer_AccessRecord(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_AccessRecord(sel, obj); ok {
+		return ec.writer_AccessRecord(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, accessRecordImplementors)
@@ -1657,8 +1657,8 @@ var accessRecordConnectionImplementors = []string{"AccessRecordConnection"}
 
 func (ec *executionContext) _AccessRecordConnection(ctx context.Context, sel ast.SelectionSet, obj *domain.Page[*domain.AccessRecord]) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_AccessRecordConnection(sel, obj); ok {
-		return ec.writer_AccessRecordConnection(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_AccessRecordConnection(sel, obj); ok {
+		return ec.writer_AccessRecordConnection(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, accessRecordConnectionImplementors)
@@ -1711,8 +1711,8 @@ var accessRecordEdgeImplementors = []string{"AccessRecordEdge"}
 
 func (ec *executionContext) _AccessRecordEdge(ctx context.Context, sel ast.SelectionSet, obj *domain.Edge[*domain.AccessRecord]) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_AccessRecordEdge(sel, obj); ok {
-		return ec.writer_AccessRecordEdge(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_AccessRecordEdge(sel, obj); ok {
+		return ec.writer_AccessRecordEdge(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, accessRecordEdgeImplementors)
@@ -1754,8 +1754,8 @@ var auditBreakImplementors = []string{"AuditBreak"}
 
 func (ec *executionContext) _AuditBreak(ctx context.Context, sel ast.SelectionSet, obj *domain.ChainBreak) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_AuditBreak(sel, obj); ok {
-		return ec.writer_AuditBreak(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_AuditBreak(sel, obj); ok {
+		return ec.writer_AuditBreak(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditBreakImplementors)
@@ -1802,8 +1802,8 @@ var auditEventImplementors = []string{"AuditEvent"}
 
 func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSet, obj *domain.AuditEvent) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_AuditEvent(sel, obj); ok {
-		return ec.writer_AuditEvent(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_AuditEvent(sel, obj); ok {
+		return ec.writer_AuditEvent(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventImplementors)
@@ -1930,8 +1930,8 @@ var auditEventConnectionImplementors = []string{"AuditEventConnection"}
 
 func (ec *executionContext) _AuditEventConnection(ctx context.Context, sel ast.SelectionSet, obj *domain.Page[*domain.AuditEvent]) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_AuditEventConnection(sel, obj); ok {
-		return ec.writer_AuditEventConnection(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_AuditEventConnection(sel, obj); ok {
+		return ec.writer_AuditEventConnection(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventConnectionImplementors)
@@ -1984,8 +1984,8 @@ var auditEventEdgeImplementors = []string{"AuditEventEdge"}
 
 func (ec *executionContext) _AuditEventEdge(ctx context.Context, sel ast.SelectionSet, obj *domain.Edge[*domain.AuditEvent]) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_AuditEventEdge(sel, obj); ok {
-		return ec.writer_AuditEventEdge(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_AuditEventEdge(sel, obj); ok {
+		return ec.writer_AuditEventEdge(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventEdgeImplementors)
@@ -2027,8 +2027,8 @@ var auditIntegrityImplementors = []string{"AuditIntegrity"}
 
 func (ec *executionContext) _AuditIntegrity(ctx context.Context, sel ast.SelectionSet, obj *domain.AuditIntegrity) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_AuditIntegrity(sel, obj); ok {
-		return ec.writer_AuditIntegrity(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_AuditIntegrity(sel, obj); ok {
+		return ec.writer_AuditIntegrity(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditIntegrityImplementors)
@@ -2102,8 +2102,8 @@ var lineageConnectionImplementors = []string{"LineageConnection"}
 
 func (ec *executionContext) _LineageConnection(ctx context.Context, sel ast.SelectionSet, obj *domain.Page[*domain.LineageNode]) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_LineageConnection(sel, obj); ok {
-		return ec.writer_LineageConnection(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_LineageConnection(sel, obj); ok {
+		return ec.writer_LineageConnection(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, lineageConnectionImplementors)
@@ -2156,8 +2156,8 @@ var lineageEdgeImplementors = []string{"LineageEdge"}
 
 func (ec *executionContext) _LineageEdge(ctx context.Context, sel ast.SelectionSet, obj *domain.LineageEdge) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_LineageEdge(sel, obj); ok {
-		return ec.writer_LineageEdge(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_LineageEdge(sel, obj); ok {
+		return ec.writer_LineageEdge(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, lineageEdgeImplementors)
@@ -2212,8 +2212,8 @@ var lineageNodeImplementors = []string{"LineageNode"}
 
 func (ec *executionContext) _LineageNode(ctx context.Context, sel ast.SelectionSet, obj *domain.LineageNode) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_LineageNode(sel, obj); ok {
-		return ec.writer_LineageNode(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_LineageNode(sel, obj); ok {
+		return ec.writer_LineageNode(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, lineageNodeImplementors)
@@ -2273,8 +2273,8 @@ var lineageNodeEdgeImplementors = []string{"LineageNodeEdge"}
 
 func (ec *executionContext) _LineageNodeEdge(ctx context.Context, sel ast.SelectionSet, obj *domain.Edge[*domain.LineageNode]) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_LineageNodeEdge(sel, obj); ok {
-		return ec.writer_LineageNodeEdge(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_LineageNodeEdge(sel, obj); ok {
+		return ec.writer_LineageNodeEdge(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, lineageNodeEdgeImplementors)
@@ -2317,6 +2317,11 @@ func (ec *executionContext) _LineageNodeEdge(ctx context.Context, sel ast.Select
 // region    ***************************** type.gotpl *****************************
 
 func (ec *executionContext) marshalNAccessRecord2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐAccessRecordᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.AccessRecord) graphql.Marshaler {
+	// A list whose selection is plain for every element (tools/gqlgen): written directly.
+	if m, ok := ec.plain_marshalNAccessRecord2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐAccessRecordᚄ(ctx, sel, v); ok {
+		return m
+	}
+
 	ret := ec.marshalList(ctx, len(v), ec.sequential_AccessRecord(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -2353,6 +2358,11 @@ func (ec *executionContext) marshalNAccessRecordEdge2githubᚗcomᚋcitydataᚋc
 }
 
 func (ec *executionContext) marshalNAccessRecordEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Edge[*domain.AccessRecord]) graphql.Marshaler {
+	// A list whose selection is plain for every element (tools/gqlgen): written directly.
+	if m, ok := ec.plain_marshalNAccessRecordEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx, sel, v); ok {
+		return m
+	}
+
 	ret := ec.marshalList(ctx, len(v), ec.sequential_AccessRecordEdge(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -2369,6 +2379,11 @@ func (ec *executionContext) marshalNAccessRecordEdge2ᚕgithubᚗcomᚋcitydata�
 }
 
 func (ec *executionContext) marshalNAuditEvent2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐAuditEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.AuditEvent) graphql.Marshaler {
+	// A list whose selection is plain for every element (tools/gqlgen): written directly.
+	if m, ok := ec.plain_marshalNAuditEvent2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐAuditEventᚄ(ctx, sel, v); ok {
+		return m
+	}
+
 	ret := ec.marshalList(ctx, len(v), ec.sequential_AuditEvent(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -2405,6 +2420,11 @@ func (ec *executionContext) marshalNAuditEventEdge2githubᚗcomᚋcitydataᚋcat
 }
 
 func (ec *executionContext) marshalNAuditEventEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Edge[*domain.AuditEvent]) graphql.Marshaler {
+	// A list whose selection is plain for every element (tools/gqlgen): written directly.
+	if m, ok := ec.plain_marshalNAuditEventEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx, sel, v); ok {
+		return m
+	}
+
 	ret := ec.marshalList(ctx, len(v), ec.sequential_AuditEventEdge(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -2456,6 +2476,11 @@ func (ec *executionContext) marshalNLineageEdge2githubᚗcomᚋcitydataᚋcatalo
 }
 
 func (ec *executionContext) marshalNLineageEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐLineageEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.LineageEdge) graphql.Marshaler {
+	// A list whose selection is plain for every element (tools/gqlgen): written directly.
+	if m, ok := ec.plain_marshalNLineageEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐLineageEdgeᚄ(ctx, sel, v); ok {
+		return m
+	}
+
 	ret := ec.marshalList(ctx, len(v), ec.sequential_LineageEdge(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -2487,6 +2512,11 @@ func (ec *executionContext) marshalNLineageEdgeKind2githubᚗcomᚋcitydataᚋca
 }
 
 func (ec *executionContext) marshalNLineageNode2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐLineageNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.LineageNode) graphql.Marshaler {
+	// A list whose selection is plain for every element (tools/gqlgen): written directly.
+	if m, ok := ec.plain_marshalNLineageNode2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐLineageNodeᚄ(ctx, sel, v); ok {
+		return m
+	}
+
 	ret := ec.marshalList(ctx, len(v), ec.sequential_LineageNode(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -2515,6 +2545,11 @@ func (ec *executionContext) marshalNLineageNodeEdge2githubᚗcomᚋcitydataᚋca
 }
 
 func (ec *executionContext) marshalNLineageNodeEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Edge[*domain.LineageNode]) graphql.Marshaler {
+	// A list whose selection is plain for every element (tools/gqlgen): written directly.
+	if m, ok := ec.plain_marshalNLineageNodeEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx, sel, v); ok {
+		return m
+	}
+
 	ret := ec.marshalList(ctx, len(v), ec.sequential_LineageNodeEdge(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]

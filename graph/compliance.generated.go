@@ -424,8 +424,8 @@ func (ec *executionContext) fieldContext_ComplianceReport_asOf(_ context.Context
 func (ec *executionContext) _ComplianceReport_total(ctx context.Context, field graphql.CollectedField, obj *domain.ComplianceReport) (ret graphql.Marshaler) {
 	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
 	if v := obj.Total; v != nil {
-		if fields, ok := ec.plainSelection_ComplianceFigures(field.Selections, v); ok {
-			return ec.writer_ComplianceFigures(ctx, fields, v)
+		if plan, ok := ec.plainSelection_ComplianceFigures(field.Selections, v); ok {
+			return ec.writer_ComplianceFigures(ctx, plan, v)
 		}
 	}
 
@@ -810,8 +810,8 @@ func (ec *executionContext) fieldContext_DepartmentScorecardEdge_cursor(_ contex
 func (ec *executionContext) _DepartmentScorecardEdge_node(ctx context.Context, field graphql.CollectedField, obj *domain.Edge[*domain.ComplianceFigures]) (ret graphql.Marshaler) {
 	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
 	if v := obj.Node; v != nil {
-		if fields, ok := ec.plainSelection_DepartmentScorecard(field.Selections, v); ok {
-			return ec.writer_DepartmentScorecard(ctx, fields, v)
+		if plan, ok := ec.plainSelection_DepartmentScorecard(field.Selections, v); ok {
+			return ec.writer_DepartmentScorecard(ctx, plan, v)
 		}
 	}
 
@@ -1745,8 +1745,8 @@ func (ec *executionContext) fieldContext_ViolationEdge_cursor(_ context.Context,
 func (ec *executionContext) _ViolationEdge_node(ctx context.Context, field graphql.CollectedField, obj *domain.Edge[*domain.ComplianceViolation]) (ret graphql.Marshaler) {
 	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
 	if v := obj.Node; v != nil {
-		if fields, ok := ec.plainSelection_Violation(field.Selections, v); ok {
-			return ec.writer_Violation(ctx, fields, v)
+		if plan, ok := ec.plainSelection_Violation(field.Selections, v); ok {
+			return ec.writer_Violation(ctx, plan, v)
 		}
 	}
 
@@ -1908,8 +1908,8 @@ var catalogueFiguresImplementors = []string{"CatalogueFigures"}
 
 func (ec *executionContext) _CatalogueFigures(ctx context.Context, sel ast.SelectionSet, obj *domain.ComplianceFigures) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_CatalogueFigures(sel, obj); ok {
-		return ec.writer_CatalogueFigures(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_CatalogueFigures(sel, obj); ok {
+		return ec.writer_CatalogueFigures(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, catalogueFiguresImplementors)
@@ -1976,8 +1976,8 @@ var complianceFiguresImplementors = []string{"ComplianceFigures"}
 
 func (ec *executionContext) _ComplianceFigures(ctx context.Context, sel ast.SelectionSet, obj *domain.ComplianceFigures) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_ComplianceFigures(sel, obj); ok {
-		return ec.writer_ComplianceFigures(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_ComplianceFigures(sel, obj); ok {
+		return ec.writer_ComplianceFigures(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, complianceFiguresImplementors)
@@ -2039,8 +2039,8 @@ var complianceReportImplementors = []string{"ComplianceReport"}
 
 func (ec *executionContext) _ComplianceReport(ctx context.Context, sel ast.SelectionSet, obj *domain.ComplianceReport) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_ComplianceReport(sel, obj); ok {
-		return ec.writer_ComplianceReport(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_ComplianceReport(sel, obj); ok {
+		return ec.writer_ComplianceReport(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, complianceReportImplementors)
@@ -2103,8 +2103,8 @@ var dataQualityFiguresImplementors = []string{"DataQualityFigures"}
 
 func (ec *executionContext) _DataQualityFigures(ctx context.Context, sel ast.SelectionSet, obj *domain.ComplianceFigures) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_DataQualityFigures(sel, obj); ok {
-		return ec.writer_DataQualityFigures(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_DataQualityFigures(sel, obj); ok {
+		return ec.writer_DataQualityFigures(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, dataQualityFiguresImplementors)
@@ -2156,8 +2156,8 @@ var departmentScorecardImplementors = []string{"DepartmentScorecard"}
 
 func (ec *executionContext) _DepartmentScorecard(ctx context.Context, sel ast.SelectionSet, obj *domain.ComplianceFigures) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_DepartmentScorecard(sel, obj); ok {
-		return ec.writer_DepartmentScorecard(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_DepartmentScorecard(sel, obj); ok {
+		return ec.writer_DepartmentScorecard(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, departmentScorecardImplementors)
@@ -2200,8 +2200,8 @@ var departmentScorecardConnectionImplementors = []string{"DepartmentScorecardCon
 
 func (ec *executionContext) _DepartmentScorecardConnection(ctx context.Context, sel ast.SelectionSet, obj *domain.Page[*domain.ComplianceFigures]) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_DepartmentScorecardConnection(sel, obj); ok {
-		return ec.writer_DepartmentScorecardConnection(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_DepartmentScorecardConnection(sel, obj); ok {
+		return ec.writer_DepartmentScorecardConnection(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, departmentScorecardConnectionImplementors)
@@ -2254,8 +2254,8 @@ var departmentScorecardEdgeImplementors = []string{"DepartmentScorecardEdge"}
 
 func (ec *executionContext) _DepartmentScorecardEdge(ctx context.Context, sel ast.SelectionSet, obj *domain.Edge[*domain.ComplianceFigures]) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_DepartmentScorecardEdge(sel, obj); ok {
-		return ec.writer_DepartmentScorecardEdge(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_DepartmentScorecardEdge(sel, obj); ok {
+		return ec.writer_DepartmentScorecardEdge(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, departmentScorecardEdgeImplementors)
@@ -2297,8 +2297,8 @@ var monthlyFiguresImplementors = []string{"MonthlyFigures"}
 
 func (ec *executionContext) _MonthlyFigures(ctx context.Context, sel ast.SelectionSet, obj *domain.ComplianceFigures) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_MonthlyFigures(sel, obj); ok {
-		return ec.writer_MonthlyFigures(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_MonthlyFigures(sel, obj); ok {
+		return ec.writer_MonthlyFigures(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, monthlyFiguresImplementors)
@@ -2405,8 +2405,8 @@ var onTimeRatioImplementors = []string{"OnTimeRatio"}
 
 func (ec *executionContext) _OnTimeRatio(ctx context.Context, sel ast.SelectionSet, obj *domain.Ratio) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_OnTimeRatio(sel, obj); ok {
-		return ec.writer_OnTimeRatio(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_OnTimeRatio(sel, obj); ok {
+		return ec.writer_OnTimeRatio(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, onTimeRatioImplementors)
@@ -2453,8 +2453,8 @@ var openingFiguresImplementors = []string{"OpeningFigures"}
 
 func (ec *executionContext) _OpeningFigures(ctx context.Context, sel ast.SelectionSet, obj *domain.ComplianceFigures) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_OpeningFigures(sel, obj); ok {
-		return ec.writer_OpeningFigures(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_OpeningFigures(sel, obj); ok {
+		return ec.writer_OpeningFigures(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, openingFiguresImplementors)
@@ -2496,8 +2496,8 @@ var sharingFiguresImplementors = []string{"SharingFigures"}
 
 func (ec *executionContext) _SharingFigures(ctx context.Context, sel ast.SelectionSet, obj *domain.ComplianceFigures) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_SharingFigures(sel, obj); ok {
-		return ec.writer_SharingFigures(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_SharingFigures(sel, obj); ok {
+		return ec.writer_SharingFigures(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, sharingFiguresImplementors)
@@ -2574,8 +2574,8 @@ var typeCountsImplementors = []string{"TypeCounts"}
 
 func (ec *executionContext) _TypeCounts(ctx context.Context, sel ast.SelectionSet, obj *domain.TypeCounts) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_TypeCounts(sel, obj); ok {
-		return ec.writer_TypeCounts(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_TypeCounts(sel, obj); ok {
+		return ec.writer_TypeCounts(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, typeCountsImplementors)
@@ -2627,8 +2627,8 @@ var useFiguresImplementors = []string{"UseFigures"}
 
 func (ec *executionContext) _UseFigures(ctx context.Context, sel ast.SelectionSet, obj *domain.ComplianceFigures) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_UseFigures(sel, obj); ok {
-		return ec.writer_UseFigures(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_UseFigures(sel, obj); ok {
+		return ec.writer_UseFigures(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, useFiguresImplementors)
@@ -2665,8 +2665,8 @@ var violationImplementors = []string{"Violation"}
 
 func (ec *executionContext) _Violation(ctx context.Context, sel ast.SelectionSet, obj *domain.ComplianceViolation) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_Violation(sel, obj); ok {
-		return ec.writer_Violation(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_Violation(sel, obj); ok {
+		return ec.writer_Violation(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, violationImplementors)
@@ -2741,8 +2741,8 @@ var violationConnectionImplementors = []string{"ViolationConnection"}
 
 func (ec *executionContext) _ViolationConnection(ctx context.Context, sel ast.SelectionSet, obj *domain.Page[*domain.ComplianceViolation]) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_ViolationConnection(sel, obj); ok {
-		return ec.writer_ViolationConnection(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_ViolationConnection(sel, obj); ok {
+		return ec.writer_ViolationConnection(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, violationConnectionImplementors)
@@ -2789,8 +2789,8 @@ var violationEdgeImplementors = []string{"ViolationEdge"}
 
 func (ec *executionContext) _ViolationEdge(ctx context.Context, sel ast.SelectionSet, obj *domain.Edge[*domain.ComplianceViolation]) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_ViolationEdge(sel, obj); ok {
-		return ec.writer_ViolationEdge(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_ViolationEdge(sel, obj); ok {
+		return ec.writer_ViolationEdge(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, violationEdgeImplementors)
@@ -2865,6 +2865,11 @@ func (ec *executionContext) marshalNDataQualityFigures2ᚖgithubᚗcomᚋcitydat
 }
 
 func (ec *executionContext) marshalNDepartmentScorecard2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐComplianceFiguresᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.ComplianceFigures) graphql.Marshaler {
+	// A list whose selection is plain for every element (tools/gqlgen): written directly.
+	if m, ok := ec.plain_marshalNDepartmentScorecard2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐComplianceFiguresᚄ(ctx, sel, v); ok {
+		return m
+	}
+
 	ret := ec.marshalList(ctx, len(v), ec.sequential_DepartmentScorecard(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -2901,6 +2906,11 @@ func (ec *executionContext) marshalNDepartmentScorecardEdge2githubᚗcomᚋcityd
 }
 
 func (ec *executionContext) marshalNDepartmentScorecardEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Edge[*domain.ComplianceFigures]) graphql.Marshaler {
+	// A list whose selection is plain for every element (tools/gqlgen): written directly.
+	if m, ok := ec.plain_marshalNDepartmentScorecardEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx, sel, v); ok {
+		return m
+	}
+
 	ret := ec.marshalList(ctx, len(v), ec.sequential_DepartmentScorecardEdge(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -2917,6 +2927,11 @@ func (ec *executionContext) marshalNDepartmentScorecardEdge2ᚕgithubᚗcomᚋci
 }
 
 func (ec *executionContext) marshalNMonthlyFigures2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐComplianceFiguresᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.ComplianceFigures) graphql.Marshaler {
+	// A list whose selection is plain for every element (tools/gqlgen): written directly.
+	if m, ok := ec.plain_marshalNMonthlyFigures2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐComplianceFiguresᚄ(ctx, sel, v); ok {
+		return m
+	}
+
 	ret := ec.marshalList(ctx, len(v), ec.sequential_MonthlyFigures(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -2988,6 +3003,11 @@ func (ec *executionContext) marshalNUseFigures2ᚖgithubᚗcomᚋcitydataᚋcata
 }
 
 func (ec *executionContext) marshalNViolation2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐComplianceViolationᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.ComplianceViolation) graphql.Marshaler {
+	// A list whose selection is plain for every element (tools/gqlgen): written directly.
+	if m, ok := ec.plain_marshalNViolation2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐComplianceViolationᚄ(ctx, sel, v); ok {
+		return m
+	}
+
 	ret := ec.marshalList(ctx, len(v), ec.sequential_Violation(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -3024,6 +3044,11 @@ func (ec *executionContext) marshalNViolationEdge2githubᚗcomᚋcitydataᚋcata
 }
 
 func (ec *executionContext) marshalNViolationEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Edge[*domain.ComplianceViolation]) graphql.Marshaler {
+	// A list whose selection is plain for every element (tools/gqlgen): written directly.
+	if m, ok := ec.plain_marshalNViolationEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx, sel, v); ok {
+		return m
+	}
+
 	ret := ec.marshalList(ctx, len(v), ec.sequential_ViolationEdge(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]

@@ -349,8 +349,8 @@ func (ec *executionContext) fieldContext_DepartmentEdge_cursor(_ context.Context
 func (ec *executionContext) _DepartmentEdge_node(ctx context.Context, field graphql.CollectedField, obj *domain.Edge[*domain.Department]) (ret graphql.Marshaler) {
 	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
 	if v := obj.Node; v != nil {
-		if fields, ok := ec.plainSelection_Department(field.Selections, v); ok {
-			return ec.writer_Department(ctx, fields, v)
+		if plan, ok := ec.plainSelection_Department(field.Selections, v); ok {
+			return ec.writer_Department(ctx, plan, v)
 		}
 	}
 
@@ -524,8 +524,8 @@ var departmentImplementors = []string{"Department", "Node", "_Entity"}
 
 func (ec *executionContext) _Department(ctx context.Context, sel ast.SelectionSet, obj *domain.Department) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_Department(sel, obj); ok {
-		return ec.writer_Department(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_Department(sel, obj); ok {
+		return ec.writer_Department(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, departmentImplementors)
@@ -600,8 +600,8 @@ var departmentConnectionImplementors = []string{"DepartmentConnection"}
 
 func (ec *executionContext) _DepartmentConnection(ctx context.Context, sel ast.SelectionSet, obj *domain.Page[*domain.Department]) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_DepartmentConnection(sel, obj); ok {
-		return ec.writer_DepartmentConnection(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_DepartmentConnection(sel, obj); ok {
+		return ec.writer_DepartmentConnection(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, departmentConnectionImplementors)
@@ -654,8 +654,8 @@ var departmentEdgeImplementors = []string{"DepartmentEdge"}
 
 func (ec *executionContext) _DepartmentEdge(ctx context.Context, sel ast.SelectionSet, obj *domain.Edge[*domain.Department]) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_DepartmentEdge(sel, obj); ok {
-		return ec.writer_DepartmentEdge(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_DepartmentEdge(sel, obj); ok {
+		return ec.writer_DepartmentEdge(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, departmentEdgeImplementors)
@@ -698,6 +698,11 @@ func (ec *executionContext) _DepartmentEdge(ctx context.Context, sel ast.Selecti
 // region    ***************************** type.gotpl *****************************
 
 func (ec *executionContext) marshalNDepartment2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDepartmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Department) graphql.Marshaler {
+	// A list whose selection is plain for every element (tools/gqlgen): written directly.
+	if m, ok := ec.plain_marshalNDepartment2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDepartmentᚄ(ctx, sel, v); ok {
+		return m
+	}
+
 	ret := ec.marshalList(ctx, len(v), ec.sequential_Department(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -734,6 +739,11 @@ func (ec *executionContext) marshalNDepartmentEdge2githubᚗcomᚋcitydataᚋcat
 }
 
 func (ec *executionContext) marshalNDepartmentEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Edge[*domain.Department]) graphql.Marshaler {
+	// A list whose selection is plain for every element (tools/gqlgen): written directly.
+	if m, ok := ec.plain_marshalNDepartmentEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx, sel, v); ok {
+		return m
+	}
+
 	ret := ec.marshalList(ctx, len(v), ec.sequential_DepartmentEdge(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -780,6 +790,11 @@ func (ec *executionContext) marshalNDepartmentOrderField2githubᚗcomᚋcitydata
 }
 
 func (ec *executionContext) marshalODepartment2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDepartment(ctx context.Context, sel ast.SelectionSet, v []*domain.Department) graphql.Marshaler {
+	// A list whose selection is plain for every element (tools/gqlgen): written directly.
+	if m, ok := ec.plain_marshalODepartment2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDepartment(ctx, sel, v); ok {
+		return m
+	}
+
 	if v == nil {
 		return graphql.Null
 	}

@@ -220,8 +220,8 @@ func (ec *executionContext) fieldContext_DataError_closedAt(_ context.Context, f
 func (ec *executionContext) _DataError_currentDeadline(ctx context.Context, field graphql.CollectedField, obj *domain.DataError) (ret graphql.Marshaler) {
 	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
 	if v := obj.Due; v != nil {
-		if fields, ok := ec.plainSelection_Deadline(field.Selections, v); ok {
-			return ec.writer_Deadline(ctx, fields, v)
+		if plan, ok := ec.plainSelection_Deadline(field.Selections, v); ok {
+			return ec.writer_Deadline(ctx, plan, v)
 		}
 	}
 
@@ -496,8 +496,8 @@ func (ec *executionContext) fieldContext_DataError_verifyDeadline(_ context.Cont
 func (ec *executionContext) _DataError_extension(ctx context.Context, field graphql.CollectedField, obj *domain.DataError) (ret graphql.Marshaler) {
 	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
 	if v := obj.Extension; v != nil {
-		if fields, ok := ec.plainSelection_DeadlineExtension(field.Selections, v); ok {
-			return ec.writer_DeadlineExtension(ctx, fields, v)
+		if plan, ok := ec.plainSelection_DeadlineExtension(field.Selections, v); ok {
+			return ec.writer_DeadlineExtension(ctx, plan, v)
 		}
 	}
 
@@ -589,8 +589,8 @@ func (ec *executionContext) fieldContext_DataError_verificationNote(_ context.Co
 func (ec *executionContext) _DataError_correctDeadline(ctx context.Context, field graphql.CollectedField, obj *domain.DataError) (ret graphql.Marshaler) {
 	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
 	if v := obj.CorrectDeadline; v != nil {
-		if fields, ok := ec.plainSelection_Deadline(field.Selections, v); ok {
-			return ec.writer_Deadline(ctx, fields, v)
+		if plan, ok := ec.plainSelection_Deadline(field.Selections, v); ok {
+			return ec.writer_Deadline(ctx, plan, v)
 		}
 	}
 
@@ -1351,8 +1351,8 @@ func (ec *executionContext) fieldContext_OpenObjection_closedAt(_ context.Contex
 func (ec *executionContext) _OpenObjection_currentDeadline(ctx context.Context, field graphql.CollectedField, obj *domain.OpenObjection) (ret graphql.Marshaler) {
 	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
 	if v := obj.Due; v != nil {
-		if fields, ok := ec.plainSelection_Deadline(field.Selections, v); ok {
-			return ec.writer_Deadline(ctx, fields, v)
+		if plan, ok := ec.plainSelection_Deadline(field.Selections, v); ok {
+			return ec.writer_Deadline(ctx, plan, v)
 		}
 	}
 
@@ -1516,8 +1516,8 @@ func (ec *executionContext) fieldContext_OpenObjection_answerDeadline(_ context.
 func (ec *executionContext) _OpenObjection_extension(ctx context.Context, field graphql.CollectedField, obj *domain.OpenObjection) (ret graphql.Marshaler) {
 	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
 	if v := obj.Extension; v != nil {
-		if fields, ok := ec.plainSelection_DeadlineExtension(field.Selections, v); ok {
-			return ec.writer_DeadlineExtension(ctx, fields, v)
+		if plan, ok := ec.plainSelection_DeadlineExtension(field.Selections, v); ok {
+			return ec.writer_DeadlineExtension(ctx, plan, v)
 		}
 	}
 
@@ -1768,8 +1768,8 @@ func (ec *executionContext) fieldContext_SharingDispute_closedAt(_ context.Conte
 func (ec *executionContext) _SharingDispute_currentDeadline(ctx context.Context, field graphql.CollectedField, obj *domain.SharingDispute) (ret graphql.Marshaler) {
 	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
 	if v := obj.Due; v != nil {
-		if fields, ok := ec.plainSelection_Deadline(field.Selections, v); ok {
-			return ec.writer_Deadline(ctx, fields, v)
+		if plan, ok := ec.plainSelection_Deadline(field.Selections, v); ok {
+			return ec.writer_Deadline(ctx, plan, v)
 		}
 	}
 
@@ -2463,8 +2463,8 @@ var dataErrorImplementors = []string{"DataError", "Node", "Dispute"}
 
 func (ec *executionContext) _DataError(ctx context.Context, sel ast.SelectionSet, obj *domain.DataError) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_DataError(sel, obj); ok {
-		return ec.writer_DataError(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_DataError(sel, obj); ok {
+		return ec.writer_DataError(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, dataErrorImplementors)
@@ -2636,8 +2636,8 @@ var deadlineExtensionImplementors = []string{"DeadlineExtension"}
 
 func (ec *executionContext) _DeadlineExtension(ctx context.Context, sel ast.SelectionSet, obj *domain.Extension) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_DeadlineExtension(sel, obj); ok {
-		return ec.writer_DeadlineExtension(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_DeadlineExtension(sel, obj); ok {
+		return ec.writer_DeadlineExtension(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, deadlineExtensionImplementors)
@@ -2689,8 +2689,8 @@ var disputeActionImplementors = []string{"DisputeAction"}
 
 func (ec *executionContext) _DisputeAction(ctx context.Context, sel ast.SelectionSet, obj *domain.DisputeAction) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_DisputeAction(sel, obj); ok {
-		return ec.writer_DisputeAction(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_DisputeAction(sel, obj); ok {
+		return ec.writer_DisputeAction(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, disputeActionImplementors)
@@ -2753,8 +2753,8 @@ var disputeConnectionImplementors = []string{"DisputeConnection"}
 
 func (ec *executionContext) _DisputeConnection(ctx context.Context, sel ast.SelectionSet, obj *domain.Page[domain.DisputeRecord]) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_DisputeConnection(sel, obj); ok {
-		return ec.writer_DisputeConnection(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_DisputeConnection(sel, obj); ok {
+		return ec.writer_DisputeConnection(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, disputeConnectionImplementors)
@@ -2807,8 +2807,8 @@ var disputeEdgeImplementors = []string{"DisputeEdge"}
 
 func (ec *executionContext) _DisputeEdge(ctx context.Context, sel ast.SelectionSet, obj *domain.Edge[domain.DisputeRecord]) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_DisputeEdge(sel, obj); ok {
-		return ec.writer_DisputeEdge(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_DisputeEdge(sel, obj); ok {
+		return ec.writer_DisputeEdge(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, disputeEdgeImplementors)
@@ -2850,8 +2850,8 @@ var disputePositionImplementors = []string{"DisputePosition"}
 
 func (ec *executionContext) _DisputePosition(ctx context.Context, sel ast.SelectionSet, obj *domain.Position) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_DisputePosition(sel, obj); ok {
-		return ec.writer_DisputePosition(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_DisputePosition(sel, obj); ok {
+		return ec.writer_DisputePosition(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, disputePositionImplementors)
@@ -2904,8 +2904,8 @@ var evidenceImplementors = []string{"Evidence"}
 
 func (ec *executionContext) _Evidence(ctx context.Context, sel ast.SelectionSet, obj *domain.Evidence) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_Evidence(sel, obj); ok {
-		return ec.writer_Evidence(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_Evidence(sel, obj); ok {
+		return ec.writer_Evidence(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, evidenceImplementors)
@@ -2980,8 +2980,8 @@ var openObjectionImplementors = []string{"OpenObjection", "Node", "Dispute"}
 
 func (ec *executionContext) _OpenObjection(ctx context.Context, sel ast.SelectionSet, obj *domain.OpenObjection) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_OpenObjection(sel, obj); ok {
-		return ec.writer_OpenObjection(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_OpenObjection(sel, obj); ok {
+		return ec.writer_OpenObjection(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, openObjectionImplementors)
@@ -3119,8 +3119,8 @@ var sharingDisputeImplementors = []string{"SharingDispute", "Node", "Dispute"}
 
 func (ec *executionContext) _SharingDispute(ctx context.Context, sel ast.SelectionSet, obj *domain.SharingDispute) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_SharingDispute(sel, obj); ok {
-		return ec.writer_SharingDispute(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_SharingDispute(sel, obj); ok {
+		return ec.writer_SharingDispute(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, sharingDisputeImplementors)
@@ -3249,8 +3249,8 @@ var sharingDisputeStepRecordImplementors = []string{"SharingDisputeStepRecord"}
 
 func (ec *executionContext) _SharingDisputeStepRecord(ctx context.Context, sel ast.SelectionSet, obj *domain.SharingStepRecord) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_SharingDisputeStepRecord(sel, obj); ok {
-		return ec.writer_SharingDisputeStepRecord(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_SharingDisputeStepRecord(sel, obj); ok {
+		return ec.writer_SharingDisputeStepRecord(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, sharingDisputeStepRecordImplementors)
@@ -3357,6 +3357,11 @@ func (ec *executionContext) marshalNDispute2ᚕgithubᚗcomᚋcitydataᚋcatalog
 }
 
 func (ec *executionContext) marshalNDisputeAction2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDisputeActionᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.DisputeAction) graphql.Marshaler {
+	// A list whose selection is plain for every element (tools/gqlgen): written directly.
+	if m, ok := ec.plain_marshalNDisputeAction2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDisputeActionᚄ(ctx, sel, v); ok {
+		return m
+	}
+
 	ret := ec.marshalList(ctx, len(v), ec.sequential_DisputeAction(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -3393,6 +3398,11 @@ func (ec *executionContext) marshalNDisputeEdge2githubᚗcomᚋcitydataᚋcatalo
 }
 
 func (ec *executionContext) marshalNDisputeEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Edge[domain.DisputeRecord]) graphql.Marshaler {
+	// A list whose selection is plain for every element (tools/gqlgen): written directly.
+	if m, ok := ec.plain_marshalNDisputeEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx, sel, v); ok {
+		return m
+	}
+
 	ret := ec.marshalList(ctx, len(v), ec.sequential_DisputeEdge(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -3424,6 +3434,11 @@ func (ec *executionContext) marshalNDisputeKind2githubᚗcomᚋcitydataᚋcatalo
 }
 
 func (ec *executionContext) marshalNDisputePosition2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐPositionᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Position) graphql.Marshaler {
+	// A list whose selection is plain for every element (tools/gqlgen): written directly.
+	if m, ok := ec.plain_marshalNDisputePosition2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐPositionᚄ(ctx, sel, v); ok {
+		return m
+	}
+
 	ret := ec.marshalList(ctx, len(v), ec.sequential_DisputePosition(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -3501,6 +3516,11 @@ func (ec *executionContext) marshalNSharingDisputeStep2githubᚗcomᚋcitydata�
 }
 
 func (ec *executionContext) marshalNSharingDisputeStepRecord2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐSharingStepRecordᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.SharingStepRecord) graphql.Marshaler {
+	// A list whose selection is plain for every element (tools/gqlgen): written directly.
+	if m, ok := ec.plain_marshalNSharingDisputeStepRecord2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐSharingStepRecordᚄ(ctx, sel, v); ok {
+		return m
+	}
+
 	ret := ec.marshalList(ctx, len(v), ec.sequential_SharingDisputeStepRecord(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -3623,6 +3643,11 @@ func (ec *executionContext) marshalODisputeStatus2ᚖgithubᚗcomᚋcitydataᚋc
 }
 
 func (ec *executionContext) marshalOEvidence2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEvidenceᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Evidence) graphql.Marshaler {
+	// A list whose selection is plain for every element (tools/gqlgen): written directly.
+	if m, ok := ec.plain_marshalOEvidence2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEvidenceᚄ(ctx, sel, v); ok {
+		return m
+	}
+
 	if v == nil {
 		return graphql.Null
 	}

@@ -460,8 +460,8 @@ var _ServiceImplementors = []string{"_Service"}
 
 func (ec *executionContext) __Service(ctx context.Context, sel ast.SelectionSet, obj *fedruntime.Service) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection__Service(sel, obj); ok {
-		return ec.writer__Service(ctx, fields, obj)
+	if plan, ok := ec.plainSelection__Service(sel, obj); ok {
+		return ec.writer__Service(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, _ServiceImplementors)

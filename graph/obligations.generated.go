@@ -495,8 +495,8 @@ func (ec *executionContext) fieldContext_CatalogueChangeObligationEdge_cursor(_ 
 func (ec *executionContext) _CatalogueChangeObligationEdge_node(ctx context.Context, field graphql.CollectedField, obj *domain.Edge[*domain.ChangeObligation]) (ret graphql.Marshaler) {
 	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
 	if v := obj.Node; v != nil {
-		if fields, ok := ec.plainSelection_CatalogueChangeObligation(field.Selections, v); ok {
-			return ec.writer_CatalogueChangeObligation(ctx, fields, v)
+		if plan, ok := ec.plainSelection_CatalogueChangeObligation(field.Selections, v); ok {
+			return ec.writer_CatalogueChangeObligation(ctx, plan, v)
 		}
 	}
 
@@ -620,8 +620,8 @@ func (ec *executionContext) fieldContext_FullCatalogueReview_recordedAt(_ contex
 func (ec *executionContext) _FullReviewStatus_lastReview(ctx context.Context, field graphql.CollectedField, obj *domain.FullReviewStatus) (ret graphql.Marshaler) {
 	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
 	if v := obj.Last; v != nil {
-		if fields, ok := ec.plainSelection_FullCatalogueReview(field.Selections, v); ok {
-			return ec.writer_FullCatalogueReview(ctx, fields, v)
+		if plan, ok := ec.plainSelection_FullCatalogueReview(field.Selections, v); ok {
+			return ec.writer_FullCatalogueReview(ctx, plan, v)
 		}
 	}
 
@@ -791,8 +791,8 @@ var catalogueChangeObligationImplementors = []string{"CatalogueChangeObligation"
 
 func (ec *executionContext) _CatalogueChangeObligation(ctx context.Context, sel ast.SelectionSet, obj *domain.ChangeObligation) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_CatalogueChangeObligation(sel, obj); ok {
-		return ec.writer_CatalogueChangeObligation(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_CatalogueChangeObligation(sel, obj); ok {
+		return ec.writer_CatalogueChangeObligation(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, catalogueChangeObligationImplementors)
@@ -904,8 +904,8 @@ var catalogueChangeObligationConnectionImplementors = []string{"CatalogueChangeO
 
 func (ec *executionContext) _CatalogueChangeObligationConnection(ctx context.Context, sel ast.SelectionSet, obj *domain.Page[*domain.ChangeObligation]) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_CatalogueChangeObligationConnection(sel, obj); ok {
-		return ec.writer_CatalogueChangeObligationConnection(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_CatalogueChangeObligationConnection(sel, obj); ok {
+		return ec.writer_CatalogueChangeObligationConnection(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, catalogueChangeObligationConnectionImplementors)
@@ -958,8 +958,8 @@ var catalogueChangeObligationEdgeImplementors = []string{"CatalogueChangeObligat
 
 func (ec *executionContext) _CatalogueChangeObligationEdge(ctx context.Context, sel ast.SelectionSet, obj *domain.Edge[*domain.ChangeObligation]) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_CatalogueChangeObligationEdge(sel, obj); ok {
-		return ec.writer_CatalogueChangeObligationEdge(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_CatalogueChangeObligationEdge(sel, obj); ok {
+		return ec.writer_CatalogueChangeObligationEdge(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, catalogueChangeObligationEdgeImplementors)
@@ -1001,8 +1001,8 @@ var fullCatalogueReviewImplementors = []string{"FullCatalogueReview"}
 
 func (ec *executionContext) _FullCatalogueReview(ctx context.Context, sel ast.SelectionSet, obj *domain.FullReview) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_FullCatalogueReview(sel, obj); ok {
-		return ec.writer_FullCatalogueReview(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_FullCatalogueReview(sel, obj); ok {
+		return ec.writer_FullCatalogueReview(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, fullCatalogueReviewImplementors)
@@ -1054,8 +1054,8 @@ var fullReviewStatusImplementors = []string{"FullReviewStatus"}
 
 func (ec *executionContext) _FullReviewStatus(ctx context.Context, sel ast.SelectionSet, obj *domain.FullReviewStatus) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_FullReviewStatus(sel, obj); ok {
-		return ec.writer_FullReviewStatus(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_FullReviewStatus(sel, obj); ok {
+		return ec.writer_FullReviewStatus(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, fullReviewStatusImplementors)
@@ -1108,6 +1108,11 @@ func (ec *executionContext) _FullReviewStatus(ctx context.Context, sel ast.Selec
 // region    ***************************** type.gotpl *****************************
 
 func (ec *executionContext) marshalNCatalogueChangeObligation2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐChangeObligationᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.ChangeObligation) graphql.Marshaler {
+	// A list whose selection is plain for every element (tools/gqlgen): written directly.
+	if m, ok := ec.plain_marshalNCatalogueChangeObligation2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐChangeObligationᚄ(ctx, sel, v); ok {
+		return m
+	}
+
 	ret := ec.marshalList(ctx, len(v), ec.sequential_CatalogueChangeObligation(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -1144,6 +1149,11 @@ func (ec *executionContext) marshalNCatalogueChangeObligationEdge2githubᚗcom�
 }
 
 func (ec *executionContext) marshalNCatalogueChangeObligationEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Edge[*domain.ChangeObligation]) graphql.Marshaler {
+	// A list whose selection is plain for every element (tools/gqlgen): written directly.
+	if m, ok := ec.plain_marshalNCatalogueChangeObligationEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx, sel, v); ok {
+		return m
+	}
+
 	ret := ec.marshalList(ctx, len(v), ec.sequential_CatalogueChangeObligationEdge(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]

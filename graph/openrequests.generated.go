@@ -156,8 +156,8 @@ func (ec *executionContext) fieldContext_OpenRequest_submittedAt(_ context.Conte
 func (ec *executionContext) _OpenRequest_deadline(ctx context.Context, field graphql.CollectedField, obj *domain.OpenRequest) (ret graphql.Marshaler) {
 	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
 	if v := obj.Deadline; v != nil {
-		if fields, ok := ec.plainSelection_Deadline(field.Selections, v); ok {
-			return ec.writer_Deadline(ctx, fields, v)
+		if plan, ok := ec.plainSelection_Deadline(field.Selections, v); ok {
+			return ec.writer_Deadline(ctx, plan, v)
 		}
 	}
 
@@ -423,8 +423,8 @@ func (ec *executionContext) fieldContext_OpenRequestEdge_cursor(_ context.Contex
 func (ec *executionContext) _OpenRequestEdge_node(ctx context.Context, field graphql.CollectedField, obj *domain.Edge[*domain.OpenRequest]) (ret graphql.Marshaler) {
 	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
 	if v := obj.Node; v != nil {
-		if fields, ok := ec.plainSelection_OpenRequest(field.Selections, v); ok {
-			return ec.writer_OpenRequest(ctx, fields, v)
+		if plan, ok := ec.plainSelection_OpenRequest(field.Selections, v); ok {
+			return ec.writer_OpenRequest(ctx, plan, v)
 		}
 	}
 
@@ -531,8 +531,8 @@ var openRequestImplementors = []string{"OpenRequest", "Node"}
 
 func (ec *executionContext) _OpenRequest(ctx context.Context, sel ast.SelectionSet, obj *domain.OpenRequest) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_OpenRequest(sel, obj); ok {
-		return ec.writer_OpenRequest(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_OpenRequest(sel, obj); ok {
+		return ec.writer_OpenRequest(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, openRequestImplementors)
@@ -643,8 +643,8 @@ var openRequestConnectionImplementors = []string{"OpenRequestConnection"}
 
 func (ec *executionContext) _OpenRequestConnection(ctx context.Context, sel ast.SelectionSet, obj *domain.Page[*domain.OpenRequest]) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_OpenRequestConnection(sel, obj); ok {
-		return ec.writer_OpenRequestConnection(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_OpenRequestConnection(sel, obj); ok {
+		return ec.writer_OpenRequestConnection(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, openRequestConnectionImplementors)
@@ -697,8 +697,8 @@ var openRequestEdgeImplementors = []string{"OpenRequestEdge"}
 
 func (ec *executionContext) _OpenRequestEdge(ctx context.Context, sel ast.SelectionSet, obj *domain.Edge[*domain.OpenRequest]) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_OpenRequestEdge(sel, obj); ok {
-		return ec.writer_OpenRequestEdge(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_OpenRequestEdge(sel, obj); ok {
+		return ec.writer_OpenRequestEdge(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, openRequestEdgeImplementors)
@@ -751,6 +751,11 @@ func (ec *executionContext) marshalNOpenDecision2githubᚗcomᚋcitydataᚋcatal
 }
 
 func (ec *executionContext) marshalNOpenRequest2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐOpenRequestᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.OpenRequest) graphql.Marshaler {
+	// A list whose selection is plain for every element (tools/gqlgen): written directly.
+	if m, ok := ec.plain_marshalNOpenRequest2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐOpenRequestᚄ(ctx, sel, v); ok {
+		return m
+	}
+
 	ret := ec.marshalList(ctx, len(v), ec.sequential_OpenRequest(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -787,6 +792,11 @@ func (ec *executionContext) marshalNOpenRequestEdge2githubᚗcomᚋcitydataᚋca
 }
 
 func (ec *executionContext) marshalNOpenRequestEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Edge[*domain.OpenRequest]) graphql.Marshaler {
+	// A list whose selection is plain for every element (tools/gqlgen): written directly.
+	if m, ok := ec.plain_marshalNOpenRequestEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx, sel, v); ok {
+		return m
+	}
+
 	ret := ec.marshalList(ctx, len(v), ec.sequential_OpenRequestEdge(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]

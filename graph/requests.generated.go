@@ -112,8 +112,8 @@ func (ec *executionContext) fieldContext_AccessDecision_items(_ context.Context,
 func (ec *executionContext) _AccessDecision_grant(ctx context.Context, field graphql.CollectedField, obj *domain.AccessDecision) (ret graphql.Marshaler) {
 	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
 	if v := obj.Grant; v != nil {
-		if fields, ok := ec.plainSelection_Grant(field.Selections, v); ok {
-			return ec.writer_Grant(ctx, fields, v)
+		if plan, ok := ec.plainSelection_Grant(field.Selections, v); ok {
+			return ec.writer_Grant(ctx, plan, v)
 		}
 	}
 
@@ -705,8 +705,8 @@ func (ec *executionContext) fieldContext_GrantEdge_cursor(_ context.Context, fie
 func (ec *executionContext) _GrantEdge_node(ctx context.Context, field graphql.CollectedField, obj *domain.Edge[*domain.ShareGrant]) (ret graphql.Marshaler) {
 	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
 	if v := obj.Node; v != nil {
-		if fields, ok := ec.plainSelection_Grant(field.Selections, v); ok {
-			return ec.writer_Grant(ctx, fields, v)
+		if plan, ok := ec.plainSelection_Grant(field.Selections, v); ok {
+			return ec.writer_Grant(ctx, plan, v)
 		}
 	}
 
@@ -981,8 +981,8 @@ func (ec *executionContext) fieldContext_ShareRequest_submittedAt(_ context.Cont
 func (ec *executionContext) _ShareRequest_deadline(ctx context.Context, field graphql.CollectedField, obj *domain.ShareRequest) (ret graphql.Marshaler) {
 	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
 	if v := obj.Deadline; v != nil {
-		if fields, ok := ec.plainSelection_Deadline(field.Selections, v); ok {
-			return ec.writer_Deadline(ctx, fields, v)
+		if plan, ok := ec.plainSelection_Deadline(field.Selections, v); ok {
+			return ec.writer_Deadline(ctx, plan, v)
 		}
 	}
 
@@ -1296,8 +1296,8 @@ func (ec *executionContext) fieldContext_ShareRequestEdge_cursor(_ context.Conte
 func (ec *executionContext) _ShareRequestEdge_node(ctx context.Context, field graphql.CollectedField, obj *domain.Edge[*domain.ShareRequest]) (ret graphql.Marshaler) {
 	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
 	if v := obj.Node; v != nil {
-		if fields, ok := ec.plainSelection_ShareRequest(field.Selections, v); ok {
-			return ec.writer_ShareRequest(ctx, fields, v)
+		if plan, ok := ec.plainSelection_ShareRequest(field.Selections, v); ok {
+			return ec.writer_ShareRequest(ctx, plan, v)
 		}
 	}
 
@@ -1770,8 +1770,8 @@ var accessDecisionImplementors = []string{"AccessDecision"}
 
 func (ec *executionContext) _AccessDecision(ctx context.Context, sel ast.SelectionSet, obj *domain.AccessDecision) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_AccessDecision(sel, obj); ok {
-		return ec.writer_AccessDecision(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_AccessDecision(sel, obj); ok {
+		return ec.writer_AccessDecision(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, accessDecisionImplementors)
@@ -1844,8 +1844,8 @@ var accessGapImplementors = []string{"AccessGap"}
 
 func (ec *executionContext) _AccessGap(ctx context.Context, sel ast.SelectionSet, obj *domain.AccessGap) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_AccessGap(sel, obj); ok {
-		return ec.writer_AccessGap(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_AccessGap(sel, obj); ok {
+		return ec.writer_AccessGap(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, accessGapImplementors)
@@ -1898,8 +1898,8 @@ var grantImplementors = []string{"Grant", "Node"}
 
 func (ec *executionContext) _Grant(ctx context.Context, sel ast.SelectionSet, obj *domain.ShareGrant) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_Grant(sel, obj); ok {
-		return ec.writer_Grant(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_Grant(sel, obj); ok {
+		return ec.writer_Grant(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, grantImplementors)
@@ -2008,8 +2008,8 @@ var grantConnectionImplementors = []string{"GrantConnection"}
 
 func (ec *executionContext) _GrantConnection(ctx context.Context, sel ast.SelectionSet, obj *domain.Page[*domain.ShareGrant]) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_GrantConnection(sel, obj); ok {
-		return ec.writer_GrantConnection(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_GrantConnection(sel, obj); ok {
+		return ec.writer_GrantConnection(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, grantConnectionImplementors)
@@ -2062,8 +2062,8 @@ var grantEdgeImplementors = []string{"GrantEdge"}
 
 func (ec *executionContext) _GrantEdge(ctx context.Context, sel ast.SelectionSet, obj *domain.Edge[*domain.ShareGrant]) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_GrantEdge(sel, obj); ok {
-		return ec.writer_GrantEdge(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_GrantEdge(sel, obj); ok {
+		return ec.writer_GrantEdge(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, grantEdgeImplementors)
@@ -2105,8 +2105,8 @@ var shareRequestImplementors = []string{"ShareRequest", "Node"}
 
 func (ec *executionContext) _ShareRequest(ctx context.Context, sel ast.SelectionSet, obj *domain.ShareRequest) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_ShareRequest(sel, obj); ok {
-		return ec.writer_ShareRequest(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_ShareRequest(sel, obj); ok {
+		return ec.writer_ShareRequest(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, shareRequestImplementors)
@@ -2247,8 +2247,8 @@ var shareRequestConnectionImplementors = []string{"ShareRequestConnection"}
 
 func (ec *executionContext) _ShareRequestConnection(ctx context.Context, sel ast.SelectionSet, obj *domain.Page[*domain.ShareRequest]) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_ShareRequestConnection(sel, obj); ok {
-		return ec.writer_ShareRequestConnection(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_ShareRequestConnection(sel, obj); ok {
+		return ec.writer_ShareRequestConnection(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, shareRequestConnectionImplementors)
@@ -2301,8 +2301,8 @@ var shareRequestEdgeImplementors = []string{"ShareRequestEdge"}
 
 func (ec *executionContext) _ShareRequestEdge(ctx context.Context, sel ast.SelectionSet, obj *domain.Edge[*domain.ShareRequest]) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_ShareRequestEdge(sel, obj); ok {
-		return ec.writer_ShareRequestEdge(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_ShareRequestEdge(sel, obj); ok {
+		return ec.writer_ShareRequestEdge(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, shareRequestEdgeImplementors)
@@ -2344,8 +2344,8 @@ var shareTermsImplementors = []string{"ShareTerms"}
 
 func (ec *executionContext) _ShareTerms(ctx context.Context, sel ast.SelectionSet, obj *domain.ShareTerms) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_ShareTerms(sel, obj); ok {
-		return ec.writer_ShareTerms(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_ShareTerms(sel, obj); ok {
+		return ec.writer_ShareTerms(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, shareTermsImplementors)
@@ -2415,8 +2415,8 @@ var usageReportImplementors = []string{"UsageReport"}
 
 func (ec *executionContext) _UsageReport(ctx context.Context, sel ast.SelectionSet, obj *domain.UsageReport) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_UsageReport(sel, obj); ok {
-		return ec.writer_UsageReport(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_UsageReport(sel, obj); ok {
+		return ec.writer_UsageReport(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, usageReportImplementors)
@@ -2492,6 +2492,11 @@ func (ec *executionContext) marshalNAccessGap2githubᚗcomᚋcitydataᚋcatalogu
 }
 
 func (ec *executionContext) marshalNAccessGap2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐAccessGapᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.AccessGap) graphql.Marshaler {
+	// A list whose selection is plain for every element (tools/gqlgen): written directly.
+	if m, ok := ec.plain_marshalNAccessGap2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐAccessGapᚄ(ctx, sel, v); ok {
+		return m
+	}
+
 	ret := ec.marshalList(ctx, len(v), ec.sequential_AccessGap(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -2523,6 +2528,11 @@ func (ec *executionContext) marshalNAccessGapKind2githubᚗcomᚋcitydataᚋcata
 }
 
 func (ec *executionContext) marshalNGrant2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐShareGrantᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.ShareGrant) graphql.Marshaler {
+	// A list whose selection is plain for every element (tools/gqlgen): written directly.
+	if m, ok := ec.plain_marshalNGrant2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐShareGrantᚄ(ctx, sel, v); ok {
+		return m
+	}
+
 	ret := ec.marshalList(ctx, len(v), ec.sequential_Grant(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -2559,6 +2569,11 @@ func (ec *executionContext) marshalNGrantEdge2githubᚗcomᚋcitydataᚋcatalogu
 }
 
 func (ec *executionContext) marshalNGrantEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Edge[*domain.ShareGrant]) graphql.Marshaler {
+	// A list whose selection is plain for every element (tools/gqlgen): written directly.
+	if m, ok := ec.plain_marshalNGrantEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx, sel, v); ok {
+		return m
+	}
+
 	ret := ec.marshalList(ctx, len(v), ec.sequential_GrantEdge(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -2605,6 +2620,11 @@ func (ec *executionContext) marshalNShareDecision2githubᚗcomᚋcitydataᚋcata
 }
 
 func (ec *executionContext) marshalNShareRequest2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐShareRequestᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.ShareRequest) graphql.Marshaler {
+	// A list whose selection is plain for every element (tools/gqlgen): written directly.
+	if m, ok := ec.plain_marshalNShareRequest2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐShareRequestᚄ(ctx, sel, v); ok {
+		return m
+	}
+
 	ret := ec.marshalList(ctx, len(v), ec.sequential_ShareRequest(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -2641,6 +2661,11 @@ func (ec *executionContext) marshalNShareRequestEdge2githubᚗcomᚋcitydataᚋc
 }
 
 func (ec *executionContext) marshalNShareRequestEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Edge[*domain.ShareRequest]) graphql.Marshaler {
+	// A list whose selection is plain for every element (tools/gqlgen): written directly.
+	if m, ok := ec.plain_marshalNShareRequestEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx, sel, v); ok {
+		return m
+	}
+
 	ret := ec.marshalList(ctx, len(v), ec.sequential_ShareRequestEdge(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -2677,6 +2702,11 @@ func (ec *executionContext) unmarshalNSubmitShareRequestInput2githubᚗcomᚋcit
 }
 
 func (ec *executionContext) marshalNUsageReport2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐUsageReportᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.UsageReport) graphql.Marshaler {
+	// A list whose selection is plain for every element (tools/gqlgen): written directly.
+	if m, ok := ec.plain_marshalNUsageReport2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐUsageReportᚄ(ctx, sel, v); ok {
+		return m
+	}
+
 	ret := ec.marshalList(ctx, len(v), ec.sequential_UsageReport(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]

@@ -464,8 +464,8 @@ func (ec *executionContext) fieldContext_Resource_updatedAt(_ context.Context, f
 func (ec *executionContext) _Resource_sourceDepartment(ctx context.Context, field graphql.CollectedField, obj *domain.Resource) (ret graphql.Marshaler) {
 	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
 	if v := obj.SourceDepartment; v != nil {
-		if fields, ok := ec.plainSelection_Department(field.Selections, v); ok {
-			return ec.writer_Department(ctx, fields, v)
+		if plan, ok := ec.plainSelection_Department(field.Selections, v); ok {
+			return ec.writer_Department(ctx, plan, v)
 		}
 	}
 
@@ -1293,8 +1293,8 @@ func (ec *executionContext) fieldContext_ResourceEdge_cursor(_ context.Context, 
 func (ec *executionContext) _ResourceEdge_node(ctx context.Context, field graphql.CollectedField, obj *domain.Edge[*domain.Resource]) (ret graphql.Marshaler) {
 	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
 	if v := obj.Node; v != nil {
-		if fields, ok := ec.plainSelection_Resource(field.Selections, v); ok {
-			return ec.writer_Resource(ctx, fields, v)
+		if plan, ok := ec.plainSelection_Resource(field.Selections, v); ok {
+			return ec.writer_Resource(ctx, plan, v)
 		}
 	}
 
@@ -1702,8 +1702,8 @@ var dataElementImplementors = []string{"DataElement", "Node"}
 
 func (ec *executionContext) _DataElement(ctx context.Context, sel ast.SelectionSet, obj *domain.DataElement) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_DataElement(sel, obj); ok {
-		return ec.writer_DataElement(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_DataElement(sel, obj); ok {
+		return ec.writer_DataElement(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, dataElementImplementors)
@@ -1761,8 +1761,8 @@ var dataItemImplementors = []string{"DataItem", "Node"}
 
 func (ec *executionContext) _DataItem(ctx context.Context, sel ast.SelectionSet, obj *domain.DataItem) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_DataItem(sel, obj); ok {
-		return ec.writer_DataItem(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_DataItem(sel, obj); ok {
+		return ec.writer_DataItem(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, dataItemImplementors)
@@ -1819,8 +1819,8 @@ var openAccessImplementors = []string{"OpenAccess"}
 
 func (ec *executionContext) _OpenAccess(ctx context.Context, sel ast.SelectionSet, obj *model.OpenAccess) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_OpenAccess(sel, obj); ok {
-		return ec.writer_OpenAccess(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_OpenAccess(sel, obj); ok {
+		return ec.writer_OpenAccess(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, openAccessImplementors)
@@ -1867,8 +1867,8 @@ var resourceImplementors = []string{"Resource", "Node", "_Entity"}
 
 func (ec *executionContext) _Resource(ctx context.Context, sel ast.SelectionSet, obj *domain.Resource) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_Resource(sel, obj); ok {
-		return ec.writer_Resource(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_Resource(sel, obj); ok {
+		return ec.writer_Resource(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, resourceImplementors)
@@ -2115,8 +2115,8 @@ var resourceConnectionImplementors = []string{"ResourceConnection"}
 
 func (ec *executionContext) _ResourceConnection(ctx context.Context, sel ast.SelectionSet, obj *domain.Page[*domain.Resource]) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_ResourceConnection(sel, obj); ok {
-		return ec.writer_ResourceConnection(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_ResourceConnection(sel, obj); ok {
+		return ec.writer_ResourceConnection(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, resourceConnectionImplementors)
@@ -2169,8 +2169,8 @@ var resourceEdgeImplementors = []string{"ResourceEdge"}
 
 func (ec *executionContext) _ResourceEdge(ctx context.Context, sel ast.SelectionSet, obj *domain.Edge[*domain.Resource]) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_ResourceEdge(sel, obj); ok {
-		return ec.writer_ResourceEdge(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_ResourceEdge(sel, obj); ok {
+		return ec.writer_ResourceEdge(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, resourceEdgeImplementors)
@@ -2212,8 +2212,8 @@ var sampleFieldImplementors = []string{"SampleField"}
 
 func (ec *executionContext) _SampleField(ctx context.Context, sel ast.SelectionSet, obj *model.SampleField) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_SampleField(sel, obj); ok {
-		return ec.writer_SampleField(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_SampleField(sel, obj); ok {
+		return ec.writer_SampleField(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, sampleFieldImplementors)
@@ -2260,8 +2260,8 @@ var sampleRecordImplementors = []string{"SampleRecord"}
 
 func (ec *executionContext) _SampleRecord(ctx context.Context, sel ast.SelectionSet, obj *model.SampleRecord) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_SampleRecord(sel, obj); ok {
-		return ec.writer_SampleRecord(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_SampleRecord(sel, obj); ok {
+		return ec.writer_SampleRecord(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, sampleRecordImplementors)
@@ -2298,8 +2298,8 @@ var shareAccessImplementors = []string{"ShareAccess"}
 
 func (ec *executionContext) _ShareAccess(ctx context.Context, sel ast.SelectionSet, obj *model.ShareAccess) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_ShareAccess(sel, obj); ok {
-		return ec.writer_ShareAccess(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_ShareAccess(sel, obj); ok {
+		return ec.writer_ShareAccess(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, shareAccessImplementors)
@@ -2356,8 +2356,8 @@ var viewerAccessImplementors = []string{"ViewerAccess"}
 
 func (ec *executionContext) _ViewerAccess(ctx context.Context, sel ast.SelectionSet, obj *domain.Access) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_ViewerAccess(sel, obj); ok {
-		return ec.writer_ViewerAccess(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_ViewerAccess(sel, obj); ok {
+		return ec.writer_ViewerAccess(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, viewerAccessImplementors)
@@ -2420,6 +2420,11 @@ func (ec *executionContext) _ViewerAccess(ctx context.Context, sel ast.Selection
 // region    ***************************** type.gotpl *****************************
 
 func (ec *executionContext) marshalNDataElement2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDataElementᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.DataElement) graphql.Marshaler {
+	// A list whose selection is plain for every element (tools/gqlgen): written directly.
+	if m, ok := ec.plain_marshalNDataElement2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDataElementᚄ(ctx, sel, v); ok {
+		return m
+	}
+
 	ret := ec.marshalList(ctx, len(v), ec.sequential_DataElement(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -2444,6 +2449,11 @@ func (ec *executionContext) marshalNDataElement2ᚖgithubᚗcomᚋcitydataᚋcat
 }
 
 func (ec *executionContext) marshalNDataItem2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDataItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.DataItem) graphql.Marshaler {
+	// A list whose selection is plain for every element (tools/gqlgen): written directly.
+	if m, ok := ec.plain_marshalNDataItem2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDataItemᚄ(ctx, sel, v); ok {
+		return m
+	}
+
 	ret := ec.marshalList(ctx, len(v), ec.sequential_DataItem(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -2498,6 +2508,11 @@ func (ec *executionContext) marshalNOpenType2githubᚗcomᚋcitydataᚋcatalogue
 }
 
 func (ec *executionContext) marshalNResource2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐResourceᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Resource) graphql.Marshaler {
+	// A list whose selection is plain for every element (tools/gqlgen): written directly.
+	if m, ok := ec.plain_marshalNResource2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐResourceᚄ(ctx, sel, v); ok {
+		return m
+	}
+
 	ret := ec.marshalList(ctx, len(v), ec.sequential_Resource(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -2534,6 +2549,11 @@ func (ec *executionContext) marshalNResourceEdge2githubᚗcomᚋcitydataᚋcatal
 }
 
 func (ec *executionContext) marshalNResourceEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Edge[*domain.Resource]) graphql.Marshaler {
+	// A list whose selection is plain for every element (tools/gqlgen): written directly.
+	if m, ok := ec.plain_marshalNResourceEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx, sel, v); ok {
+		return m
+	}
+
 	ret := ec.marshalList(ctx, len(v), ec.sequential_ResourceEdge(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -2580,6 +2600,11 @@ func (ec *executionContext) marshalNResourceStatus2githubᚗcomᚋcitydataᚋcat
 }
 
 func (ec *executionContext) marshalNSampleField2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐSampleFieldᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SampleField) graphql.Marshaler {
+	// A list whose selection is plain for every element (tools/gqlgen): written directly.
+	if m, ok := ec.plain_marshalNSampleField2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐSampleFieldᚄ(ctx, sel, v); ok {
+		return m
+	}
+
 	ret := ec.marshalList(ctx, len(v), ec.sequential_SampleField(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -2721,6 +2746,11 @@ func (ec *executionContext) marshalOOpenType2ᚖgithubᚗcomᚋcitydataᚋcatalo
 }
 
 func (ec *executionContext) marshalOResource2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐResource(ctx context.Context, sel ast.SelectionSet, v []*domain.Resource) graphql.Marshaler {
+	// A list whose selection is plain for every element (tools/gqlgen): written directly.
+	if m, ok := ec.plain_marshalOResource2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐResource(ctx, sel, v); ok {
+		return m
+	}
+
 	if v == nil {
 		return graphql.Null
 	}
@@ -2776,6 +2806,11 @@ func (ec *executionContext) marshalOResourceStatus2ᚖgithubᚗcomᚋcitydataᚋ
 }
 
 func (ec *executionContext) marshalOSampleRecord2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐSampleRecordᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SampleRecord) graphql.Marshaler {
+	// A list whose selection is plain for every element (tools/gqlgen): written directly.
+	if m, ok := ec.plain_marshalOSampleRecord2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐSampleRecordᚄ(ctx, sel, v); ok {
+		return m
+	}
+
 	if v == nil {
 		return graphql.Null
 	}

@@ -1922,8 +1922,8 @@ var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *domain.PageInfo) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_PageInfo(sel, obj); ok {
-		return ec.writer_PageInfo(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_PageInfo(sel, obj); ok {
+		return ec.writer_PageInfo(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)

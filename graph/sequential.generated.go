@@ -5,8 +5,9 @@ package graph
 import (
 	"bytes"
 	"context"
-	"io"
 	"sync"
+
+	"github.com/citydata/catalogue/graph/plain"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/plugin/federation/fedruntime"
@@ -1409,4195 +1410,6152 @@ func (ec *executionContext) sequential___Type(sel ast.SelectionSet) bool {
 	return true
 }
 
-// plainSelection_AccessDecision returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_AccessDecision(sel ast.SelectionSet, obj *domain.AccessDecision) ([]graphql.CollectedField, bool) {
+// plan_AccessDecision is sel on a AccessDecision planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_AccessDecision(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, accessDecisionImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
-		case "__typename", "allow", "reason", "scenario", "purpose":
-		case "grant":
-			if obj.Grant == nil {
-				return nil, false
-			}
-			if _, ok := ec.plainSelection_Grant(f.Selections, obj.Grant); !ok {
-				return nil, false
-			}
+		case "__typename", "allow", "reason", "scenario", "purpose", "grant":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
-}
-
-// writer_AccessDecision writes fields (plainSelection_AccessDecision's) of obj.
-func (ec *executionContext) writer_AccessDecision(ctx context.Context, fields []graphql.CollectedField, obj *domain.AccessDecision) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_AccessDecision(ctx, w, fields, obj) })
-}
-
-func (ec *executionContext) write_AccessDecision(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.AccessDecision) {
-	_, _ = io.WriteString(w, "{")
-	first := true
+	p := plain.NewPlan(fields, true)
 	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+		switch f.Name {
+		case "grant":
+			if p.Nested[i] = ec.plan_Grant(f.Selections); p.Nested[i] == nil {
+				return nil
+			}
+		}
+	}
+	return p
+}
+
+// holds_AccessDecision reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_AccessDecision(p *plain.Plan, obj *domain.AccessDecision) bool {
+	for i, f := range p.Fields {
+		switch f.Name {
+		case "grant":
+			if obj.Grant == nil || !ec.holds_Grant(p.Nested[i], obj.Grant) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// plainSelection_AccessDecision returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_AccessDecision(sel ast.SelectionSet, obj *domain.AccessDecision) (*plain.Plan, bool) {
+	p := ec.plan_AccessDecision(sel)
+	return p, p != nil && ec.holds_AccessDecision(p, obj)
+}
+
+// writer_AccessDecision writes obj by p (plainSelection_AccessDecision's).
+func (ec *executionContext) writer_AccessDecision(ctx context.Context, p *plain.Plan, obj *domain.AccessDecision) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_AccessDecision(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_AccessDecision(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.AccessDecision) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("AccessDecision").MarshalGQL(w)
+			b.WriteString("\"AccessDecision\"")
 		case "allow":
-			ec._AccessDecision_allow(ctx, f, obj).MarshalGQL(w)
+			plain.Bool(b, obj.Allow)
 		case "reason":
-			ec._AccessDecision_reason(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Reason)
 		case "scenario":
-			ec._AccessDecision_scenario(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Scenario)
 		case "purpose":
-			ec._AccessDecision_purpose(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Purpose)
 		case "grant":
-			ec.write_Grant(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, grantImplementors), obj.Grant)
+			ec.write_Grant(ctx, b, p.Nested[i], obj.Grant)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_AccessGap returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_AccessGap(sel ast.SelectionSet, obj *domain.AccessGap) ([]graphql.CollectedField, bool) {
+// plan_AccessGap is sel on a AccessGap planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_AccessGap(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, accessGapImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename", "kind", "article", "detail":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_AccessGap writes fields (plainSelection_AccessGap's) of obj.
-func (ec *executionContext) writer_AccessGap(ctx context.Context, fields []graphql.CollectedField, obj *domain.AccessGap) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_AccessGap(ctx, w, fields, obj) })
+// holds_AccessGap reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_AccessGap(p *plain.Plan, obj *domain.AccessGap) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_AccessGap(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.AccessGap) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_AccessGap returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_AccessGap(sel ast.SelectionSet, obj *domain.AccessGap) (*plain.Plan, bool) {
+	p := ec.plan_AccessGap(sel)
+	return p, p != nil && ec.holds_AccessGap(p, obj)
+}
+
+// writer_AccessGap writes obj by p (plainSelection_AccessGap's).
+func (ec *executionContext) writer_AccessGap(ctx context.Context, p *plain.Plan, obj *domain.AccessGap) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_AccessGap(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_AccessGap(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.AccessGap) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("AccessGap").MarshalGQL(w)
+			b.WriteString("\"AccessGap\"")
 		case "kind":
-			ec._AccessGap_kind(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, string(obj.Kind))
 		case "article":
-			ec._AccessGap_article(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Article)
 		case "detail":
-			ec._AccessGap_detail(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Detail)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_AccessRecord returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_AccessRecord(sel ast.SelectionSet, obj *domain.AccessRecord) ([]graphql.CollectedField, bool) {
+// plan_AccessRecord is sel on a AccessRecord planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_AccessRecord(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, accessRecordImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename", "mode", "allowed", "reason":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_AccessRecord writes fields (plainSelection_AccessRecord's) of obj.
-func (ec *executionContext) writer_AccessRecord(ctx context.Context, fields []graphql.CollectedField, obj *domain.AccessRecord) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_AccessRecord(ctx, w, fields, obj) })
+// holds_AccessRecord reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_AccessRecord(p *plain.Plan, obj *domain.AccessRecord) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_AccessRecord(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.AccessRecord) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_AccessRecord returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_AccessRecord(sel ast.SelectionSet, obj *domain.AccessRecord) (*plain.Plan, bool) {
+	p := ec.plan_AccessRecord(sel)
+	return p, p != nil && ec.holds_AccessRecord(p, obj)
+}
+
+// writer_AccessRecord writes obj by p (plainSelection_AccessRecord's).
+func (ec *executionContext) writer_AccessRecord(ctx context.Context, p *plain.Plan, obj *domain.AccessRecord) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_AccessRecord(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_AccessRecord(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.AccessRecord) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("AccessRecord").MarshalGQL(w)
+			b.WriteString("\"AccessRecord\"")
 		case "mode":
-			ec._AccessRecord_mode(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, string(obj.Mode))
 		case "allowed":
-			ec._AccessRecord_allowed(ctx, f, obj).MarshalGQL(w)
+			plain.Bool(b, obj.Allowed)
 		case "reason":
-			ec._AccessRecord_reason(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Reason)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_AccessRecordConnection returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_AccessRecordConnection(sel ast.SelectionSet, obj *domain.Page[*domain.AccessRecord]) ([]graphql.CollectedField, bool) {
+// plan_AccessRecordConnection is sel on a AccessRecordConnection planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_AccessRecordConnection(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, accessRecordConnectionImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_AccessRecordConnection writes fields (plainSelection_AccessRecordConnection's) of obj.
-func (ec *executionContext) writer_AccessRecordConnection(ctx context.Context, fields []graphql.CollectedField, obj *domain.Page[*domain.AccessRecord]) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_AccessRecordConnection(ctx, w, fields, obj) })
+// holds_AccessRecordConnection reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_AccessRecordConnection(p *plain.Plan, obj *domain.Page[*domain.AccessRecord]) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_AccessRecordConnection(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Page[*domain.AccessRecord]) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_AccessRecordConnection returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_AccessRecordConnection(sel ast.SelectionSet, obj *domain.Page[*domain.AccessRecord]) (*plain.Plan, bool) {
+	p := ec.plan_AccessRecordConnection(sel)
+	return p, p != nil && ec.holds_AccessRecordConnection(p, obj)
+}
+
+// writer_AccessRecordConnection writes obj by p (plainSelection_AccessRecordConnection's).
+func (ec *executionContext) writer_AccessRecordConnection(ctx context.Context, p *plain.Plan, obj *domain.Page[*domain.AccessRecord]) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_AccessRecordConnection(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_AccessRecordConnection(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.Page[*domain.AccessRecord]) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("AccessRecordConnection").MarshalGQL(w)
+			b.WriteString("\"AccessRecordConnection\"")
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_AccessRecordEdge returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_AccessRecordEdge(sel ast.SelectionSet, obj *domain.Edge[*domain.AccessRecord]) ([]graphql.CollectedField, bool) {
+// plan_AccessRecordEdge is sel on a AccessRecordEdge planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_AccessRecordEdge(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, accessRecordEdgeImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
-		case "__typename", "cursor":
-		case "node":
-			if obj.Node == nil {
-				return nil, false
-			}
-			if _, ok := ec.plainSelection_AccessRecord(f.Selections, obj.Node); !ok {
-				return nil, false
-			}
+		case "__typename", "cursor", "node":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
-}
-
-// writer_AccessRecordEdge writes fields (plainSelection_AccessRecordEdge's) of obj.
-func (ec *executionContext) writer_AccessRecordEdge(ctx context.Context, fields []graphql.CollectedField, obj *domain.Edge[*domain.AccessRecord]) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_AccessRecordEdge(ctx, w, fields, obj) })
-}
-
-func (ec *executionContext) write_AccessRecordEdge(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Edge[*domain.AccessRecord]) {
-	_, _ = io.WriteString(w, "{")
-	first := true
+	p := plain.NewPlan(fields, true)
 	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+		switch f.Name {
+		case "node":
+			if p.Nested[i] = ec.plan_AccessRecord(f.Selections); p.Nested[i] == nil {
+				return nil
+			}
+		}
+	}
+	return p
+}
+
+// holds_AccessRecordEdge reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_AccessRecordEdge(p *plain.Plan, obj *domain.Edge[*domain.AccessRecord]) bool {
+	for i, f := range p.Fields {
+		switch f.Name {
+		case "node":
+			if obj.Node == nil || !ec.holds_AccessRecord(p.Nested[i], obj.Node) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// plainSelection_AccessRecordEdge returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_AccessRecordEdge(sel ast.SelectionSet, obj *domain.Edge[*domain.AccessRecord]) (*plain.Plan, bool) {
+	p := ec.plan_AccessRecordEdge(sel)
+	return p, p != nil && ec.holds_AccessRecordEdge(p, obj)
+}
+
+// writer_AccessRecordEdge writes obj by p (plainSelection_AccessRecordEdge's).
+func (ec *executionContext) writer_AccessRecordEdge(ctx context.Context, p *plain.Plan, obj *domain.Edge[*domain.AccessRecord]) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_AccessRecordEdge(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_AccessRecordEdge(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.Edge[*domain.AccessRecord]) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("AccessRecordEdge").MarshalGQL(w)
+			b.WriteString("\"AccessRecordEdge\"")
 		case "cursor":
-			ec._AccessRecordEdge_cursor(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Cursor)
 		case "node":
-			ec.write_AccessRecord(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, accessRecordImplementors), obj.Node)
+			ec.write_AccessRecord(ctx, b, p.Nested[i], obj.Node)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_Actor returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_Actor(sel ast.SelectionSet, obj *domain.Actor) ([]graphql.CollectedField, bool) {
+// plan_Actor is sel on a Actor planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_Actor(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, actorImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename", "subject", "role":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_Actor writes fields (plainSelection_Actor's) of obj.
-func (ec *executionContext) writer_Actor(ctx context.Context, fields []graphql.CollectedField, obj *domain.Actor) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_Actor(ctx, w, fields, obj) })
+// holds_Actor reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_Actor(p *plain.Plan, obj *domain.Actor) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_Actor(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Actor) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_Actor returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_Actor(sel ast.SelectionSet, obj *domain.Actor) (*plain.Plan, bool) {
+	p := ec.plan_Actor(sel)
+	return p, p != nil && ec.holds_Actor(p, obj)
+}
+
+// writer_Actor writes obj by p (plainSelection_Actor's).
+func (ec *executionContext) writer_Actor(ctx context.Context, p *plain.Plan, obj *domain.Actor) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_Actor(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_Actor(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.Actor) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("Actor").MarshalGQL(w)
+			b.WriteString("\"Actor\"")
 		case "subject":
-			ec._Actor_subject(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Subject)
 		case "role":
-			ec._Actor_role(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, string(obj.Role))
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_AuditBreak returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_AuditBreak(sel ast.SelectionSet, obj *domain.ChainBreak) ([]graphql.CollectedField, bool) {
+// plan_AuditBreak is sel on a AuditBreak planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_AuditBreak(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditBreakImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename", "seq", "reason":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_AuditBreak writes fields (plainSelection_AuditBreak's) of obj.
-func (ec *executionContext) writer_AuditBreak(ctx context.Context, fields []graphql.CollectedField, obj *domain.ChainBreak) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_AuditBreak(ctx, w, fields, obj) })
+// holds_AuditBreak reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_AuditBreak(p *plain.Plan, obj *domain.ChainBreak) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_AuditBreak(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.ChainBreak) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_AuditBreak returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_AuditBreak(sel ast.SelectionSet, obj *domain.ChainBreak) (*plain.Plan, bool) {
+	p := ec.plan_AuditBreak(sel)
+	return p, p != nil && ec.holds_AuditBreak(p, obj)
+}
+
+// writer_AuditBreak writes obj by p (plainSelection_AuditBreak's).
+func (ec *executionContext) writer_AuditBreak(ctx context.Context, p *plain.Plan, obj *domain.ChainBreak) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_AuditBreak(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_AuditBreak(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.ChainBreak) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("AuditBreak").MarshalGQL(w)
+			b.WriteString("\"AuditBreak\"")
 		case "seq":
-			ec._AuditBreak_seq(ctx, f, obj).MarshalGQL(w)
+			plain.Int(b, obj.ID)
 		case "reason":
-			ec._AuditBreak_reason(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Reason)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_AuditEvent returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_AuditEvent(sel ast.SelectionSet, obj *domain.AuditEvent) ([]graphql.CollectedField, bool) {
+// plan_AuditEvent is sel on a AuditEvent planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_AuditEvent(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename", "seq", "requestId", "action", "outcome", "message":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_AuditEvent writes fields (plainSelection_AuditEvent's) of obj.
-func (ec *executionContext) writer_AuditEvent(ctx context.Context, fields []graphql.CollectedField, obj *domain.AuditEvent) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_AuditEvent(ctx, w, fields, obj) })
+// holds_AuditEvent reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_AuditEvent(p *plain.Plan, obj *domain.AuditEvent) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_AuditEvent(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.AuditEvent) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_AuditEvent returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_AuditEvent(sel ast.SelectionSet, obj *domain.AuditEvent) (*plain.Plan, bool) {
+	p := ec.plan_AuditEvent(sel)
+	return p, p != nil && ec.holds_AuditEvent(p, obj)
+}
+
+// writer_AuditEvent writes obj by p (plainSelection_AuditEvent's).
+func (ec *executionContext) writer_AuditEvent(ctx context.Context, p *plain.Plan, obj *domain.AuditEvent) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_AuditEvent(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_AuditEvent(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.AuditEvent) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("AuditEvent").MarshalGQL(w)
+			b.WriteString("\"AuditEvent\"")
 		case "seq":
-			ec._AuditEvent_seq(ctx, f, obj).MarshalGQL(w)
+			plain.Int(b, obj.ID)
 		case "requestId":
-			ec._AuditEvent_requestId(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.RequestID)
 		case "action":
-			ec._AuditEvent_action(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Action)
 		case "outcome":
-			ec._AuditEvent_outcome(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, string(obj.Outcome))
 		case "message":
-			ec._AuditEvent_message(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Message)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_AuditEventConnection returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_AuditEventConnection(sel ast.SelectionSet, obj *domain.Page[*domain.AuditEvent]) ([]graphql.CollectedField, bool) {
+// plan_AuditEventConnection is sel on a AuditEventConnection planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_AuditEventConnection(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventConnectionImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_AuditEventConnection writes fields (plainSelection_AuditEventConnection's) of obj.
-func (ec *executionContext) writer_AuditEventConnection(ctx context.Context, fields []graphql.CollectedField, obj *domain.Page[*domain.AuditEvent]) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_AuditEventConnection(ctx, w, fields, obj) })
+// holds_AuditEventConnection reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_AuditEventConnection(p *plain.Plan, obj *domain.Page[*domain.AuditEvent]) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_AuditEventConnection(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Page[*domain.AuditEvent]) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_AuditEventConnection returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_AuditEventConnection(sel ast.SelectionSet, obj *domain.Page[*domain.AuditEvent]) (*plain.Plan, bool) {
+	p := ec.plan_AuditEventConnection(sel)
+	return p, p != nil && ec.holds_AuditEventConnection(p, obj)
+}
+
+// writer_AuditEventConnection writes obj by p (plainSelection_AuditEventConnection's).
+func (ec *executionContext) writer_AuditEventConnection(ctx context.Context, p *plain.Plan, obj *domain.Page[*domain.AuditEvent]) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_AuditEventConnection(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_AuditEventConnection(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.Page[*domain.AuditEvent]) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("AuditEventConnection").MarshalGQL(w)
+			b.WriteString("\"AuditEventConnection\"")
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_AuditEventEdge returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_AuditEventEdge(sel ast.SelectionSet, obj *domain.Edge[*domain.AuditEvent]) ([]graphql.CollectedField, bool) {
+// plan_AuditEventEdge is sel on a AuditEventEdge planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_AuditEventEdge(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventEdgeImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
-		case "__typename", "cursor":
-		case "node":
-			if obj.Node == nil {
-				return nil, false
-			}
-			if _, ok := ec.plainSelection_AuditEvent(f.Selections, obj.Node); !ok {
-				return nil, false
-			}
+		case "__typename", "cursor", "node":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
-}
-
-// writer_AuditEventEdge writes fields (plainSelection_AuditEventEdge's) of obj.
-func (ec *executionContext) writer_AuditEventEdge(ctx context.Context, fields []graphql.CollectedField, obj *domain.Edge[*domain.AuditEvent]) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_AuditEventEdge(ctx, w, fields, obj) })
-}
-
-func (ec *executionContext) write_AuditEventEdge(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Edge[*domain.AuditEvent]) {
-	_, _ = io.WriteString(w, "{")
-	first := true
+	p := plain.NewPlan(fields, true)
 	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+		switch f.Name {
+		case "node":
+			if p.Nested[i] = ec.plan_AuditEvent(f.Selections); p.Nested[i] == nil {
+				return nil
+			}
+		}
+	}
+	return p
+}
+
+// holds_AuditEventEdge reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_AuditEventEdge(p *plain.Plan, obj *domain.Edge[*domain.AuditEvent]) bool {
+	for i, f := range p.Fields {
+		switch f.Name {
+		case "node":
+			if obj.Node == nil || !ec.holds_AuditEvent(p.Nested[i], obj.Node) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// plainSelection_AuditEventEdge returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_AuditEventEdge(sel ast.SelectionSet, obj *domain.Edge[*domain.AuditEvent]) (*plain.Plan, bool) {
+	p := ec.plan_AuditEventEdge(sel)
+	return p, p != nil && ec.holds_AuditEventEdge(p, obj)
+}
+
+// writer_AuditEventEdge writes obj by p (plainSelection_AuditEventEdge's).
+func (ec *executionContext) writer_AuditEventEdge(ctx context.Context, p *plain.Plan, obj *domain.Edge[*domain.AuditEvent]) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_AuditEventEdge(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_AuditEventEdge(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.Edge[*domain.AuditEvent]) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("AuditEventEdge").MarshalGQL(w)
+			b.WriteString("\"AuditEventEdge\"")
 		case "cursor":
-			ec._AuditEventEdge_cursor(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Cursor)
 		case "node":
-			ec.write_AuditEvent(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, auditEventImplementors), obj.Node)
+			ec.write_AuditEvent(ctx, b, p.Nested[i], obj.Node)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_AuditIntegrity returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_AuditIntegrity(sel ast.SelectionSet, obj *domain.AuditIntegrity) ([]graphql.CollectedField, bool) {
+// plan_AuditIntegrity is sel on a AuditIntegrity planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_AuditIntegrity(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditIntegrityImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
-		case "__typename", "ok", "checked", "purgedThrough", "headSeq":
-		case "firstBroken":
-			if obj.FirstBroken == nil {
-				return nil, false
-			}
-			if _, ok := ec.plainSelection_AuditBreak(f.Selections, obj.FirstBroken); !ok {
-				return nil, false
-			}
+		case "__typename", "ok", "checked", "purgedThrough", "headSeq", "firstBroken":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
-}
-
-// writer_AuditIntegrity writes fields (plainSelection_AuditIntegrity's) of obj.
-func (ec *executionContext) writer_AuditIntegrity(ctx context.Context, fields []graphql.CollectedField, obj *domain.AuditIntegrity) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_AuditIntegrity(ctx, w, fields, obj) })
-}
-
-func (ec *executionContext) write_AuditIntegrity(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.AuditIntegrity) {
-	_, _ = io.WriteString(w, "{")
-	first := true
+	p := plain.NewPlan(fields, true)
 	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+		switch f.Name {
+		case "firstBroken":
+			if p.Nested[i] = ec.plan_AuditBreak(f.Selections); p.Nested[i] == nil {
+				return nil
+			}
+		}
+	}
+	return p
+}
+
+// holds_AuditIntegrity reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_AuditIntegrity(p *plain.Plan, obj *domain.AuditIntegrity) bool {
+	for i, f := range p.Fields {
+		switch f.Name {
+		case "firstBroken":
+			if obj.FirstBroken == nil || !ec.holds_AuditBreak(p.Nested[i], obj.FirstBroken) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// plainSelection_AuditIntegrity returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_AuditIntegrity(sel ast.SelectionSet, obj *domain.AuditIntegrity) (*plain.Plan, bool) {
+	p := ec.plan_AuditIntegrity(sel)
+	return p, p != nil && ec.holds_AuditIntegrity(p, obj)
+}
+
+// writer_AuditIntegrity writes obj by p (plainSelection_AuditIntegrity's).
+func (ec *executionContext) writer_AuditIntegrity(ctx context.Context, p *plain.Plan, obj *domain.AuditIntegrity) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_AuditIntegrity(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_AuditIntegrity(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.AuditIntegrity) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("AuditIntegrity").MarshalGQL(w)
+			b.WriteString("\"AuditIntegrity\"")
 		case "ok":
-			ec._AuditIntegrity_ok(ctx, f, obj).MarshalGQL(w)
+			plain.Bool(b, obj.OK)
 		case "checked":
-			ec._AuditIntegrity_checked(ctx, f, obj).MarshalGQL(w)
+			plain.Int(b, obj.Checked)
 		case "purgedThrough":
-			ec._AuditIntegrity_purgedThrough(ctx, f, obj).MarshalGQL(w)
+			plain.Int(b, obj.PurgedThrough)
 		case "headSeq":
-			ec._AuditIntegrity_headSeq(ctx, f, obj).MarshalGQL(w)
+			plain.Int(b, obj.VerifiedOnHead)
 		case "firstBroken":
-			ec.write_AuditBreak(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, auditBreakImplementors), obj.FirstBroken)
+			ec.write_AuditBreak(ctx, b, p.Nested[i], obj.FirstBroken)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_CatalogueChangeObligation returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_CatalogueChangeObligation(sel ast.SelectionSet, obj *domain.ChangeObligation) ([]graphql.CollectedField, bool) {
+// plan_CatalogueChangeObligation is sel on a CatalogueChangeObligation planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_CatalogueChangeObligation(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, catalogueChangeObligationImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename", "id", "reason", "description", "met":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_CatalogueChangeObligation writes fields (plainSelection_CatalogueChangeObligation's) of obj.
-func (ec *executionContext) writer_CatalogueChangeObligation(ctx context.Context, fields []graphql.CollectedField, obj *domain.ChangeObligation) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_CatalogueChangeObligation(ctx, w, fields, obj) })
+// holds_CatalogueChangeObligation reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_CatalogueChangeObligation(p *plain.Plan, obj *domain.ChangeObligation) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_CatalogueChangeObligation(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.ChangeObligation) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_CatalogueChangeObligation returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_CatalogueChangeObligation(sel ast.SelectionSet, obj *domain.ChangeObligation) (*plain.Plan, bool) {
+	p := ec.plan_CatalogueChangeObligation(sel)
+	return p, p != nil && ec.holds_CatalogueChangeObligation(p, obj)
+}
+
+// writer_CatalogueChangeObligation writes obj by p (plainSelection_CatalogueChangeObligation's).
+func (ec *executionContext) writer_CatalogueChangeObligation(ctx context.Context, p *plain.Plan, obj *domain.ChangeObligation) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_CatalogueChangeObligation(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_CatalogueChangeObligation(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.ChangeObligation) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("CatalogueChangeObligation").MarshalGQL(w)
+			b.WriteString("\"CatalogueChangeObligation\"")
 		case "id":
-			ec._CatalogueChangeObligation_id(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.NodeID())
 		case "reason":
-			ec._CatalogueChangeObligation_reason(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, string(obj.Reason))
 		case "description":
-			ec._CatalogueChangeObligation_description(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Description)
 		case "met":
-			ec._CatalogueChangeObligation_met(ctx, f, obj).MarshalGQL(w)
+			plain.Bool(b, obj.Met())
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_CatalogueChangeObligationConnection returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_CatalogueChangeObligationConnection(sel ast.SelectionSet, obj *domain.Page[*domain.ChangeObligation]) ([]graphql.CollectedField, bool) {
+// plan_CatalogueChangeObligationConnection is sel on a CatalogueChangeObligationConnection planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_CatalogueChangeObligationConnection(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, catalogueChangeObligationConnectionImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_CatalogueChangeObligationConnection writes fields (plainSelection_CatalogueChangeObligationConnection's) of obj.
-func (ec *executionContext) writer_CatalogueChangeObligationConnection(ctx context.Context, fields []graphql.CollectedField, obj *domain.Page[*domain.ChangeObligation]) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_CatalogueChangeObligationConnection(ctx, w, fields, obj) })
+// holds_CatalogueChangeObligationConnection reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_CatalogueChangeObligationConnection(p *plain.Plan, obj *domain.Page[*domain.ChangeObligation]) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_CatalogueChangeObligationConnection(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Page[*domain.ChangeObligation]) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_CatalogueChangeObligationConnection returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_CatalogueChangeObligationConnection(sel ast.SelectionSet, obj *domain.Page[*domain.ChangeObligation]) (*plain.Plan, bool) {
+	p := ec.plan_CatalogueChangeObligationConnection(sel)
+	return p, p != nil && ec.holds_CatalogueChangeObligationConnection(p, obj)
+}
+
+// writer_CatalogueChangeObligationConnection writes obj by p (plainSelection_CatalogueChangeObligationConnection's).
+func (ec *executionContext) writer_CatalogueChangeObligationConnection(ctx context.Context, p *plain.Plan, obj *domain.Page[*domain.ChangeObligation]) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_CatalogueChangeObligationConnection(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_CatalogueChangeObligationConnection(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.Page[*domain.ChangeObligation]) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("CatalogueChangeObligationConnection").MarshalGQL(w)
+			b.WriteString("\"CatalogueChangeObligationConnection\"")
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_CatalogueChangeObligationEdge returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_CatalogueChangeObligationEdge(sel ast.SelectionSet, obj *domain.Edge[*domain.ChangeObligation]) ([]graphql.CollectedField, bool) {
+// plan_CatalogueChangeObligationEdge is sel on a CatalogueChangeObligationEdge planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_CatalogueChangeObligationEdge(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, catalogueChangeObligationEdgeImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
-		case "__typename", "cursor":
-		case "node":
-			if obj.Node == nil {
-				return nil, false
-			}
-			if _, ok := ec.plainSelection_CatalogueChangeObligation(f.Selections, obj.Node); !ok {
-				return nil, false
-			}
+		case "__typename", "cursor", "node":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
-}
-
-// writer_CatalogueChangeObligationEdge writes fields (plainSelection_CatalogueChangeObligationEdge's) of obj.
-func (ec *executionContext) writer_CatalogueChangeObligationEdge(ctx context.Context, fields []graphql.CollectedField, obj *domain.Edge[*domain.ChangeObligation]) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_CatalogueChangeObligationEdge(ctx, w, fields, obj) })
-}
-
-func (ec *executionContext) write_CatalogueChangeObligationEdge(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Edge[*domain.ChangeObligation]) {
-	_, _ = io.WriteString(w, "{")
-	first := true
+	p := plain.NewPlan(fields, true)
 	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+		switch f.Name {
+		case "node":
+			if p.Nested[i] = ec.plan_CatalogueChangeObligation(f.Selections); p.Nested[i] == nil {
+				return nil
+			}
+		}
+	}
+	return p
+}
+
+// holds_CatalogueChangeObligationEdge reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_CatalogueChangeObligationEdge(p *plain.Plan, obj *domain.Edge[*domain.ChangeObligation]) bool {
+	for i, f := range p.Fields {
+		switch f.Name {
+		case "node":
+			if obj.Node == nil || !ec.holds_CatalogueChangeObligation(p.Nested[i], obj.Node) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// plainSelection_CatalogueChangeObligationEdge returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_CatalogueChangeObligationEdge(sel ast.SelectionSet, obj *domain.Edge[*domain.ChangeObligation]) (*plain.Plan, bool) {
+	p := ec.plan_CatalogueChangeObligationEdge(sel)
+	return p, p != nil && ec.holds_CatalogueChangeObligationEdge(p, obj)
+}
+
+// writer_CatalogueChangeObligationEdge writes obj by p (plainSelection_CatalogueChangeObligationEdge's).
+func (ec *executionContext) writer_CatalogueChangeObligationEdge(ctx context.Context, p *plain.Plan, obj *domain.Edge[*domain.ChangeObligation]) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_CatalogueChangeObligationEdge(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_CatalogueChangeObligationEdge(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.Edge[*domain.ChangeObligation]) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("CatalogueChangeObligationEdge").MarshalGQL(w)
+			b.WriteString("\"CatalogueChangeObligationEdge\"")
 		case "cursor":
-			ec._CatalogueChangeObligationEdge_cursor(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Cursor)
 		case "node":
-			ec.write_CatalogueChangeObligation(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, catalogueChangeObligationImplementors), obj.Node)
+			ec.write_CatalogueChangeObligation(ctx, b, p.Nested[i], obj.Node)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_CatalogueFigures returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_CatalogueFigures(sel ast.SelectionSet, obj *domain.ComplianceFigures) ([]graphql.CollectedField, bool) {
+// plan_CatalogueFigures is sel on a CatalogueFigures planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_CatalogueFigures(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, catalogueFiguresImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename", "departments", "entries", "requiredComplete", "restrictedMissingBasis", "fullReviewsDone":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_CatalogueFigures writes fields (plainSelection_CatalogueFigures's) of obj.
-func (ec *executionContext) writer_CatalogueFigures(ctx context.Context, fields []graphql.CollectedField, obj *domain.ComplianceFigures) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_CatalogueFigures(ctx, w, fields, obj) })
+// holds_CatalogueFigures reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_CatalogueFigures(p *plain.Plan, obj *domain.ComplianceFigures) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_CatalogueFigures(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.ComplianceFigures) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_CatalogueFigures returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_CatalogueFigures(sel ast.SelectionSet, obj *domain.ComplianceFigures) (*plain.Plan, bool) {
+	p := ec.plan_CatalogueFigures(sel)
+	return p, p != nil && ec.holds_CatalogueFigures(p, obj)
+}
+
+// writer_CatalogueFigures writes obj by p (plainSelection_CatalogueFigures's).
+func (ec *executionContext) writer_CatalogueFigures(ctx context.Context, p *plain.Plan, obj *domain.ComplianceFigures) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_CatalogueFigures(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_CatalogueFigures(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.ComplianceFigures) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("CatalogueFigures").MarshalGQL(w)
+			b.WriteString("\"CatalogueFigures\"")
 		case "departments":
-			ec._CatalogueFigures_departments(ctx, f, obj).MarshalGQL(w)
+			plain.Int(b, int64(obj.Departments))
 		case "entries":
-			ec._CatalogueFigures_entries(ctx, f, obj).MarshalGQL(w)
+			plain.Int(b, int64(obj.Entries))
 		case "requiredComplete":
-			ec._CatalogueFigures_requiredComplete(ctx, f, obj).MarshalGQL(w)
+			plain.Int(b, int64(obj.RequiredComplete))
 		case "restrictedMissingBasis":
-			ec._CatalogueFigures_restrictedMissingBasis(ctx, f, obj).MarshalGQL(w)
+			plain.Int(b, int64(obj.RestrictedMissingBasis))
 		case "fullReviewsDone":
-			ec._CatalogueFigures_fullReviewsDone(ctx, f, obj).MarshalGQL(w)
+			plain.Int(b, int64(obj.FullReviewsDone))
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_ComplianceFigures returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_ComplianceFigures(sel ast.SelectionSet, obj *domain.ComplianceFigures) ([]graphql.CollectedField, bool) {
+// plan_ComplianceFigures is sel on a ComplianceFigures planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_ComplianceFigures(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, complianceFiguresImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename", "violations":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_ComplianceFigures writes fields (plainSelection_ComplianceFigures's) of obj.
-func (ec *executionContext) writer_ComplianceFigures(ctx context.Context, fields []graphql.CollectedField, obj *domain.ComplianceFigures) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_ComplianceFigures(ctx, w, fields, obj) })
+// holds_ComplianceFigures reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_ComplianceFigures(p *plain.Plan, obj *domain.ComplianceFigures) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_ComplianceFigures(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.ComplianceFigures) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_ComplianceFigures returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_ComplianceFigures(sel ast.SelectionSet, obj *domain.ComplianceFigures) (*plain.Plan, bool) {
+	p := ec.plan_ComplianceFigures(sel)
+	return p, p != nil && ec.holds_ComplianceFigures(p, obj)
+}
+
+// writer_ComplianceFigures writes obj by p (plainSelection_ComplianceFigures's).
+func (ec *executionContext) writer_ComplianceFigures(ctx context.Context, p *plain.Plan, obj *domain.ComplianceFigures) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_ComplianceFigures(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_ComplianceFigures(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.ComplianceFigures) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("ComplianceFigures").MarshalGQL(w)
+			b.WriteString("\"ComplianceFigures\"")
 		case "violations":
-			ec._ComplianceFigures_violations(ctx, f, obj).MarshalGQL(w)
+			plain.Int(b, int64(obj.Violations))
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_ComplianceReport returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_ComplianceReport(sel ast.SelectionSet, obj *domain.ComplianceReport) ([]graphql.CollectedField, bool) {
+// plan_ComplianceReport is sel on a ComplianceReport planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_ComplianceReport(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, complianceReportImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
-		case "__typename":
-		case "total":
-			if obj.Total == nil {
-				return nil, false
-			}
-			if _, ok := ec.plainSelection_ComplianceFigures(f.Selections, obj.Total); !ok {
-				return nil, false
-			}
+		case "__typename", "total":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
-}
-
-// writer_ComplianceReport writes fields (plainSelection_ComplianceReport's) of obj.
-func (ec *executionContext) writer_ComplianceReport(ctx context.Context, fields []graphql.CollectedField, obj *domain.ComplianceReport) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_ComplianceReport(ctx, w, fields, obj) })
-}
-
-func (ec *executionContext) write_ComplianceReport(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.ComplianceReport) {
-	_, _ = io.WriteString(w, "{")
-	first := true
+	p := plain.NewPlan(fields, true)
 	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+		switch f.Name {
+		case "total":
+			if p.Nested[i] = ec.plan_ComplianceFigures(f.Selections); p.Nested[i] == nil {
+				return nil
+			}
+		}
+	}
+	return p
+}
+
+// holds_ComplianceReport reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_ComplianceReport(p *plain.Plan, obj *domain.ComplianceReport) bool {
+	for i, f := range p.Fields {
+		switch f.Name {
+		case "total":
+			if obj.Total == nil || !ec.holds_ComplianceFigures(p.Nested[i], obj.Total) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// plainSelection_ComplianceReport returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_ComplianceReport(sel ast.SelectionSet, obj *domain.ComplianceReport) (*plain.Plan, bool) {
+	p := ec.plan_ComplianceReport(sel)
+	return p, p != nil && ec.holds_ComplianceReport(p, obj)
+}
+
+// writer_ComplianceReport writes obj by p (plainSelection_ComplianceReport's).
+func (ec *executionContext) writer_ComplianceReport(ctx context.Context, p *plain.Plan, obj *domain.ComplianceReport) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_ComplianceReport(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_ComplianceReport(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.ComplianceReport) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("ComplianceReport").MarshalGQL(w)
+			b.WriteString("\"ComplianceReport\"")
 		case "total":
-			ec.write_ComplianceFigures(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, complianceFiguresImplementors), obj.Total)
+			ec.write_ComplianceFigures(ctx, b, p.Nested[i], obj.Total)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_DataElement returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_DataElement(sel ast.SelectionSet, obj *domain.DataElement) ([]graphql.CollectedField, bool) {
+// plan_DataElement is sel on a DataElement planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_DataElement(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, dataElementImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename", "id", "code", "name", "description":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_DataElement writes fields (plainSelection_DataElement's) of obj.
-func (ec *executionContext) writer_DataElement(ctx context.Context, fields []graphql.CollectedField, obj *domain.DataElement) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_DataElement(ctx, w, fields, obj) })
+// holds_DataElement reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_DataElement(p *plain.Plan, obj *domain.DataElement) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_DataElement(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.DataElement) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_DataElement returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_DataElement(sel ast.SelectionSet, obj *domain.DataElement) (*plain.Plan, bool) {
+	p := ec.plan_DataElement(sel)
+	return p, p != nil && ec.holds_DataElement(p, obj)
+}
+
+// writer_DataElement writes obj by p (plainSelection_DataElement's).
+func (ec *executionContext) writer_DataElement(ctx context.Context, p *plain.Plan, obj *domain.DataElement) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_DataElement(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_DataElement(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.DataElement) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("DataElement").MarshalGQL(w)
+			b.WriteString("\"DataElement\"")
 		case "id":
-			ec._DataElement_id(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.NodeID())
 		case "code":
-			ec._DataElement_code(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Code)
 		case "name":
-			ec._DataElement_name(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Name)
 		case "description":
-			ec._DataElement_description(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Description)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_DataError returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_DataError(sel ast.SelectionSet, obj *domain.DataError) ([]graphql.CollectedField, bool) {
+// plan_DataError is sel on a DataError planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_DataError(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, dataErrorImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
-		case "__typename", "id", "kind", "status", "open", "description", "verificationNote", "correctionNote":
-		case "currentDeadline":
-			if obj.Due == nil {
-				return nil, false
-			}
-			if _, ok := ec.plainSelection_Deadline(f.Selections, obj.Due); !ok {
-				return nil, false
-			}
-		case "extension":
-			if obj.Extension == nil {
-				return nil, false
-			}
-			if _, ok := ec.plainSelection_DeadlineExtension(f.Selections, obj.Extension); !ok {
-				return nil, false
-			}
-		case "correctDeadline":
-			if obj.CorrectDeadline == nil {
-				return nil, false
-			}
-			if _, ok := ec.plainSelection_Deadline(f.Selections, obj.CorrectDeadline); !ok {
-				return nil, false
-			}
+		case "__typename", "id", "kind", "status", "open", "description", "verificationNote", "correctionNote", "currentDeadline", "extension", "correctDeadline":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
-}
-
-// writer_DataError writes fields (plainSelection_DataError's) of obj.
-func (ec *executionContext) writer_DataError(ctx context.Context, fields []graphql.CollectedField, obj *domain.DataError) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_DataError(ctx, w, fields, obj) })
-}
-
-func (ec *executionContext) write_DataError(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.DataError) {
-	_, _ = io.WriteString(w, "{")
-	first := true
+	p := plain.NewPlan(fields, true)
 	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+		switch f.Name {
+		case "currentDeadline":
+			if p.Nested[i] = ec.plan_Deadline(f.Selections); p.Nested[i] == nil {
+				return nil
+			}
+		case "extension":
+			if p.Nested[i] = ec.plan_DeadlineExtension(f.Selections); p.Nested[i] == nil {
+				return nil
+			}
+		case "correctDeadline":
+			if p.Nested[i] = ec.plan_Deadline(f.Selections); p.Nested[i] == nil {
+				return nil
+			}
+		}
+	}
+	return p
+}
+
+// holds_DataError reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_DataError(p *plain.Plan, obj *domain.DataError) bool {
+	for i, f := range p.Fields {
+		switch f.Name {
+		case "currentDeadline":
+			if obj.Due == nil || !ec.holds_Deadline(p.Nested[i], obj.Due) {
+				return false
+			}
+		case "extension":
+			if obj.Extension == nil || !ec.holds_DeadlineExtension(p.Nested[i], obj.Extension) {
+				return false
+			}
+		case "correctDeadline":
+			if obj.CorrectDeadline == nil || !ec.holds_Deadline(p.Nested[i], obj.CorrectDeadline) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// plainSelection_DataError returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_DataError(sel ast.SelectionSet, obj *domain.DataError) (*plain.Plan, bool) {
+	p := ec.plan_DataError(sel)
+	return p, p != nil && ec.holds_DataError(p, obj)
+}
+
+// writer_DataError writes obj by p (plainSelection_DataError's).
+func (ec *executionContext) writer_DataError(ctx context.Context, p *plain.Plan, obj *domain.DataError) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_DataError(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_DataError(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.DataError) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("DataError").MarshalGQL(w)
+			b.WriteString("\"DataError\"")
 		case "id":
-			ec._DataError_id(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.NodeID())
 		case "kind":
-			ec._DataError_kind(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, string(obj.Kind))
 		case "status":
-			ec._DataError_status(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, string(obj.Status))
 		case "open":
-			ec._DataError_open(ctx, f, obj).MarshalGQL(w)
+			plain.Bool(b, obj.Open())
 		case "description":
-			ec._DataError_description(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Description)
 		case "verificationNote":
-			ec._DataError_verificationNote(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.VerificationNote)
 		case "correctionNote":
-			ec._DataError_correctionNote(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.CorrectionNote)
 		case "currentDeadline":
-			ec.write_Deadline(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, deadlineImplementors), obj.Due)
+			ec.write_Deadline(ctx, b, p.Nested[i], obj.Due)
 		case "extension":
-			ec.write_DeadlineExtension(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, deadlineExtensionImplementors), obj.Extension)
+			ec.write_DeadlineExtension(ctx, b, p.Nested[i], obj.Extension)
 		case "correctDeadline":
-			ec.write_Deadline(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, deadlineImplementors), obj.CorrectDeadline)
+			ec.write_Deadline(ctx, b, p.Nested[i], obj.CorrectDeadline)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_DataItem returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_DataItem(sel ast.SelectionSet, obj *domain.DataItem) ([]graphql.CollectedField, bool) {
+// plan_DataItem is sel on a DataItem planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_DataItem(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, dataItemImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename", "id", "name", "dataType", "description", "personal":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_DataItem writes fields (plainSelection_DataItem's) of obj.
-func (ec *executionContext) writer_DataItem(ctx context.Context, fields []graphql.CollectedField, obj *domain.DataItem) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_DataItem(ctx, w, fields, obj) })
+// holds_DataItem reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_DataItem(p *plain.Plan, obj *domain.DataItem) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_DataItem(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.DataItem) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_DataItem returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_DataItem(sel ast.SelectionSet, obj *domain.DataItem) (*plain.Plan, bool) {
+	p := ec.plan_DataItem(sel)
+	return p, p != nil && ec.holds_DataItem(p, obj)
+}
+
+// writer_DataItem writes obj by p (plainSelection_DataItem's).
+func (ec *executionContext) writer_DataItem(ctx context.Context, p *plain.Plan, obj *domain.DataItem) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_DataItem(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_DataItem(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.DataItem) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("DataItem").MarshalGQL(w)
+			b.WriteString("\"DataItem\"")
 		case "id":
-			ec._DataItem_id(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.NodeID())
 		case "name":
-			ec._DataItem_name(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Name)
 		case "dataType":
-			ec._DataItem_dataType(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, string(obj.DataType))
 		case "description":
-			ec._DataItem_description(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Description)
 		case "personal":
-			ec._DataItem_personal(ctx, f, obj).MarshalGQL(w)
+			plain.Bool(b, obj.Personal)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_DataQualityFigures returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_DataQualityFigures(sel ast.SelectionSet, obj *domain.ComplianceFigures) ([]graphql.CollectedField, bool) {
+// plan_DataQualityFigures is sel on a DataQualityFigures planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_DataQualityFigures(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, dataQualityFiguresImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename", "updateDue", "stale":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_DataQualityFigures writes fields (plainSelection_DataQualityFigures's) of obj.
-func (ec *executionContext) writer_DataQualityFigures(ctx context.Context, fields []graphql.CollectedField, obj *domain.ComplianceFigures) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_DataQualityFigures(ctx, w, fields, obj) })
+// holds_DataQualityFigures reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_DataQualityFigures(p *plain.Plan, obj *domain.ComplianceFigures) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_DataQualityFigures(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.ComplianceFigures) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_DataQualityFigures returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_DataQualityFigures(sel ast.SelectionSet, obj *domain.ComplianceFigures) (*plain.Plan, bool) {
+	p := ec.plan_DataQualityFigures(sel)
+	return p, p != nil && ec.holds_DataQualityFigures(p, obj)
+}
+
+// writer_DataQualityFigures writes obj by p (plainSelection_DataQualityFigures's).
+func (ec *executionContext) writer_DataQualityFigures(ctx context.Context, p *plain.Plan, obj *domain.ComplianceFigures) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_DataQualityFigures(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_DataQualityFigures(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.ComplianceFigures) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("DataQualityFigures").MarshalGQL(w)
+			b.WriteString("\"DataQualityFigures\"")
 		case "updateDue":
-			ec._DataQualityFigures_updateDue(ctx, f, obj).MarshalGQL(w)
+			plain.Int(b, int64(obj.UpdateDue))
 		case "stale":
-			ec._DataQualityFigures_stale(ctx, f, obj).MarshalGQL(w)
+			plain.Int(b, int64(obj.Stale))
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_DataUpdate returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_DataUpdate(sel ast.SelectionSet, obj *domain.DataUpdate) ([]graphql.CollectedField, bool) {
+// plan_DataUpdate is sel on a DataUpdate planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_DataUpdate(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, dataUpdateImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename", "rows":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_DataUpdate writes fields (plainSelection_DataUpdate's) of obj.
-func (ec *executionContext) writer_DataUpdate(ctx context.Context, fields []graphql.CollectedField, obj *domain.DataUpdate) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_DataUpdate(ctx, w, fields, obj) })
+// holds_DataUpdate reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_DataUpdate(p *plain.Plan, obj *domain.DataUpdate) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_DataUpdate(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.DataUpdate) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_DataUpdate returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_DataUpdate(sel ast.SelectionSet, obj *domain.DataUpdate) (*plain.Plan, bool) {
+	p := ec.plan_DataUpdate(sel)
+	return p, p != nil && ec.holds_DataUpdate(p, obj)
+}
+
+// writer_DataUpdate writes obj by p (plainSelection_DataUpdate's).
+func (ec *executionContext) writer_DataUpdate(ctx context.Context, p *plain.Plan, obj *domain.DataUpdate) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_DataUpdate(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_DataUpdate(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.DataUpdate) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("DataUpdate").MarshalGQL(w)
+			b.WriteString("\"DataUpdate\"")
 		case "rows":
-			ec._DataUpdate_rows(ctx, f, obj).MarshalGQL(w)
+			plain.Int(b, obj.Rows)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_Deadline returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_Deadline(sel ast.SelectionSet, obj *domain.Deadline) ([]graphql.CollectedField, bool) {
+// plan_Deadline is sel on a Deadline planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_Deadline(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, deadlineImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename", "kind", "workingDays", "citation", "calendarRevision":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_Deadline writes fields (plainSelection_Deadline's) of obj.
-func (ec *executionContext) writer_Deadline(ctx context.Context, fields []graphql.CollectedField, obj *domain.Deadline) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_Deadline(ctx, w, fields, obj) })
+// holds_Deadline reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_Deadline(p *plain.Plan, obj *domain.Deadline) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_Deadline(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Deadline) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_Deadline returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_Deadline(sel ast.SelectionSet, obj *domain.Deadline) (*plain.Plan, bool) {
+	p := ec.plan_Deadline(sel)
+	return p, p != nil && ec.holds_Deadline(p, obj)
+}
+
+// writer_Deadline writes obj by p (plainSelection_Deadline's).
+func (ec *executionContext) writer_Deadline(ctx context.Context, p *plain.Plan, obj *domain.Deadline) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_Deadline(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_Deadline(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.Deadline) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("Deadline").MarshalGQL(w)
+			b.WriteString("\"Deadline\"")
 		case "kind":
-			ec._Deadline_kind(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, string(obj.Kind))
 		case "workingDays":
-			ec._Deadline_workingDays(ctx, f, obj).MarshalGQL(w)
+			plain.Int(b, int64(obj.Days))
 		case "citation":
-			ec._Deadline_citation(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Citation)
 		case "calendarRevision":
-			ec._Deadline_calendarRevision(ctx, f, obj).MarshalGQL(w)
+			plain.Int(b, obj.Revision)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_DeadlineExtension returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_DeadlineExtension(sel ast.SelectionSet, obj *domain.Extension) ([]graphql.CollectedField, bool) {
+// plan_DeadlineExtension is sel on a DeadlineExtension planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_DeadlineExtension(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, deadlineExtensionImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename", "workingDays", "reason", "approvedBy":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_DeadlineExtension writes fields (plainSelection_DeadlineExtension's) of obj.
-func (ec *executionContext) writer_DeadlineExtension(ctx context.Context, fields []graphql.CollectedField, obj *domain.Extension) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_DeadlineExtension(ctx, w, fields, obj) })
+// holds_DeadlineExtension reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_DeadlineExtension(p *plain.Plan, obj *domain.Extension) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_DeadlineExtension(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Extension) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_DeadlineExtension returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_DeadlineExtension(sel ast.SelectionSet, obj *domain.Extension) (*plain.Plan, bool) {
+	p := ec.plan_DeadlineExtension(sel)
+	return p, p != nil && ec.holds_DeadlineExtension(p, obj)
+}
+
+// writer_DeadlineExtension writes obj by p (plainSelection_DeadlineExtension's).
+func (ec *executionContext) writer_DeadlineExtension(ctx context.Context, p *plain.Plan, obj *domain.Extension) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_DeadlineExtension(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_DeadlineExtension(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.Extension) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("DeadlineExtension").MarshalGQL(w)
+			b.WriteString("\"DeadlineExtension\"")
 		case "workingDays":
-			ec._DeadlineExtension_workingDays(ctx, f, obj).MarshalGQL(w)
+			plain.Int(b, int64(obj.Days))
 		case "reason":
-			ec._DeadlineExtension_reason(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Reason)
 		case "approvedBy":
-			ec._DeadlineExtension_approvedBy(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.ApprovedBy)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_DeadlineRule returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_DeadlineRule(sel ast.SelectionSet, obj *domain.Rule) ([]graphql.CollectedField, bool) {
+// plan_DeadlineRule is sel on a DeadlineRule planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_DeadlineRule(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, deadlineRuleImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename", "kind", "workingDays", "extensionDays", "citation", "defaulted":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_DeadlineRule writes fields (plainSelection_DeadlineRule's) of obj.
-func (ec *executionContext) writer_DeadlineRule(ctx context.Context, fields []graphql.CollectedField, obj *domain.Rule) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_DeadlineRule(ctx, w, fields, obj) })
+// holds_DeadlineRule reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_DeadlineRule(p *plain.Plan, obj *domain.Rule) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_DeadlineRule(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Rule) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_DeadlineRule returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_DeadlineRule(sel ast.SelectionSet, obj *domain.Rule) (*plain.Plan, bool) {
+	p := ec.plan_DeadlineRule(sel)
+	return p, p != nil && ec.holds_DeadlineRule(p, obj)
+}
+
+// writer_DeadlineRule writes obj by p (plainSelection_DeadlineRule's).
+func (ec *executionContext) writer_DeadlineRule(ctx context.Context, p *plain.Plan, obj *domain.Rule) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_DeadlineRule(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_DeadlineRule(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.Rule) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("DeadlineRule").MarshalGQL(w)
+			b.WriteString("\"DeadlineRule\"")
 		case "kind":
-			ec._DeadlineRule_kind(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, string(obj.Kind))
 		case "workingDays":
-			ec._DeadlineRule_workingDays(ctx, f, obj).MarshalGQL(w)
+			plain.Int(b, int64(obj.Days))
 		case "extensionDays":
-			ec._DeadlineRule_extensionDays(ctx, f, obj).MarshalGQL(w)
+			plain.Int(b, int64(obj.Extension))
 		case "citation":
-			ec._DeadlineRule_citation(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Citation)
 		case "defaulted":
-			ec._DeadlineRule_defaulted(ctx, f, obj).MarshalGQL(w)
+			plain.Bool(b, obj.Defaulted)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_Department returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_Department(sel ast.SelectionSet, obj *domain.Department) ([]graphql.CollectedField, bool) {
+// plan_Department is sel on a Department planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_Department(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, departmentImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename", "id", "creditCode", "name", "level", "regionCode":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_Department writes fields (plainSelection_Department's) of obj.
-func (ec *executionContext) writer_Department(ctx context.Context, fields []graphql.CollectedField, obj *domain.Department) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_Department(ctx, w, fields, obj) })
+// holds_Department reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_Department(p *plain.Plan, obj *domain.Department) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_Department(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Department) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_Department returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_Department(sel ast.SelectionSet, obj *domain.Department) (*plain.Plan, bool) {
+	p := ec.plan_Department(sel)
+	return p, p != nil && ec.holds_Department(p, obj)
+}
+
+// writer_Department writes obj by p (plainSelection_Department's).
+func (ec *executionContext) writer_Department(ctx context.Context, p *plain.Plan, obj *domain.Department) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_Department(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_Department(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.Department) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("Department").MarshalGQL(w)
+			b.WriteString("\"Department\"")
 		case "id":
-			ec._Department_id(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.NodeID())
 		case "creditCode":
-			ec._Department_creditCode(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.CreditCode)
 		case "name":
-			ec._Department_name(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Name)
 		case "level":
-			ec._Department_level(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, string(obj.Level))
 		case "regionCode":
-			ec._Department_regionCode(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.RegionCode)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_DepartmentConnection returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_DepartmentConnection(sel ast.SelectionSet, obj *domain.Page[*domain.Department]) ([]graphql.CollectedField, bool) {
+// plan_DepartmentConnection is sel on a DepartmentConnection planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_DepartmentConnection(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, departmentConnectionImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_DepartmentConnection writes fields (plainSelection_DepartmentConnection's) of obj.
-func (ec *executionContext) writer_DepartmentConnection(ctx context.Context, fields []graphql.CollectedField, obj *domain.Page[*domain.Department]) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_DepartmentConnection(ctx, w, fields, obj) })
+// holds_DepartmentConnection reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_DepartmentConnection(p *plain.Plan, obj *domain.Page[*domain.Department]) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_DepartmentConnection(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Page[*domain.Department]) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_DepartmentConnection returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_DepartmentConnection(sel ast.SelectionSet, obj *domain.Page[*domain.Department]) (*plain.Plan, bool) {
+	p := ec.plan_DepartmentConnection(sel)
+	return p, p != nil && ec.holds_DepartmentConnection(p, obj)
+}
+
+// writer_DepartmentConnection writes obj by p (plainSelection_DepartmentConnection's).
+func (ec *executionContext) writer_DepartmentConnection(ctx context.Context, p *plain.Plan, obj *domain.Page[*domain.Department]) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_DepartmentConnection(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_DepartmentConnection(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.Page[*domain.Department]) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("DepartmentConnection").MarshalGQL(w)
+			b.WriteString("\"DepartmentConnection\"")
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_DepartmentEdge returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_DepartmentEdge(sel ast.SelectionSet, obj *domain.Edge[*domain.Department]) ([]graphql.CollectedField, bool) {
+// plan_DepartmentEdge is sel on a DepartmentEdge planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_DepartmentEdge(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, departmentEdgeImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
-		case "__typename", "cursor":
-		case "node":
-			if obj.Node == nil {
-				return nil, false
-			}
-			if _, ok := ec.plainSelection_Department(f.Selections, obj.Node); !ok {
-				return nil, false
-			}
+		case "__typename", "cursor", "node":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
-}
-
-// writer_DepartmentEdge writes fields (plainSelection_DepartmentEdge's) of obj.
-func (ec *executionContext) writer_DepartmentEdge(ctx context.Context, fields []graphql.CollectedField, obj *domain.Edge[*domain.Department]) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_DepartmentEdge(ctx, w, fields, obj) })
-}
-
-func (ec *executionContext) write_DepartmentEdge(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Edge[*domain.Department]) {
-	_, _ = io.WriteString(w, "{")
-	first := true
+	p := plain.NewPlan(fields, true)
 	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+		switch f.Name {
+		case "node":
+			if p.Nested[i] = ec.plan_Department(f.Selections); p.Nested[i] == nil {
+				return nil
+			}
+		}
+	}
+	return p
+}
+
+// holds_DepartmentEdge reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_DepartmentEdge(p *plain.Plan, obj *domain.Edge[*domain.Department]) bool {
+	for i, f := range p.Fields {
+		switch f.Name {
+		case "node":
+			if obj.Node == nil || !ec.holds_Department(p.Nested[i], obj.Node) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// plainSelection_DepartmentEdge returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_DepartmentEdge(sel ast.SelectionSet, obj *domain.Edge[*domain.Department]) (*plain.Plan, bool) {
+	p := ec.plan_DepartmentEdge(sel)
+	return p, p != nil && ec.holds_DepartmentEdge(p, obj)
+}
+
+// writer_DepartmentEdge writes obj by p (plainSelection_DepartmentEdge's).
+func (ec *executionContext) writer_DepartmentEdge(ctx context.Context, p *plain.Plan, obj *domain.Edge[*domain.Department]) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_DepartmentEdge(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_DepartmentEdge(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.Edge[*domain.Department]) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("DepartmentEdge").MarshalGQL(w)
+			b.WriteString("\"DepartmentEdge\"")
 		case "cursor":
-			ec._DepartmentEdge_cursor(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Cursor)
 		case "node":
-			ec.write_Department(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, departmentImplementors), obj.Node)
+			ec.write_Department(ctx, b, p.Nested[i], obj.Node)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_DepartmentScorecard returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_DepartmentScorecard(sel ast.SelectionSet, obj *domain.ComplianceFigures) ([]graphql.CollectedField, bool) {
+// plan_DepartmentScorecard is sel on a DepartmentScorecard planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_DepartmentScorecard(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, departmentScorecardImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_DepartmentScorecard writes fields (plainSelection_DepartmentScorecard's) of obj.
-func (ec *executionContext) writer_DepartmentScorecard(ctx context.Context, fields []graphql.CollectedField, obj *domain.ComplianceFigures) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_DepartmentScorecard(ctx, w, fields, obj) })
+// holds_DepartmentScorecard reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_DepartmentScorecard(p *plain.Plan, obj *domain.ComplianceFigures) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_DepartmentScorecard(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.ComplianceFigures) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_DepartmentScorecard returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_DepartmentScorecard(sel ast.SelectionSet, obj *domain.ComplianceFigures) (*plain.Plan, bool) {
+	p := ec.plan_DepartmentScorecard(sel)
+	return p, p != nil && ec.holds_DepartmentScorecard(p, obj)
+}
+
+// writer_DepartmentScorecard writes obj by p (plainSelection_DepartmentScorecard's).
+func (ec *executionContext) writer_DepartmentScorecard(ctx context.Context, p *plain.Plan, obj *domain.ComplianceFigures) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_DepartmentScorecard(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_DepartmentScorecard(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.ComplianceFigures) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("DepartmentScorecard").MarshalGQL(w)
+			b.WriteString("\"DepartmentScorecard\"")
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_DepartmentScorecardConnection returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_DepartmentScorecardConnection(sel ast.SelectionSet, obj *domain.Page[*domain.ComplianceFigures]) ([]graphql.CollectedField, bool) {
+// plan_DepartmentScorecardConnection is sel on a DepartmentScorecardConnection planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_DepartmentScorecardConnection(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, departmentScorecardConnectionImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_DepartmentScorecardConnection writes fields (plainSelection_DepartmentScorecardConnection's) of obj.
-func (ec *executionContext) writer_DepartmentScorecardConnection(ctx context.Context, fields []graphql.CollectedField, obj *domain.Page[*domain.ComplianceFigures]) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_DepartmentScorecardConnection(ctx, w, fields, obj) })
+// holds_DepartmentScorecardConnection reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_DepartmentScorecardConnection(p *plain.Plan, obj *domain.Page[*domain.ComplianceFigures]) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_DepartmentScorecardConnection(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Page[*domain.ComplianceFigures]) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_DepartmentScorecardConnection returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_DepartmentScorecardConnection(sel ast.SelectionSet, obj *domain.Page[*domain.ComplianceFigures]) (*plain.Plan, bool) {
+	p := ec.plan_DepartmentScorecardConnection(sel)
+	return p, p != nil && ec.holds_DepartmentScorecardConnection(p, obj)
+}
+
+// writer_DepartmentScorecardConnection writes obj by p (plainSelection_DepartmentScorecardConnection's).
+func (ec *executionContext) writer_DepartmentScorecardConnection(ctx context.Context, p *plain.Plan, obj *domain.Page[*domain.ComplianceFigures]) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_DepartmentScorecardConnection(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_DepartmentScorecardConnection(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.Page[*domain.ComplianceFigures]) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("DepartmentScorecardConnection").MarshalGQL(w)
+			b.WriteString("\"DepartmentScorecardConnection\"")
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_DepartmentScorecardEdge returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_DepartmentScorecardEdge(sel ast.SelectionSet, obj *domain.Edge[*domain.ComplianceFigures]) ([]graphql.CollectedField, bool) {
+// plan_DepartmentScorecardEdge is sel on a DepartmentScorecardEdge planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_DepartmentScorecardEdge(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, departmentScorecardEdgeImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
-		case "__typename", "cursor":
-		case "node":
-			if obj.Node == nil {
-				return nil, false
-			}
-			if _, ok := ec.plainSelection_DepartmentScorecard(f.Selections, obj.Node); !ok {
-				return nil, false
-			}
+		case "__typename", "cursor", "node":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
-}
-
-// writer_DepartmentScorecardEdge writes fields (plainSelection_DepartmentScorecardEdge's) of obj.
-func (ec *executionContext) writer_DepartmentScorecardEdge(ctx context.Context, fields []graphql.CollectedField, obj *domain.Edge[*domain.ComplianceFigures]) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_DepartmentScorecardEdge(ctx, w, fields, obj) })
-}
-
-func (ec *executionContext) write_DepartmentScorecardEdge(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Edge[*domain.ComplianceFigures]) {
-	_, _ = io.WriteString(w, "{")
-	first := true
+	p := plain.NewPlan(fields, true)
 	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+		switch f.Name {
+		case "node":
+			if p.Nested[i] = ec.plan_DepartmentScorecard(f.Selections); p.Nested[i] == nil {
+				return nil
+			}
+		}
+	}
+	return p
+}
+
+// holds_DepartmentScorecardEdge reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_DepartmentScorecardEdge(p *plain.Plan, obj *domain.Edge[*domain.ComplianceFigures]) bool {
+	for i, f := range p.Fields {
+		switch f.Name {
+		case "node":
+			if obj.Node == nil || !ec.holds_DepartmentScorecard(p.Nested[i], obj.Node) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// plainSelection_DepartmentScorecardEdge returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_DepartmentScorecardEdge(sel ast.SelectionSet, obj *domain.Edge[*domain.ComplianceFigures]) (*plain.Plan, bool) {
+	p := ec.plan_DepartmentScorecardEdge(sel)
+	return p, p != nil && ec.holds_DepartmentScorecardEdge(p, obj)
+}
+
+// writer_DepartmentScorecardEdge writes obj by p (plainSelection_DepartmentScorecardEdge's).
+func (ec *executionContext) writer_DepartmentScorecardEdge(ctx context.Context, p *plain.Plan, obj *domain.Edge[*domain.ComplianceFigures]) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_DepartmentScorecardEdge(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_DepartmentScorecardEdge(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.Edge[*domain.ComplianceFigures]) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("DepartmentScorecardEdge").MarshalGQL(w)
+			b.WriteString("\"DepartmentScorecardEdge\"")
 		case "cursor":
-			ec._DepartmentScorecardEdge_cursor(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Cursor)
 		case "node":
-			ec.write_DepartmentScorecard(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, departmentScorecardImplementors), obj.Node)
+			ec.write_DepartmentScorecard(ctx, b, p.Nested[i], obj.Node)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_DisputeAction returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_DisputeAction(sel ast.SelectionSet, obj *domain.DisputeAction) ([]graphql.CollectedField, bool) {
+// plan_DisputeAction is sel on a DisputeAction planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_DisputeAction(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, disputeActionImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename", "action", "to", "note":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_DisputeAction writes fields (plainSelection_DisputeAction's) of obj.
-func (ec *executionContext) writer_DisputeAction(ctx context.Context, fields []graphql.CollectedField, obj *domain.DisputeAction) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_DisputeAction(ctx, w, fields, obj) })
+// holds_DisputeAction reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_DisputeAction(p *plain.Plan, obj *domain.DisputeAction) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_DisputeAction(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.DisputeAction) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_DisputeAction returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_DisputeAction(sel ast.SelectionSet, obj *domain.DisputeAction) (*plain.Plan, bool) {
+	p := ec.plan_DisputeAction(sel)
+	return p, p != nil && ec.holds_DisputeAction(p, obj)
+}
+
+// writer_DisputeAction writes obj by p (plainSelection_DisputeAction's).
+func (ec *executionContext) writer_DisputeAction(ctx context.Context, p *plain.Plan, obj *domain.DisputeAction) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_DisputeAction(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_DisputeAction(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.DisputeAction) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("DisputeAction").MarshalGQL(w)
+			b.WriteString("\"DisputeAction\"")
 		case "action":
-			ec._DisputeAction_action(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Action)
 		case "to":
-			ec._DisputeAction_to(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, string(obj.To))
 		case "note":
-			ec._DisputeAction_note(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Note)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_DisputeConnection returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_DisputeConnection(sel ast.SelectionSet, obj *domain.Page[domain.DisputeRecord]) ([]graphql.CollectedField, bool) {
+// plan_DisputeConnection is sel on a DisputeConnection planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_DisputeConnection(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, disputeConnectionImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_DisputeConnection writes fields (plainSelection_DisputeConnection's) of obj.
-func (ec *executionContext) writer_DisputeConnection(ctx context.Context, fields []graphql.CollectedField, obj *domain.Page[domain.DisputeRecord]) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_DisputeConnection(ctx, w, fields, obj) })
+// holds_DisputeConnection reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_DisputeConnection(p *plain.Plan, obj *domain.Page[domain.DisputeRecord]) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_DisputeConnection(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Page[domain.DisputeRecord]) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_DisputeConnection returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_DisputeConnection(sel ast.SelectionSet, obj *domain.Page[domain.DisputeRecord]) (*plain.Plan, bool) {
+	p := ec.plan_DisputeConnection(sel)
+	return p, p != nil && ec.holds_DisputeConnection(p, obj)
+}
+
+// writer_DisputeConnection writes obj by p (plainSelection_DisputeConnection's).
+func (ec *executionContext) writer_DisputeConnection(ctx context.Context, p *plain.Plan, obj *domain.Page[domain.DisputeRecord]) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_DisputeConnection(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_DisputeConnection(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.Page[domain.DisputeRecord]) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("DisputeConnection").MarshalGQL(w)
+			b.WriteString("\"DisputeConnection\"")
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_DisputeEdge returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_DisputeEdge(sel ast.SelectionSet, obj *domain.Edge[domain.DisputeRecord]) ([]graphql.CollectedField, bool) {
+// plan_DisputeEdge is sel on a DisputeEdge planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_DisputeEdge(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, disputeEdgeImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename", "cursor":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_DisputeEdge writes fields (plainSelection_DisputeEdge's) of obj.
-func (ec *executionContext) writer_DisputeEdge(ctx context.Context, fields []graphql.CollectedField, obj *domain.Edge[domain.DisputeRecord]) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_DisputeEdge(ctx, w, fields, obj) })
+// holds_DisputeEdge reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_DisputeEdge(p *plain.Plan, obj *domain.Edge[domain.DisputeRecord]) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_DisputeEdge(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Edge[domain.DisputeRecord]) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_DisputeEdge returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_DisputeEdge(sel ast.SelectionSet, obj *domain.Edge[domain.DisputeRecord]) (*plain.Plan, bool) {
+	p := ec.plan_DisputeEdge(sel)
+	return p, p != nil && ec.holds_DisputeEdge(p, obj)
+}
+
+// writer_DisputeEdge writes obj by p (plainSelection_DisputeEdge's).
+func (ec *executionContext) writer_DisputeEdge(ctx context.Context, p *plain.Plan, obj *domain.Edge[domain.DisputeRecord]) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_DisputeEdge(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_DisputeEdge(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.Edge[domain.DisputeRecord]) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("DisputeEdge").MarshalGQL(w)
+			b.WriteString("\"DisputeEdge\"")
 		case "cursor":
-			ec._DisputeEdge_cursor(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Cursor)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_DisputePosition returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_DisputePosition(sel ast.SelectionSet, obj *domain.Position) ([]graphql.CollectedField, bool) {
+// plan_DisputePosition is sel on a DisputePosition planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_DisputePosition(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, disputePositionImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename", "text":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_DisputePosition writes fields (plainSelection_DisputePosition's) of obj.
-func (ec *executionContext) writer_DisputePosition(ctx context.Context, fields []graphql.CollectedField, obj *domain.Position) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_DisputePosition(ctx, w, fields, obj) })
+// holds_DisputePosition reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_DisputePosition(p *plain.Plan, obj *domain.Position) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_DisputePosition(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Position) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_DisputePosition returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_DisputePosition(sel ast.SelectionSet, obj *domain.Position) (*plain.Plan, bool) {
+	p := ec.plan_DisputePosition(sel)
+	return p, p != nil && ec.holds_DisputePosition(p, obj)
+}
+
+// writer_DisputePosition writes obj by p (plainSelection_DisputePosition's).
+func (ec *executionContext) writer_DisputePosition(ctx context.Context, p *plain.Plan, obj *domain.Position) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_DisputePosition(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_DisputePosition(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.Position) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("DisputePosition").MarshalGQL(w)
+			b.WriteString("\"DisputePosition\"")
 		case "text":
-			ec._DisputePosition_text(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Text)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_Evidence returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_Evidence(sel ast.SelectionSet, obj *domain.Evidence) ([]graphql.CollectedField, bool) {
+// plan_Evidence is sel on a Evidence planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_Evidence(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, evidenceImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename", "id", "fileName", "contentType", "size":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_Evidence writes fields (plainSelection_Evidence's) of obj.
-func (ec *executionContext) writer_Evidence(ctx context.Context, fields []graphql.CollectedField, obj *domain.Evidence) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_Evidence(ctx, w, fields, obj) })
+// holds_Evidence reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_Evidence(p *plain.Plan, obj *domain.Evidence) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_Evidence(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Evidence) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_Evidence returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_Evidence(sel ast.SelectionSet, obj *domain.Evidence) (*plain.Plan, bool) {
+	p := ec.plan_Evidence(sel)
+	return p, p != nil && ec.holds_Evidence(p, obj)
+}
+
+// writer_Evidence writes obj by p (plainSelection_Evidence's).
+func (ec *executionContext) writer_Evidence(ctx context.Context, p *plain.Plan, obj *domain.Evidence) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_Evidence(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_Evidence(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.Evidence) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("Evidence").MarshalGQL(w)
+			b.WriteString("\"Evidence\"")
 		case "id":
-			ec._Evidence_id(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.NodeID())
 		case "fileName":
-			ec._Evidence_fileName(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.FileName)
 		case "contentType":
-			ec._Evidence_contentType(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.ContentType)
 		case "size":
-			ec._Evidence_size(ctx, f, obj).MarshalGQL(w)
+			plain.Int(b, obj.Size)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_FieldChange returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_FieldChange(sel ast.SelectionSet, obj *domain.FieldChange) ([]graphql.CollectedField, bool) {
+// plan_FieldChange is sel on a FieldChange planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_FieldChange(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, fieldChangeImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename", "field", "before", "after":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_FieldChange writes fields (plainSelection_FieldChange's) of obj.
-func (ec *executionContext) writer_FieldChange(ctx context.Context, fields []graphql.CollectedField, obj *domain.FieldChange) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_FieldChange(ctx, w, fields, obj) })
+// holds_FieldChange reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_FieldChange(p *plain.Plan, obj *domain.FieldChange) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_FieldChange(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.FieldChange) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_FieldChange returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_FieldChange(sel ast.SelectionSet, obj *domain.FieldChange) (*plain.Plan, bool) {
+	p := ec.plan_FieldChange(sel)
+	return p, p != nil && ec.holds_FieldChange(p, obj)
+}
+
+// writer_FieldChange writes obj by p (plainSelection_FieldChange's).
+func (ec *executionContext) writer_FieldChange(ctx context.Context, p *plain.Plan, obj *domain.FieldChange) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_FieldChange(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_FieldChange(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.FieldChange) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("FieldChange").MarshalGQL(w)
+			b.WriteString("\"FieldChange\"")
 		case "field":
-			ec._FieldChange_field(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Field)
 		case "before":
-			ec._FieldChange_before(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Before)
 		case "after":
-			ec._FieldChange_after(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.After)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_FullCatalogueReview returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_FullCatalogueReview(sel ast.SelectionSet, obj *domain.FullReview) ([]graphql.CollectedField, bool) {
+// plan_FullCatalogueReview is sel on a FullCatalogueReview planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_FullCatalogueReview(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, fullCatalogueReviewImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename", "note":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_FullCatalogueReview writes fields (plainSelection_FullCatalogueReview's) of obj.
-func (ec *executionContext) writer_FullCatalogueReview(ctx context.Context, fields []graphql.CollectedField, obj *domain.FullReview) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_FullCatalogueReview(ctx, w, fields, obj) })
+// holds_FullCatalogueReview reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_FullCatalogueReview(p *plain.Plan, obj *domain.FullReview) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_FullCatalogueReview(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.FullReview) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_FullCatalogueReview returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_FullCatalogueReview(sel ast.SelectionSet, obj *domain.FullReview) (*plain.Plan, bool) {
+	p := ec.plan_FullCatalogueReview(sel)
+	return p, p != nil && ec.holds_FullCatalogueReview(p, obj)
+}
+
+// writer_FullCatalogueReview writes obj by p (plainSelection_FullCatalogueReview's).
+func (ec *executionContext) writer_FullCatalogueReview(ctx context.Context, p *plain.Plan, obj *domain.FullReview) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_FullCatalogueReview(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_FullCatalogueReview(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.FullReview) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("FullCatalogueReview").MarshalGQL(w)
+			b.WriteString("\"FullCatalogueReview\"")
 		case "note":
-			ec._FullCatalogueReview_note(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Note)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_FullReviewRule returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_FullReviewRule(sel ast.SelectionSet, obj *domain.FullReviewRule) ([]graphql.CollectedField, bool) {
+// plan_FullReviewRule is sel on a FullReviewRule planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_FullReviewRule(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, fullReviewRuleImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename", "everyMonths", "citation", "defaulted":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_FullReviewRule writes fields (plainSelection_FullReviewRule's) of obj.
-func (ec *executionContext) writer_FullReviewRule(ctx context.Context, fields []graphql.CollectedField, obj *domain.FullReviewRule) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_FullReviewRule(ctx, w, fields, obj) })
+// holds_FullReviewRule reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_FullReviewRule(p *plain.Plan, obj *domain.FullReviewRule) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_FullReviewRule(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.FullReviewRule) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_FullReviewRule returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_FullReviewRule(sel ast.SelectionSet, obj *domain.FullReviewRule) (*plain.Plan, bool) {
+	p := ec.plan_FullReviewRule(sel)
+	return p, p != nil && ec.holds_FullReviewRule(p, obj)
+}
+
+// writer_FullReviewRule writes obj by p (plainSelection_FullReviewRule's).
+func (ec *executionContext) writer_FullReviewRule(ctx context.Context, p *plain.Plan, obj *domain.FullReviewRule) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_FullReviewRule(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_FullReviewRule(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.FullReviewRule) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("FullReviewRule").MarshalGQL(w)
+			b.WriteString("\"FullReviewRule\"")
 		case "everyMonths":
-			ec._FullReviewRule_everyMonths(ctx, f, obj).MarshalGQL(w)
+			plain.Int(b, int64(obj.Months))
 		case "citation":
-			ec._FullReviewRule_citation(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Citation)
 		case "defaulted":
-			ec._FullReviewRule_defaulted(ctx, f, obj).MarshalGQL(w)
+			plain.Bool(b, obj.Defaulted)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_FullReviewStatus returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_FullReviewStatus(sel ast.SelectionSet, obj *domain.FullReviewStatus) ([]graphql.CollectedField, bool) {
+// plan_FullReviewStatus is sel on a FullReviewStatus planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_FullReviewStatus(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, fullReviewStatusImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
-		case "__typename", "overdue":
-		case "lastReview":
-			if obj.Last == nil {
-				return nil, false
-			}
-			if _, ok := ec.plainSelection_FullCatalogueReview(f.Selections, obj.Last); !ok {
-				return nil, false
-			}
+		case "__typename", "overdue", "lastReview":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
-}
-
-// writer_FullReviewStatus writes fields (plainSelection_FullReviewStatus's) of obj.
-func (ec *executionContext) writer_FullReviewStatus(ctx context.Context, fields []graphql.CollectedField, obj *domain.FullReviewStatus) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_FullReviewStatus(ctx, w, fields, obj) })
-}
-
-func (ec *executionContext) write_FullReviewStatus(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.FullReviewStatus) {
-	_, _ = io.WriteString(w, "{")
-	first := true
+	p := plain.NewPlan(fields, true)
 	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+		switch f.Name {
+		case "lastReview":
+			if p.Nested[i] = ec.plan_FullCatalogueReview(f.Selections); p.Nested[i] == nil {
+				return nil
+			}
+		}
+	}
+	return p
+}
+
+// holds_FullReviewStatus reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_FullReviewStatus(p *plain.Plan, obj *domain.FullReviewStatus) bool {
+	for i, f := range p.Fields {
+		switch f.Name {
+		case "lastReview":
+			if obj.Last == nil || !ec.holds_FullCatalogueReview(p.Nested[i], obj.Last) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// plainSelection_FullReviewStatus returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_FullReviewStatus(sel ast.SelectionSet, obj *domain.FullReviewStatus) (*plain.Plan, bool) {
+	p := ec.plan_FullReviewStatus(sel)
+	return p, p != nil && ec.holds_FullReviewStatus(p, obj)
+}
+
+// writer_FullReviewStatus writes obj by p (plainSelection_FullReviewStatus's).
+func (ec *executionContext) writer_FullReviewStatus(ctx context.Context, p *plain.Plan, obj *domain.FullReviewStatus) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_FullReviewStatus(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_FullReviewStatus(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.FullReviewStatus) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("FullReviewStatus").MarshalGQL(w)
+			b.WriteString("\"FullReviewStatus\"")
 		case "overdue":
-			ec._FullReviewStatus_overdue(ctx, f, obj).MarshalGQL(w)
+			plain.Bool(b, obj.Overdue)
 		case "lastReview":
-			ec.write_FullCatalogueReview(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, fullCatalogueReviewImplementors), obj.Last)
+			ec.write_FullCatalogueReview(ctx, b, p.Nested[i], obj.Last)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_Grant returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_Grant(sel ast.SelectionSet, obj *domain.ShareGrant) ([]graphql.CollectedField, bool) {
+// plan_Grant is sel on a Grant planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_Grant(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, grantImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename", "id", "mode", "scenario", "purpose", "statusReason":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_Grant writes fields (plainSelection_Grant's) of obj.
-func (ec *executionContext) writer_Grant(ctx context.Context, fields []graphql.CollectedField, obj *domain.ShareGrant) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_Grant(ctx, w, fields, obj) })
+// holds_Grant reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_Grant(p *plain.Plan, obj *domain.ShareGrant) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_Grant(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.ShareGrant) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_Grant returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_Grant(sel ast.SelectionSet, obj *domain.ShareGrant) (*plain.Plan, bool) {
+	p := ec.plan_Grant(sel)
+	return p, p != nil && ec.holds_Grant(p, obj)
+}
+
+// writer_Grant writes obj by p (plainSelection_Grant's).
+func (ec *executionContext) writer_Grant(ctx context.Context, p *plain.Plan, obj *domain.ShareGrant) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_Grant(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_Grant(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.ShareGrant) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("Grant").MarshalGQL(w)
+			b.WriteString("\"Grant\"")
 		case "id":
-			ec._Grant_id(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.NodeID())
 		case "mode":
-			ec._Grant_mode(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, string(obj.Mode))
 		case "scenario":
-			ec._Grant_scenario(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Scenario)
 		case "purpose":
-			ec._Grant_purpose(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Purpose)
 		case "statusReason":
-			ec._Grant_statusReason(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.StatusReason)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_GrantConnection returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_GrantConnection(sel ast.SelectionSet, obj *domain.Page[*domain.ShareGrant]) ([]graphql.CollectedField, bool) {
+// plan_GrantConnection is sel on a GrantConnection planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_GrantConnection(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, grantConnectionImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_GrantConnection writes fields (plainSelection_GrantConnection's) of obj.
-func (ec *executionContext) writer_GrantConnection(ctx context.Context, fields []graphql.CollectedField, obj *domain.Page[*domain.ShareGrant]) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_GrantConnection(ctx, w, fields, obj) })
+// holds_GrantConnection reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_GrantConnection(p *plain.Plan, obj *domain.Page[*domain.ShareGrant]) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_GrantConnection(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Page[*domain.ShareGrant]) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_GrantConnection returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_GrantConnection(sel ast.SelectionSet, obj *domain.Page[*domain.ShareGrant]) (*plain.Plan, bool) {
+	p := ec.plan_GrantConnection(sel)
+	return p, p != nil && ec.holds_GrantConnection(p, obj)
+}
+
+// writer_GrantConnection writes obj by p (plainSelection_GrantConnection's).
+func (ec *executionContext) writer_GrantConnection(ctx context.Context, p *plain.Plan, obj *domain.Page[*domain.ShareGrant]) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_GrantConnection(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_GrantConnection(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.Page[*domain.ShareGrant]) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("GrantConnection").MarshalGQL(w)
+			b.WriteString("\"GrantConnection\"")
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_GrantEdge returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_GrantEdge(sel ast.SelectionSet, obj *domain.Edge[*domain.ShareGrant]) ([]graphql.CollectedField, bool) {
+// plan_GrantEdge is sel on a GrantEdge planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_GrantEdge(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, grantEdgeImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
-		case "__typename", "cursor":
-		case "node":
-			if obj.Node == nil {
-				return nil, false
-			}
-			if _, ok := ec.plainSelection_Grant(f.Selections, obj.Node); !ok {
-				return nil, false
-			}
+		case "__typename", "cursor", "node":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
-}
-
-// writer_GrantEdge writes fields (plainSelection_GrantEdge's) of obj.
-func (ec *executionContext) writer_GrantEdge(ctx context.Context, fields []graphql.CollectedField, obj *domain.Edge[*domain.ShareGrant]) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_GrantEdge(ctx, w, fields, obj) })
-}
-
-func (ec *executionContext) write_GrantEdge(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Edge[*domain.ShareGrant]) {
-	_, _ = io.WriteString(w, "{")
-	first := true
+	p := plain.NewPlan(fields, true)
 	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+		switch f.Name {
+		case "node":
+			if p.Nested[i] = ec.plan_Grant(f.Selections); p.Nested[i] == nil {
+				return nil
+			}
+		}
+	}
+	return p
+}
+
+// holds_GrantEdge reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_GrantEdge(p *plain.Plan, obj *domain.Edge[*domain.ShareGrant]) bool {
+	for i, f := range p.Fields {
+		switch f.Name {
+		case "node":
+			if obj.Node == nil || !ec.holds_Grant(p.Nested[i], obj.Node) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// plainSelection_GrantEdge returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_GrantEdge(sel ast.SelectionSet, obj *domain.Edge[*domain.ShareGrant]) (*plain.Plan, bool) {
+	p := ec.plan_GrantEdge(sel)
+	return p, p != nil && ec.holds_GrantEdge(p, obj)
+}
+
+// writer_GrantEdge writes obj by p (plainSelection_GrantEdge's).
+func (ec *executionContext) writer_GrantEdge(ctx context.Context, p *plain.Plan, obj *domain.Edge[*domain.ShareGrant]) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_GrantEdge(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_GrantEdge(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.Edge[*domain.ShareGrant]) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("GrantEdge").MarshalGQL(w)
+			b.WriteString("\"GrantEdge\"")
 		case "cursor":
-			ec._GrantEdge_cursor(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Cursor)
 		case "node":
-			ec.write_Grant(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, grantImplementors), obj.Node)
+			ec.write_Grant(ctx, b, p.Nested[i], obj.Node)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_LineageConnection returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_LineageConnection(sel ast.SelectionSet, obj *domain.Page[*domain.LineageNode]) ([]graphql.CollectedField, bool) {
+// plan_LineageConnection is sel on a LineageConnection planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_LineageConnection(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, lineageConnectionImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_LineageConnection writes fields (plainSelection_LineageConnection's) of obj.
-func (ec *executionContext) writer_LineageConnection(ctx context.Context, fields []graphql.CollectedField, obj *domain.Page[*domain.LineageNode]) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_LineageConnection(ctx, w, fields, obj) })
+// holds_LineageConnection reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_LineageConnection(p *plain.Plan, obj *domain.Page[*domain.LineageNode]) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_LineageConnection(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Page[*domain.LineageNode]) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_LineageConnection returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_LineageConnection(sel ast.SelectionSet, obj *domain.Page[*domain.LineageNode]) (*plain.Plan, bool) {
+	p := ec.plan_LineageConnection(sel)
+	return p, p != nil && ec.holds_LineageConnection(p, obj)
+}
+
+// writer_LineageConnection writes obj by p (plainSelection_LineageConnection's).
+func (ec *executionContext) writer_LineageConnection(ctx context.Context, p *plain.Plan, obj *domain.Page[*domain.LineageNode]) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_LineageConnection(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_LineageConnection(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.Page[*domain.LineageNode]) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("LineageConnection").MarshalGQL(w)
+			b.WriteString("\"LineageConnection\"")
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_LineageEdge returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_LineageEdge(sel ast.SelectionSet, obj *domain.LineageEdge) ([]graphql.CollectedField, bool) {
+// plan_LineageEdge is sel on a LineageEdge planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_LineageEdge(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, lineageEdgeImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename", "kind":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_LineageEdge writes fields (plainSelection_LineageEdge's) of obj.
-func (ec *executionContext) writer_LineageEdge(ctx context.Context, fields []graphql.CollectedField, obj *domain.LineageEdge) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_LineageEdge(ctx, w, fields, obj) })
+// holds_LineageEdge reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_LineageEdge(p *plain.Plan, obj *domain.LineageEdge) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_LineageEdge(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.LineageEdge) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_LineageEdge returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_LineageEdge(sel ast.SelectionSet, obj *domain.LineageEdge) (*plain.Plan, bool) {
+	p := ec.plan_LineageEdge(sel)
+	return p, p != nil && ec.holds_LineageEdge(p, obj)
+}
+
+// writer_LineageEdge writes obj by p (plainSelection_LineageEdge's).
+func (ec *executionContext) writer_LineageEdge(ctx context.Context, p *plain.Plan, obj *domain.LineageEdge) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_LineageEdge(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_LineageEdge(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.LineageEdge) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("LineageEdge").MarshalGQL(w)
+			b.WriteString("\"LineageEdge\"")
 		case "kind":
-			ec._LineageEdge_kind(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, string(obj.Kind))
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_LineageNode returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_LineageNode(sel ast.SelectionSet, obj *domain.LineageNode) ([]graphql.CollectedField, bool) {
+// plan_LineageNode is sel on a LineageNode planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_LineageNode(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, lineageNodeImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename", "depth":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_LineageNode writes fields (plainSelection_LineageNode's) of obj.
-func (ec *executionContext) writer_LineageNode(ctx context.Context, fields []graphql.CollectedField, obj *domain.LineageNode) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_LineageNode(ctx, w, fields, obj) })
+// holds_LineageNode reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_LineageNode(p *plain.Plan, obj *domain.LineageNode) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_LineageNode(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.LineageNode) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_LineageNode returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_LineageNode(sel ast.SelectionSet, obj *domain.LineageNode) (*plain.Plan, bool) {
+	p := ec.plan_LineageNode(sel)
+	return p, p != nil && ec.holds_LineageNode(p, obj)
+}
+
+// writer_LineageNode writes obj by p (plainSelection_LineageNode's).
+func (ec *executionContext) writer_LineageNode(ctx context.Context, p *plain.Plan, obj *domain.LineageNode) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_LineageNode(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_LineageNode(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.LineageNode) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("LineageNode").MarshalGQL(w)
+			b.WriteString("\"LineageNode\"")
 		case "depth":
-			ec._LineageNode_depth(ctx, f, obj).MarshalGQL(w)
+			plain.Int(b, int64(obj.Depth))
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_LineageNodeEdge returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_LineageNodeEdge(sel ast.SelectionSet, obj *domain.Edge[*domain.LineageNode]) ([]graphql.CollectedField, bool) {
+// plan_LineageNodeEdge is sel on a LineageNodeEdge planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_LineageNodeEdge(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, lineageNodeEdgeImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
-		case "__typename", "cursor":
-		case "node":
-			if obj.Node == nil {
-				return nil, false
-			}
-			if _, ok := ec.plainSelection_LineageNode(f.Selections, obj.Node); !ok {
-				return nil, false
-			}
+		case "__typename", "cursor", "node":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
-}
-
-// writer_LineageNodeEdge writes fields (plainSelection_LineageNodeEdge's) of obj.
-func (ec *executionContext) writer_LineageNodeEdge(ctx context.Context, fields []graphql.CollectedField, obj *domain.Edge[*domain.LineageNode]) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_LineageNodeEdge(ctx, w, fields, obj) })
-}
-
-func (ec *executionContext) write_LineageNodeEdge(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Edge[*domain.LineageNode]) {
-	_, _ = io.WriteString(w, "{")
-	first := true
+	p := plain.NewPlan(fields, true)
 	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+		switch f.Name {
+		case "node":
+			if p.Nested[i] = ec.plan_LineageNode(f.Selections); p.Nested[i] == nil {
+				return nil
+			}
+		}
+	}
+	return p
+}
+
+// holds_LineageNodeEdge reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_LineageNodeEdge(p *plain.Plan, obj *domain.Edge[*domain.LineageNode]) bool {
+	for i, f := range p.Fields {
+		switch f.Name {
+		case "node":
+			if obj.Node == nil || !ec.holds_LineageNode(p.Nested[i], obj.Node) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// plainSelection_LineageNodeEdge returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_LineageNodeEdge(sel ast.SelectionSet, obj *domain.Edge[*domain.LineageNode]) (*plain.Plan, bool) {
+	p := ec.plan_LineageNodeEdge(sel)
+	return p, p != nil && ec.holds_LineageNodeEdge(p, obj)
+}
+
+// writer_LineageNodeEdge writes obj by p (plainSelection_LineageNodeEdge's).
+func (ec *executionContext) writer_LineageNodeEdge(ctx context.Context, p *plain.Plan, obj *domain.Edge[*domain.LineageNode]) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_LineageNodeEdge(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_LineageNodeEdge(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.Edge[*domain.LineageNode]) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("LineageNodeEdge").MarshalGQL(w)
+			b.WriteString("\"LineageNodeEdge\"")
 		case "cursor":
-			ec._LineageNodeEdge_cursor(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Cursor)
 		case "node":
-			ec.write_LineageNode(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, lineageNodeImplementors), obj.Node)
+			ec.write_LineageNode(ctx, b, p.Nested[i], obj.Node)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_MonthlyFigures returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_MonthlyFigures(sel ast.SelectionSet, obj *domain.ComplianceFigures) ([]graphql.CollectedField, bool) {
+// plan_MonthlyFigures is sel on a MonthlyFigures planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_MonthlyFigures(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, monthlyFiguresImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename", "answered", "rejectionsWithoutReason", "bulkGrants", "grantsSuspended", "grantsRevoked", "violations":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_MonthlyFigures writes fields (plainSelection_MonthlyFigures's) of obj.
-func (ec *executionContext) writer_MonthlyFigures(ctx context.Context, fields []graphql.CollectedField, obj *domain.ComplianceFigures) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_MonthlyFigures(ctx, w, fields, obj) })
+// holds_MonthlyFigures reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_MonthlyFigures(p *plain.Plan, obj *domain.ComplianceFigures) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_MonthlyFigures(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.ComplianceFigures) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_MonthlyFigures returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_MonthlyFigures(sel ast.SelectionSet, obj *domain.ComplianceFigures) (*plain.Plan, bool) {
+	p := ec.plan_MonthlyFigures(sel)
+	return p, p != nil && ec.holds_MonthlyFigures(p, obj)
+}
+
+// writer_MonthlyFigures writes obj by p (plainSelection_MonthlyFigures's).
+func (ec *executionContext) writer_MonthlyFigures(ctx context.Context, p *plain.Plan, obj *domain.ComplianceFigures) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_MonthlyFigures(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_MonthlyFigures(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.ComplianceFigures) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("MonthlyFigures").MarshalGQL(w)
+			b.WriteString("\"MonthlyFigures\"")
 		case "answered":
-			ec._MonthlyFigures_answered(ctx, f, obj).MarshalGQL(w)
+			plain.Int(b, int64(obj.Answered))
 		case "rejectionsWithoutReason":
-			ec._MonthlyFigures_rejectionsWithoutReason(ctx, f, obj).MarshalGQL(w)
+			plain.Int(b, int64(obj.RejectionsWithoutReason))
 		case "bulkGrants":
-			ec._MonthlyFigures_bulkGrants(ctx, f, obj).MarshalGQL(w)
+			plain.Int(b, int64(obj.BulkGrants))
 		case "grantsSuspended":
-			ec._MonthlyFigures_grantsSuspended(ctx, f, obj).MarshalGQL(w)
+			plain.Int(b, int64(obj.GrantsSuspended))
 		case "grantsRevoked":
-			ec._MonthlyFigures_grantsRevoked(ctx, f, obj).MarshalGQL(w)
+			plain.Int(b, int64(obj.GrantsRevoked))
 		case "violations":
-			ec._MonthlyFigures_violations(ctx, f, obj).MarshalGQL(w)
+			plain.Int(b, int64(obj.Violations))
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_OnTimeRatio returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_OnTimeRatio(sel ast.SelectionSet, obj *domain.Ratio) ([]graphql.CollectedField, bool) {
+// plan_OnTimeRatio is sel on a OnTimeRatio planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_OnTimeRatio(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, onTimeRatioImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename", "met", "due":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_OnTimeRatio writes fields (plainSelection_OnTimeRatio's) of obj.
-func (ec *executionContext) writer_OnTimeRatio(ctx context.Context, fields []graphql.CollectedField, obj *domain.Ratio) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_OnTimeRatio(ctx, w, fields, obj) })
+// holds_OnTimeRatio reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_OnTimeRatio(p *plain.Plan, obj *domain.Ratio) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_OnTimeRatio(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Ratio) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_OnTimeRatio returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_OnTimeRatio(sel ast.SelectionSet, obj *domain.Ratio) (*plain.Plan, bool) {
+	p := ec.plan_OnTimeRatio(sel)
+	return p, p != nil && ec.holds_OnTimeRatio(p, obj)
+}
+
+// writer_OnTimeRatio writes obj by p (plainSelection_OnTimeRatio's).
+func (ec *executionContext) writer_OnTimeRatio(ctx context.Context, p *plain.Plan, obj *domain.Ratio) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_OnTimeRatio(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_OnTimeRatio(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.Ratio) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("OnTimeRatio").MarshalGQL(w)
+			b.WriteString("\"OnTimeRatio\"")
 		case "met":
-			ec._OnTimeRatio_met(ctx, f, obj).MarshalGQL(w)
+			plain.Int(b, int64(obj.Met))
 		case "due":
-			ec._OnTimeRatio_due(ctx, f, obj).MarshalGQL(w)
+			plain.Int(b, int64(obj.Due))
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_OpenAccess returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_OpenAccess(sel ast.SelectionSet, obj *model.OpenAccess) ([]graphql.CollectedField, bool) {
+// plan_OpenAccess is sel on a OpenAccess planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_OpenAccess(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, openAccessImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename", "downloadUrl", "apiUrl", "conditions":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_OpenAccess writes fields (plainSelection_OpenAccess's) of obj.
-func (ec *executionContext) writer_OpenAccess(ctx context.Context, fields []graphql.CollectedField, obj *model.OpenAccess) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_OpenAccess(ctx, w, fields, obj) })
+// holds_OpenAccess reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_OpenAccess(p *plain.Plan, obj *model.OpenAccess) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_OpenAccess(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *model.OpenAccess) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_OpenAccess returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_OpenAccess(sel ast.SelectionSet, obj *model.OpenAccess) (*plain.Plan, bool) {
+	p := ec.plan_OpenAccess(sel)
+	return p, p != nil && ec.holds_OpenAccess(p, obj)
+}
+
+// writer_OpenAccess writes obj by p (plainSelection_OpenAccess's).
+func (ec *executionContext) writer_OpenAccess(ctx context.Context, p *plain.Plan, obj *model.OpenAccess) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_OpenAccess(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_OpenAccess(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *model.OpenAccess) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("OpenAccess").MarshalGQL(w)
+			b.WriteString("\"OpenAccess\"")
 		case "downloadUrl":
-			ec._OpenAccess_downloadUrl(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.DownloadURL)
 		case "apiUrl":
-			ec._OpenAccess_apiUrl(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.APIURL)
 		case "conditions":
-			ec._OpenAccess_conditions(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Conditions)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_OpenObjection returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_OpenObjection(sel ast.SelectionSet, obj *domain.OpenObjection) ([]graphql.CollectedField, bool) {
+// plan_OpenObjection is sel on a OpenObjection planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_OpenObjection(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, openObjectionImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
-		case "__typename", "id", "kind", "status", "open", "objection", "proposedCorrection", "reason", "basis":
-		case "currentDeadline":
-			if obj.Due == nil {
-				return nil, false
-			}
-			if _, ok := ec.plainSelection_Deadline(f.Selections, obj.Due); !ok {
-				return nil, false
-			}
-		case "extension":
-			if obj.Extension == nil {
-				return nil, false
-			}
-			if _, ok := ec.plainSelection_DeadlineExtension(f.Selections, obj.Extension); !ok {
-				return nil, false
-			}
+		case "__typename", "id", "kind", "status", "open", "objection", "proposedCorrection", "reason", "basis", "currentDeadline", "extension":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
-}
-
-// writer_OpenObjection writes fields (plainSelection_OpenObjection's) of obj.
-func (ec *executionContext) writer_OpenObjection(ctx context.Context, fields []graphql.CollectedField, obj *domain.OpenObjection) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_OpenObjection(ctx, w, fields, obj) })
-}
-
-func (ec *executionContext) write_OpenObjection(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.OpenObjection) {
-	_, _ = io.WriteString(w, "{")
-	first := true
+	p := plain.NewPlan(fields, true)
 	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+		switch f.Name {
+		case "currentDeadline":
+			if p.Nested[i] = ec.plan_Deadline(f.Selections); p.Nested[i] == nil {
+				return nil
+			}
+		case "extension":
+			if p.Nested[i] = ec.plan_DeadlineExtension(f.Selections); p.Nested[i] == nil {
+				return nil
+			}
+		}
+	}
+	return p
+}
+
+// holds_OpenObjection reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_OpenObjection(p *plain.Plan, obj *domain.OpenObjection) bool {
+	for i, f := range p.Fields {
+		switch f.Name {
+		case "currentDeadline":
+			if obj.Due == nil || !ec.holds_Deadline(p.Nested[i], obj.Due) {
+				return false
+			}
+		case "extension":
+			if obj.Extension == nil || !ec.holds_DeadlineExtension(p.Nested[i], obj.Extension) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// plainSelection_OpenObjection returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_OpenObjection(sel ast.SelectionSet, obj *domain.OpenObjection) (*plain.Plan, bool) {
+	p := ec.plan_OpenObjection(sel)
+	return p, p != nil && ec.holds_OpenObjection(p, obj)
+}
+
+// writer_OpenObjection writes obj by p (plainSelection_OpenObjection's).
+func (ec *executionContext) writer_OpenObjection(ctx context.Context, p *plain.Plan, obj *domain.OpenObjection) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_OpenObjection(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_OpenObjection(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.OpenObjection) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("OpenObjection").MarshalGQL(w)
+			b.WriteString("\"OpenObjection\"")
 		case "id":
-			ec._OpenObjection_id(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.NodeID())
 		case "kind":
-			ec._OpenObjection_kind(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, string(obj.Kind))
 		case "status":
-			ec._OpenObjection_status(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, string(obj.Status))
 		case "open":
-			ec._OpenObjection_open(ctx, f, obj).MarshalGQL(w)
+			plain.Bool(b, obj.Open())
 		case "objection":
-			ec._OpenObjection_objection(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Objection)
 		case "proposedCorrection":
-			ec._OpenObjection_proposedCorrection(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.ProposedCorrection)
 		case "reason":
-			ec._OpenObjection_reason(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Reason)
 		case "basis":
-			ec._OpenObjection_basis(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Basis)
 		case "currentDeadline":
-			ec.write_Deadline(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, deadlineImplementors), obj.Due)
+			ec.write_Deadline(ctx, b, p.Nested[i], obj.Due)
 		case "extension":
-			ec.write_DeadlineExtension(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, deadlineExtensionImplementors), obj.Extension)
+			ec.write_DeadlineExtension(ctx, b, p.Nested[i], obj.Extension)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_OpenRequest returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_OpenRequest(sel ast.SelectionSet, obj *domain.OpenRequest) ([]graphql.CollectedField, bool) {
+// plan_OpenRequest is sel on a OpenRequest planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_OpenRequest(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, openRequestImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
-		case "__typename", "id", "purpose", "scope", "status", "extensionReason", "extensionApprovedBy", "reason", "basis":
-		case "deadline":
-			if obj.Deadline == nil {
-				return nil, false
-			}
-			if _, ok := ec.plainSelection_Deadline(f.Selections, obj.Deadline); !ok {
-				return nil, false
-			}
+		case "__typename", "id", "purpose", "scope", "status", "extensionReason", "extensionApprovedBy", "reason", "basis", "deadline":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
-}
-
-// writer_OpenRequest writes fields (plainSelection_OpenRequest's) of obj.
-func (ec *executionContext) writer_OpenRequest(ctx context.Context, fields []graphql.CollectedField, obj *domain.OpenRequest) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_OpenRequest(ctx, w, fields, obj) })
-}
-
-func (ec *executionContext) write_OpenRequest(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.OpenRequest) {
-	_, _ = io.WriteString(w, "{")
-	first := true
+	p := plain.NewPlan(fields, true)
 	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+		switch f.Name {
+		case "deadline":
+			if p.Nested[i] = ec.plan_Deadline(f.Selections); p.Nested[i] == nil {
+				return nil
+			}
+		}
+	}
+	return p
+}
+
+// holds_OpenRequest reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_OpenRequest(p *plain.Plan, obj *domain.OpenRequest) bool {
+	for i, f := range p.Fields {
+		switch f.Name {
+		case "deadline":
+			if obj.Deadline == nil || !ec.holds_Deadline(p.Nested[i], obj.Deadline) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// plainSelection_OpenRequest returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_OpenRequest(sel ast.SelectionSet, obj *domain.OpenRequest) (*plain.Plan, bool) {
+	p := ec.plan_OpenRequest(sel)
+	return p, p != nil && ec.holds_OpenRequest(p, obj)
+}
+
+// writer_OpenRequest writes obj by p (plainSelection_OpenRequest's).
+func (ec *executionContext) writer_OpenRequest(ctx context.Context, p *plain.Plan, obj *domain.OpenRequest) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_OpenRequest(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_OpenRequest(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.OpenRequest) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("OpenRequest").MarshalGQL(w)
+			b.WriteString("\"OpenRequest\"")
 		case "id":
-			ec._OpenRequest_id(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.NodeID())
 		case "purpose":
-			ec._OpenRequest_purpose(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Purpose)
 		case "scope":
-			ec._OpenRequest_scope(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Scope)
 		case "status":
-			ec._OpenRequest_status(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, string(obj.Status))
 		case "extensionReason":
-			ec._OpenRequest_extensionReason(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.ExtensionReason)
 		case "extensionApprovedBy":
-			ec._OpenRequest_extensionApprovedBy(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.ExtensionApprover)
 		case "reason":
-			ec._OpenRequest_reason(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Reason)
 		case "basis":
-			ec._OpenRequest_basis(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Basis)
 		case "deadline":
-			ec.write_Deadline(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, deadlineImplementors), obj.Deadline)
+			ec.write_Deadline(ctx, b, p.Nested[i], obj.Deadline)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_OpenRequestConnection returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_OpenRequestConnection(sel ast.SelectionSet, obj *domain.Page[*domain.OpenRequest]) ([]graphql.CollectedField, bool) {
+// plan_OpenRequestConnection is sel on a OpenRequestConnection planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_OpenRequestConnection(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, openRequestConnectionImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_OpenRequestConnection writes fields (plainSelection_OpenRequestConnection's) of obj.
-func (ec *executionContext) writer_OpenRequestConnection(ctx context.Context, fields []graphql.CollectedField, obj *domain.Page[*domain.OpenRequest]) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_OpenRequestConnection(ctx, w, fields, obj) })
+// holds_OpenRequestConnection reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_OpenRequestConnection(p *plain.Plan, obj *domain.Page[*domain.OpenRequest]) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_OpenRequestConnection(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Page[*domain.OpenRequest]) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_OpenRequestConnection returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_OpenRequestConnection(sel ast.SelectionSet, obj *domain.Page[*domain.OpenRequest]) (*plain.Plan, bool) {
+	p := ec.plan_OpenRequestConnection(sel)
+	return p, p != nil && ec.holds_OpenRequestConnection(p, obj)
+}
+
+// writer_OpenRequestConnection writes obj by p (plainSelection_OpenRequestConnection's).
+func (ec *executionContext) writer_OpenRequestConnection(ctx context.Context, p *plain.Plan, obj *domain.Page[*domain.OpenRequest]) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_OpenRequestConnection(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_OpenRequestConnection(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.Page[*domain.OpenRequest]) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("OpenRequestConnection").MarshalGQL(w)
+			b.WriteString("\"OpenRequestConnection\"")
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_OpenRequestEdge returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_OpenRequestEdge(sel ast.SelectionSet, obj *domain.Edge[*domain.OpenRequest]) ([]graphql.CollectedField, bool) {
+// plan_OpenRequestEdge is sel on a OpenRequestEdge planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_OpenRequestEdge(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, openRequestEdgeImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
-		case "__typename", "cursor":
-		case "node":
-			if obj.Node == nil {
-				return nil, false
-			}
-			if _, ok := ec.plainSelection_OpenRequest(f.Selections, obj.Node); !ok {
-				return nil, false
-			}
+		case "__typename", "cursor", "node":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
-}
-
-// writer_OpenRequestEdge writes fields (plainSelection_OpenRequestEdge's) of obj.
-func (ec *executionContext) writer_OpenRequestEdge(ctx context.Context, fields []graphql.CollectedField, obj *domain.Edge[*domain.OpenRequest]) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_OpenRequestEdge(ctx, w, fields, obj) })
-}
-
-func (ec *executionContext) write_OpenRequestEdge(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Edge[*domain.OpenRequest]) {
-	_, _ = io.WriteString(w, "{")
-	first := true
+	p := plain.NewPlan(fields, true)
 	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+		switch f.Name {
+		case "node":
+			if p.Nested[i] = ec.plan_OpenRequest(f.Selections); p.Nested[i] == nil {
+				return nil
+			}
+		}
+	}
+	return p
+}
+
+// holds_OpenRequestEdge reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_OpenRequestEdge(p *plain.Plan, obj *domain.Edge[*domain.OpenRequest]) bool {
+	for i, f := range p.Fields {
+		switch f.Name {
+		case "node":
+			if obj.Node == nil || !ec.holds_OpenRequest(p.Nested[i], obj.Node) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// plainSelection_OpenRequestEdge returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_OpenRequestEdge(sel ast.SelectionSet, obj *domain.Edge[*domain.OpenRequest]) (*plain.Plan, bool) {
+	p := ec.plan_OpenRequestEdge(sel)
+	return p, p != nil && ec.holds_OpenRequestEdge(p, obj)
+}
+
+// writer_OpenRequestEdge writes obj by p (plainSelection_OpenRequestEdge's).
+func (ec *executionContext) writer_OpenRequestEdge(ctx context.Context, p *plain.Plan, obj *domain.Edge[*domain.OpenRequest]) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_OpenRequestEdge(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_OpenRequestEdge(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.Edge[*domain.OpenRequest]) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("OpenRequestEdge").MarshalGQL(w)
+			b.WriteString("\"OpenRequestEdge\"")
 		case "cursor":
-			ec._OpenRequestEdge_cursor(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Cursor)
 		case "node":
-			ec.write_OpenRequest(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, openRequestImplementors), obj.Node)
+			ec.write_OpenRequest(ctx, b, p.Nested[i], obj.Node)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_OpeningFigures returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_OpeningFigures(sel ast.SelectionSet, obj *domain.ComplianceFigures) ([]graphql.CollectedField, bool) {
+// plan_OpeningFigures is sel on a OpeningFigures planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_OpeningFigures(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, openingFiguresImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_OpeningFigures writes fields (plainSelection_OpeningFigures's) of obj.
-func (ec *executionContext) writer_OpeningFigures(ctx context.Context, fields []graphql.CollectedField, obj *domain.ComplianceFigures) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_OpeningFigures(ctx, w, fields, obj) })
+// holds_OpeningFigures reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_OpeningFigures(p *plain.Plan, obj *domain.ComplianceFigures) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_OpeningFigures(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.ComplianceFigures) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_OpeningFigures returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_OpeningFigures(sel ast.SelectionSet, obj *domain.ComplianceFigures) (*plain.Plan, bool) {
+	p := ec.plan_OpeningFigures(sel)
+	return p, p != nil && ec.holds_OpeningFigures(p, obj)
+}
+
+// writer_OpeningFigures writes obj by p (plainSelection_OpeningFigures's).
+func (ec *executionContext) writer_OpeningFigures(ctx context.Context, p *plain.Plan, obj *domain.ComplianceFigures) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_OpeningFigures(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_OpeningFigures(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.ComplianceFigures) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("OpeningFigures").MarshalGQL(w)
+			b.WriteString("\"OpeningFigures\"")
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_PageInfo returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_PageInfo(sel ast.SelectionSet, obj *domain.PageInfo) ([]graphql.CollectedField, bool) {
+// plan_PageInfo is sel on a PageInfo planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_PageInfo(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename", "hasNextPage", "hasPreviousPage":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_PageInfo writes fields (plainSelection_PageInfo's) of obj.
-func (ec *executionContext) writer_PageInfo(ctx context.Context, fields []graphql.CollectedField, obj *domain.PageInfo) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_PageInfo(ctx, w, fields, obj) })
+// holds_PageInfo reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_PageInfo(p *plain.Plan, obj *domain.PageInfo) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_PageInfo(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.PageInfo) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_PageInfo returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_PageInfo(sel ast.SelectionSet, obj *domain.PageInfo) (*plain.Plan, bool) {
+	p := ec.plan_PageInfo(sel)
+	return p, p != nil && ec.holds_PageInfo(p, obj)
+}
+
+// writer_PageInfo writes obj by p (plainSelection_PageInfo's).
+func (ec *executionContext) writer_PageInfo(ctx context.Context, p *plain.Plan, obj *domain.PageInfo) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_PageInfo(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_PageInfo(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.PageInfo) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("PageInfo").MarshalGQL(w)
+			b.WriteString("\"PageInfo\"")
 		case "hasNextPage":
-			ec._PageInfo_hasNextPage(ctx, f, obj).MarshalGQL(w)
+			plain.Bool(b, obj.HasNextPage)
 		case "hasPreviousPage":
-			ec._PageInfo_hasPreviousPage(ctx, f, obj).MarshalGQL(w)
+			plain.Bool(b, obj.HasPreviousPage)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_PolicyProfile returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_PolicyProfile(sel ast.SelectionSet, obj *model.PolicyProfile) ([]graphql.CollectedField, bool) {
+// plan_PolicyProfile is sel on a PolicyProfile planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_PolicyProfile(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, policyProfileImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
-		case "__typename", "name", "title", "regulation", "regionOverride":
-		case "fullReview":
-			if obj.FullReview == nil {
-				return nil, false
-			}
-			if _, ok := ec.plainSelection_FullReviewRule(f.Selections, obj.FullReview); !ok {
-				return nil, false
-			}
+		case "__typename", "name", "title", "regulation", "regionOverride", "fullReview":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
-}
-
-// writer_PolicyProfile writes fields (plainSelection_PolicyProfile's) of obj.
-func (ec *executionContext) writer_PolicyProfile(ctx context.Context, fields []graphql.CollectedField, obj *model.PolicyProfile) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_PolicyProfile(ctx, w, fields, obj) })
-}
-
-func (ec *executionContext) write_PolicyProfile(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *model.PolicyProfile) {
-	_, _ = io.WriteString(w, "{")
-	first := true
+	p := plain.NewPlan(fields, true)
 	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+		switch f.Name {
+		case "fullReview":
+			if p.Nested[i] = ec.plan_FullReviewRule(f.Selections); p.Nested[i] == nil {
+				return nil
+			}
+		}
+	}
+	return p
+}
+
+// holds_PolicyProfile reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_PolicyProfile(p *plain.Plan, obj *model.PolicyProfile) bool {
+	for i, f := range p.Fields {
+		switch f.Name {
+		case "fullReview":
+			if obj.FullReview == nil || !ec.holds_FullReviewRule(p.Nested[i], obj.FullReview) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// plainSelection_PolicyProfile returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_PolicyProfile(sel ast.SelectionSet, obj *model.PolicyProfile) (*plain.Plan, bool) {
+	p := ec.plan_PolicyProfile(sel)
+	return p, p != nil && ec.holds_PolicyProfile(p, obj)
+}
+
+// writer_PolicyProfile writes obj by p (plainSelection_PolicyProfile's).
+func (ec *executionContext) writer_PolicyProfile(ctx context.Context, p *plain.Plan, obj *model.PolicyProfile) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_PolicyProfile(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_PolicyProfile(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *model.PolicyProfile) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("PolicyProfile").MarshalGQL(w)
+			b.WriteString("\"PolicyProfile\"")
 		case "name":
-			ec._PolicyProfile_name(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Name)
 		case "title":
-			ec._PolicyProfile_title(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Title)
 		case "regulation":
-			ec._PolicyProfile_regulation(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Regulation)
 		case "regionOverride":
-			ec._PolicyProfile_regionOverride(ctx, f, obj).MarshalGQL(w)
+			plain.Bool(b, obj.RegionOverride)
 		case "fullReview":
-			ec.write_FullReviewRule(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, fullReviewRuleImplementors), obj.FullReview)
+			ec.write_FullReviewRule(ctx, b, p.Nested[i], obj.FullReview)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_Resource returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_Resource(sel ast.SelectionSet, obj *domain.Resource) ([]graphql.CollectedField, bool) {
+// plan_Resource is sel on a Resource planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_Resource(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, resourceImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
-		case "__typename", "id", "code", "name", "summary", "classification", "format", "updateFrequency", "shareType", "shareConditions", "shareScope", "openType", "openConditions", "legalBasis", "status", "contactPerson", "version":
-		case "sourceDepartment":
-			if obj.SourceDepartment == nil {
-				return nil, false
-			}
-			if _, ok := ec.plainSelection_Department(f.Selections, obj.SourceDepartment); !ok {
-				return nil, false
-			}
+		case "__typename", "id", "code", "name", "summary", "classification", "format", "updateFrequency", "shareType", "shareConditions", "shareScope", "openType", "openConditions", "legalBasis", "status", "contactPerson", "version", "sourceDepartment":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
-}
-
-// writer_Resource writes fields (plainSelection_Resource's) of obj.
-func (ec *executionContext) writer_Resource(ctx context.Context, fields []graphql.CollectedField, obj *domain.Resource) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_Resource(ctx, w, fields, obj) })
-}
-
-func (ec *executionContext) write_Resource(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Resource) {
-	_, _ = io.WriteString(w, "{")
-	first := true
+	p := plain.NewPlan(fields, true)
 	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+		switch f.Name {
+		case "sourceDepartment":
+			if p.Nested[i] = ec.plan_Department(f.Selections); p.Nested[i] == nil {
+				return nil
+			}
+		}
+	}
+	return p
+}
+
+// holds_Resource reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_Resource(p *plain.Plan, obj *domain.Resource) bool {
+	for i, f := range p.Fields {
+		switch f.Name {
+		case "sourceDepartment":
+			if obj.SourceDepartment == nil || !ec.holds_Department(p.Nested[i], obj.SourceDepartment) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// plainSelection_Resource returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_Resource(sel ast.SelectionSet, obj *domain.Resource) (*plain.Plan, bool) {
+	p := ec.plan_Resource(sel)
+	return p, p != nil && ec.holds_Resource(p, obj)
+}
+
+// writer_Resource writes obj by p (plainSelection_Resource's).
+func (ec *executionContext) writer_Resource(ctx context.Context, p *plain.Plan, obj *domain.Resource) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_Resource(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_Resource(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.Resource) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("Resource").MarshalGQL(w)
+			b.WriteString("\"Resource\"")
 		case "id":
-			ec._Resource_id(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.NodeID())
 		case "code":
-			ec._Resource_code(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Code)
 		case "name":
-			ec._Resource_name(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Name)
 		case "summary":
-			ec._Resource_summary(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Summary)
 		case "classification":
-			ec._Resource_classification(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Classification)
 		case "format":
-			ec._Resource_format(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Format)
 		case "updateFrequency":
-			ec._Resource_updateFrequency(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, string(obj.UpdateFrequency))
 		case "shareType":
-			ec._Resource_shareType(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, string(obj.ShareType))
 		case "shareConditions":
-			ec._Resource_shareConditions(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.ShareConditions)
 		case "shareScope":
-			ec._Resource_shareScope(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.ShareScope)
 		case "openType":
-			ec._Resource_openType(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, string(obj.OpenType))
 		case "openConditions":
-			ec._Resource_openConditions(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.OpenConditions)
 		case "legalBasis":
-			ec._Resource_legalBasis(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.LegalBasis)
 		case "status":
-			ec._Resource_status(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, string(obj.Status))
 		case "contactPerson":
-			ec._Resource_contactPerson(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.ContactPerson)
 		case "version":
-			ec._Resource_version(ctx, f, obj).MarshalGQL(w)
+			plain.Int(b, int64(obj.Version))
 		case "sourceDepartment":
-			ec.write_Department(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, departmentImplementors), obj.SourceDepartment)
+			ec.write_Department(ctx, b, p.Nested[i], obj.SourceDepartment)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_ResourceConnection returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_ResourceConnection(sel ast.SelectionSet, obj *domain.Page[*domain.Resource]) ([]graphql.CollectedField, bool) {
+// plan_ResourceConnection is sel on a ResourceConnection planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_ResourceConnection(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, resourceConnectionImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_ResourceConnection writes fields (plainSelection_ResourceConnection's) of obj.
-func (ec *executionContext) writer_ResourceConnection(ctx context.Context, fields []graphql.CollectedField, obj *domain.Page[*domain.Resource]) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_ResourceConnection(ctx, w, fields, obj) })
+// holds_ResourceConnection reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_ResourceConnection(p *plain.Plan, obj *domain.Page[*domain.Resource]) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_ResourceConnection(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Page[*domain.Resource]) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_ResourceConnection returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_ResourceConnection(sel ast.SelectionSet, obj *domain.Page[*domain.Resource]) (*plain.Plan, bool) {
+	p := ec.plan_ResourceConnection(sel)
+	return p, p != nil && ec.holds_ResourceConnection(p, obj)
+}
+
+// writer_ResourceConnection writes obj by p (plainSelection_ResourceConnection's).
+func (ec *executionContext) writer_ResourceConnection(ctx context.Context, p *plain.Plan, obj *domain.Page[*domain.Resource]) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_ResourceConnection(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_ResourceConnection(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.Page[*domain.Resource]) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("ResourceConnection").MarshalGQL(w)
+			b.WriteString("\"ResourceConnection\"")
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_ResourceEdge returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_ResourceEdge(sel ast.SelectionSet, obj *domain.Edge[*domain.Resource]) ([]graphql.CollectedField, bool) {
+// plan_ResourceEdge is sel on a ResourceEdge planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_ResourceEdge(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, resourceEdgeImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
-		case "__typename", "cursor":
-		case "node":
-			if obj.Node == nil {
-				return nil, false
-			}
-			if _, ok := ec.plainSelection_Resource(f.Selections, obj.Node); !ok {
-				return nil, false
-			}
+		case "__typename", "cursor", "node":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
-}
-
-// writer_ResourceEdge writes fields (plainSelection_ResourceEdge's) of obj.
-func (ec *executionContext) writer_ResourceEdge(ctx context.Context, fields []graphql.CollectedField, obj *domain.Edge[*domain.Resource]) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_ResourceEdge(ctx, w, fields, obj) })
-}
-
-func (ec *executionContext) write_ResourceEdge(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Edge[*domain.Resource]) {
-	_, _ = io.WriteString(w, "{")
-	first := true
+	p := plain.NewPlan(fields, true)
 	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+		switch f.Name {
+		case "node":
+			if p.Nested[i] = ec.plan_Resource(f.Selections); p.Nested[i] == nil {
+				return nil
+			}
+		}
+	}
+	return p
+}
+
+// holds_ResourceEdge reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_ResourceEdge(p *plain.Plan, obj *domain.Edge[*domain.Resource]) bool {
+	for i, f := range p.Fields {
+		switch f.Name {
+		case "node":
+			if obj.Node == nil || !ec.holds_Resource(p.Nested[i], obj.Node) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// plainSelection_ResourceEdge returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_ResourceEdge(sel ast.SelectionSet, obj *domain.Edge[*domain.Resource]) (*plain.Plan, bool) {
+	p := ec.plan_ResourceEdge(sel)
+	return p, p != nil && ec.holds_ResourceEdge(p, obj)
+}
+
+// writer_ResourceEdge writes obj by p (plainSelection_ResourceEdge's).
+func (ec *executionContext) writer_ResourceEdge(ctx context.Context, p *plain.Plan, obj *domain.Edge[*domain.Resource]) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_ResourceEdge(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_ResourceEdge(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.Edge[*domain.Resource]) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("ResourceEdge").MarshalGQL(w)
+			b.WriteString("\"ResourceEdge\"")
 		case "cursor":
-			ec._ResourceEdge_cursor(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Cursor)
 		case "node":
-			ec.write_Resource(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, resourceImplementors), obj.Node)
+			ec.write_Resource(ctx, b, p.Nested[i], obj.Node)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_ResourceRevision returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_ResourceRevision(sel ast.SelectionSet, obj *model.ResourceRevision) ([]graphql.CollectedField, bool) {
+// plan_ResourceRevision is sel on a ResourceRevision planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_ResourceRevision(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, resourceRevisionImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename", "status":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_ResourceRevision writes fields (plainSelection_ResourceRevision's) of obj.
-func (ec *executionContext) writer_ResourceRevision(ctx context.Context, fields []graphql.CollectedField, obj *model.ResourceRevision) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_ResourceRevision(ctx, w, fields, obj) })
+// holds_ResourceRevision reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_ResourceRevision(p *plain.Plan, obj *model.ResourceRevision) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_ResourceRevision(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *model.ResourceRevision) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_ResourceRevision returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_ResourceRevision(sel ast.SelectionSet, obj *model.ResourceRevision) (*plain.Plan, bool) {
+	p := ec.plan_ResourceRevision(sel)
+	return p, p != nil && ec.holds_ResourceRevision(p, obj)
+}
+
+// writer_ResourceRevision writes obj by p (plainSelection_ResourceRevision's).
+func (ec *executionContext) writer_ResourceRevision(ctx context.Context, p *plain.Plan, obj *model.ResourceRevision) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_ResourceRevision(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_ResourceRevision(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *model.ResourceRevision) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("ResourceRevision").MarshalGQL(w)
+			b.WriteString("\"ResourceRevision\"")
 		case "status":
-			ec._ResourceRevision_status(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, string(obj.Status))
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_ResourceVersion returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_ResourceVersion(sel ast.SelectionSet, obj *domain.ResourceVersion) ([]graphql.CollectedField, bool) {
+// plan_ResourceVersion is sel on a ResourceVersion planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_ResourceVersion(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, resourceVersionImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename", "version", "action", "comment":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_ResourceVersion writes fields (plainSelection_ResourceVersion's) of obj.
-func (ec *executionContext) writer_ResourceVersion(ctx context.Context, fields []graphql.CollectedField, obj *domain.ResourceVersion) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_ResourceVersion(ctx, w, fields, obj) })
+// holds_ResourceVersion reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_ResourceVersion(p *plain.Plan, obj *domain.ResourceVersion) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_ResourceVersion(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.ResourceVersion) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_ResourceVersion returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_ResourceVersion(sel ast.SelectionSet, obj *domain.ResourceVersion) (*plain.Plan, bool) {
+	p := ec.plan_ResourceVersion(sel)
+	return p, p != nil && ec.holds_ResourceVersion(p, obj)
+}
+
+// writer_ResourceVersion writes obj by p (plainSelection_ResourceVersion's).
+func (ec *executionContext) writer_ResourceVersion(ctx context.Context, p *plain.Plan, obj *domain.ResourceVersion) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_ResourceVersion(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_ResourceVersion(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.ResourceVersion) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("ResourceVersion").MarshalGQL(w)
+			b.WriteString("\"ResourceVersion\"")
 		case "version":
-			ec._ResourceVersion_version(ctx, f, obj).MarshalGQL(w)
+			plain.Int(b, int64(obj.Version))
 		case "action":
-			ec._ResourceVersion_action(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Action)
 		case "comment":
-			ec._ResourceVersion_comment(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Comment)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_SampleField returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_SampleField(sel ast.SelectionSet, obj *model.SampleField) ([]graphql.CollectedField, bool) {
+// plan_SampleField is sel on a SampleField planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_SampleField(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, sampleFieldImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename", "item", "value", "masked":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_SampleField writes fields (plainSelection_SampleField's) of obj.
-func (ec *executionContext) writer_SampleField(ctx context.Context, fields []graphql.CollectedField, obj *model.SampleField) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_SampleField(ctx, w, fields, obj) })
+// holds_SampleField reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_SampleField(p *plain.Plan, obj *model.SampleField) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_SampleField(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *model.SampleField) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_SampleField returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_SampleField(sel ast.SelectionSet, obj *model.SampleField) (*plain.Plan, bool) {
+	p := ec.plan_SampleField(sel)
+	return p, p != nil && ec.holds_SampleField(p, obj)
+}
+
+// writer_SampleField writes obj by p (plainSelection_SampleField's).
+func (ec *executionContext) writer_SampleField(ctx context.Context, p *plain.Plan, obj *model.SampleField) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_SampleField(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_SampleField(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *model.SampleField) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("SampleField").MarshalGQL(w)
+			b.WriteString("\"SampleField\"")
 		case "item":
-			ec._SampleField_item(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Item)
 		case "value":
-			ec._SampleField_value(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Value)
 		case "masked":
-			ec._SampleField_masked(ctx, f, obj).MarshalGQL(w)
+			plain.Bool(b, obj.Masked)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_SampleRecord returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_SampleRecord(sel ast.SelectionSet, obj *model.SampleRecord) ([]graphql.CollectedField, bool) {
+// plan_SampleRecord is sel on a SampleRecord planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_SampleRecord(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, sampleRecordImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_SampleRecord writes fields (plainSelection_SampleRecord's) of obj.
-func (ec *executionContext) writer_SampleRecord(ctx context.Context, fields []graphql.CollectedField, obj *model.SampleRecord) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_SampleRecord(ctx, w, fields, obj) })
+// holds_SampleRecord reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_SampleRecord(p *plain.Plan, obj *model.SampleRecord) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_SampleRecord(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *model.SampleRecord) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_SampleRecord returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_SampleRecord(sel ast.SelectionSet, obj *model.SampleRecord) (*plain.Plan, bool) {
+	p := ec.plan_SampleRecord(sel)
+	return p, p != nil && ec.holds_SampleRecord(p, obj)
+}
+
+// writer_SampleRecord writes obj by p (plainSelection_SampleRecord's).
+func (ec *executionContext) writer_SampleRecord(ctx context.Context, p *plain.Plan, obj *model.SampleRecord) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_SampleRecord(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_SampleRecord(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *model.SampleRecord) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("SampleRecord").MarshalGQL(w)
+			b.WriteString("\"SampleRecord\"")
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_ShareAccess returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_ShareAccess(sel ast.SelectionSet, obj *model.ShareAccess) ([]graphql.CollectedField, bool) {
+// plan_ShareAccess is sel on a ShareAccess planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_ShareAccess(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, shareAccessImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename", "endpoint":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_ShareAccess writes fields (plainSelection_ShareAccess's) of obj.
-func (ec *executionContext) writer_ShareAccess(ctx context.Context, fields []graphql.CollectedField, obj *model.ShareAccess) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_ShareAccess(ctx, w, fields, obj) })
+// holds_ShareAccess reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_ShareAccess(p *plain.Plan, obj *model.ShareAccess) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_ShareAccess(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *model.ShareAccess) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_ShareAccess returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_ShareAccess(sel ast.SelectionSet, obj *model.ShareAccess) (*plain.Plan, bool) {
+	p := ec.plan_ShareAccess(sel)
+	return p, p != nil && ec.holds_ShareAccess(p, obj)
+}
+
+// writer_ShareAccess writes obj by p (plainSelection_ShareAccess's).
+func (ec *executionContext) writer_ShareAccess(ctx context.Context, p *plain.Plan, obj *model.ShareAccess) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_ShareAccess(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_ShareAccess(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *model.ShareAccess) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("ShareAccess").MarshalGQL(w)
+			b.WriteString("\"ShareAccess\"")
 		case "endpoint":
-			ec._ShareAccess_endpoint(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Endpoint)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_ShareRequest returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_ShareRequest(sel ast.SelectionSet, obj *domain.ShareRequest) ([]graphql.CollectedField, bool) {
+// plan_ShareRequest is sel on a ShareRequest planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_ShareRequest(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, shareRequestImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
-		case "__typename", "id", "requestedBy", "purpose", "scenario", "status", "reason", "basis":
-		case "deadline":
-			if obj.Deadline == nil {
-				return nil, false
-			}
-			if _, ok := ec.plainSelection_Deadline(f.Selections, obj.Deadline); !ok {
-				return nil, false
-			}
+		case "__typename", "id", "requestedBy", "purpose", "scenario", "status", "reason", "basis", "deadline":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
-}
-
-// writer_ShareRequest writes fields (plainSelection_ShareRequest's) of obj.
-func (ec *executionContext) writer_ShareRequest(ctx context.Context, fields []graphql.CollectedField, obj *domain.ShareRequest) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_ShareRequest(ctx, w, fields, obj) })
-}
-
-func (ec *executionContext) write_ShareRequest(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.ShareRequest) {
-	_, _ = io.WriteString(w, "{")
-	first := true
+	p := plain.NewPlan(fields, true)
 	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+		switch f.Name {
+		case "deadline":
+			if p.Nested[i] = ec.plan_Deadline(f.Selections); p.Nested[i] == nil {
+				return nil
+			}
+		}
+	}
+	return p
+}
+
+// holds_ShareRequest reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_ShareRequest(p *plain.Plan, obj *domain.ShareRequest) bool {
+	for i, f := range p.Fields {
+		switch f.Name {
+		case "deadline":
+			if obj.Deadline == nil || !ec.holds_Deadline(p.Nested[i], obj.Deadline) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// plainSelection_ShareRequest returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_ShareRequest(sel ast.SelectionSet, obj *domain.ShareRequest) (*plain.Plan, bool) {
+	p := ec.plan_ShareRequest(sel)
+	return p, p != nil && ec.holds_ShareRequest(p, obj)
+}
+
+// writer_ShareRequest writes obj by p (plainSelection_ShareRequest's).
+func (ec *executionContext) writer_ShareRequest(ctx context.Context, p *plain.Plan, obj *domain.ShareRequest) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_ShareRequest(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_ShareRequest(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.ShareRequest) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("ShareRequest").MarshalGQL(w)
+			b.WriteString("\"ShareRequest\"")
 		case "id":
-			ec._ShareRequest_id(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.NodeID())
 		case "requestedBy":
-			ec._ShareRequest_requestedBy(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.RequestedBy)
 		case "purpose":
-			ec._ShareRequest_purpose(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Purpose)
 		case "scenario":
-			ec._ShareRequest_scenario(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Scenario)
 		case "status":
-			ec._ShareRequest_status(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, string(obj.Status))
 		case "reason":
-			ec._ShareRequest_reason(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Reason)
 		case "basis":
-			ec._ShareRequest_basis(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Basis)
 		case "deadline":
-			ec.write_Deadline(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, deadlineImplementors), obj.Deadline)
+			ec.write_Deadline(ctx, b, p.Nested[i], obj.Deadline)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_ShareRequestConnection returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_ShareRequestConnection(sel ast.SelectionSet, obj *domain.Page[*domain.ShareRequest]) ([]graphql.CollectedField, bool) {
+// plan_ShareRequestConnection is sel on a ShareRequestConnection planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_ShareRequestConnection(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, shareRequestConnectionImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_ShareRequestConnection writes fields (plainSelection_ShareRequestConnection's) of obj.
-func (ec *executionContext) writer_ShareRequestConnection(ctx context.Context, fields []graphql.CollectedField, obj *domain.Page[*domain.ShareRequest]) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_ShareRequestConnection(ctx, w, fields, obj) })
+// holds_ShareRequestConnection reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_ShareRequestConnection(p *plain.Plan, obj *domain.Page[*domain.ShareRequest]) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_ShareRequestConnection(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Page[*domain.ShareRequest]) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_ShareRequestConnection returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_ShareRequestConnection(sel ast.SelectionSet, obj *domain.Page[*domain.ShareRequest]) (*plain.Plan, bool) {
+	p := ec.plan_ShareRequestConnection(sel)
+	return p, p != nil && ec.holds_ShareRequestConnection(p, obj)
+}
+
+// writer_ShareRequestConnection writes obj by p (plainSelection_ShareRequestConnection's).
+func (ec *executionContext) writer_ShareRequestConnection(ctx context.Context, p *plain.Plan, obj *domain.Page[*domain.ShareRequest]) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_ShareRequestConnection(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_ShareRequestConnection(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.Page[*domain.ShareRequest]) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("ShareRequestConnection").MarshalGQL(w)
+			b.WriteString("\"ShareRequestConnection\"")
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_ShareRequestEdge returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_ShareRequestEdge(sel ast.SelectionSet, obj *domain.Edge[*domain.ShareRequest]) ([]graphql.CollectedField, bool) {
+// plan_ShareRequestEdge is sel on a ShareRequestEdge planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_ShareRequestEdge(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, shareRequestEdgeImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
-		case "__typename", "cursor":
-		case "node":
-			if obj.Node == nil {
-				return nil, false
-			}
-			if _, ok := ec.plainSelection_ShareRequest(f.Selections, obj.Node); !ok {
-				return nil, false
-			}
+		case "__typename", "cursor", "node":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
-}
-
-// writer_ShareRequestEdge writes fields (plainSelection_ShareRequestEdge's) of obj.
-func (ec *executionContext) writer_ShareRequestEdge(ctx context.Context, fields []graphql.CollectedField, obj *domain.Edge[*domain.ShareRequest]) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_ShareRequestEdge(ctx, w, fields, obj) })
-}
-
-func (ec *executionContext) write_ShareRequestEdge(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Edge[*domain.ShareRequest]) {
-	_, _ = io.WriteString(w, "{")
-	first := true
+	p := plain.NewPlan(fields, true)
 	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+		switch f.Name {
+		case "node":
+			if p.Nested[i] = ec.plan_ShareRequest(f.Selections); p.Nested[i] == nil {
+				return nil
+			}
+		}
+	}
+	return p
+}
+
+// holds_ShareRequestEdge reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_ShareRequestEdge(p *plain.Plan, obj *domain.Edge[*domain.ShareRequest]) bool {
+	for i, f := range p.Fields {
+		switch f.Name {
+		case "node":
+			if obj.Node == nil || !ec.holds_ShareRequest(p.Nested[i], obj.Node) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// plainSelection_ShareRequestEdge returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_ShareRequestEdge(sel ast.SelectionSet, obj *domain.Edge[*domain.ShareRequest]) (*plain.Plan, bool) {
+	p := ec.plan_ShareRequestEdge(sel)
+	return p, p != nil && ec.holds_ShareRequestEdge(p, obj)
+}
+
+// writer_ShareRequestEdge writes obj by p (plainSelection_ShareRequestEdge's).
+func (ec *executionContext) writer_ShareRequestEdge(ctx context.Context, p *plain.Plan, obj *domain.Edge[*domain.ShareRequest]) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_ShareRequestEdge(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_ShareRequestEdge(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.Edge[*domain.ShareRequest]) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("ShareRequestEdge").MarshalGQL(w)
+			b.WriteString("\"ShareRequestEdge\"")
 		case "cursor":
-			ec._ShareRequestEdge_cursor(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Cursor)
 		case "node":
-			ec.write_ShareRequest(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, shareRequestImplementors), obj.Node)
+			ec.write_ShareRequest(ctx, b, p.Nested[i], obj.Node)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_ShareTerms returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_ShareTerms(sel ast.SelectionSet, obj *domain.ShareTerms) ([]graphql.CollectedField, bool) {
+// plan_ShareTerms is sel on a ShareTerms planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_ShareTerms(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, shareTermsImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename", "mode":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_ShareTerms writes fields (plainSelection_ShareTerms's) of obj.
-func (ec *executionContext) writer_ShareTerms(ctx context.Context, fields []graphql.CollectedField, obj *domain.ShareTerms) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_ShareTerms(ctx, w, fields, obj) })
+// holds_ShareTerms reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_ShareTerms(p *plain.Plan, obj *domain.ShareTerms) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_ShareTerms(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.ShareTerms) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_ShareTerms returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_ShareTerms(sel ast.SelectionSet, obj *domain.ShareTerms) (*plain.Plan, bool) {
+	p := ec.plan_ShareTerms(sel)
+	return p, p != nil && ec.holds_ShareTerms(p, obj)
+}
+
+// writer_ShareTerms writes obj by p (plainSelection_ShareTerms's).
+func (ec *executionContext) writer_ShareTerms(ctx context.Context, p *plain.Plan, obj *domain.ShareTerms) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_ShareTerms(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_ShareTerms(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.ShareTerms) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("ShareTerms").MarshalGQL(w)
+			b.WriteString("\"ShareTerms\"")
 		case "mode":
-			ec._ShareTerms_mode(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, string(obj.Mode))
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_SharingDispute returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_SharingDispute(sel ast.SelectionSet, obj *domain.SharingDispute) ([]graphql.CollectedField, bool) {
+// plan_SharingDispute is sel on a SharingDispute planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_SharingDispute(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, sharingDisputeImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
-		case "__typename", "id", "kind", "status", "open", "step", "resolution", "decisionReference", "grantOrdered":
-		case "currentDeadline":
-			if obj.Due == nil {
-				return nil, false
-			}
-			if _, ok := ec.plainSelection_Deadline(f.Selections, obj.Due); !ok {
-				return nil, false
-			}
+		case "__typename", "id", "kind", "status", "open", "step", "resolution", "decisionReference", "grantOrdered", "currentDeadline":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
-}
-
-// writer_SharingDispute writes fields (plainSelection_SharingDispute's) of obj.
-func (ec *executionContext) writer_SharingDispute(ctx context.Context, fields []graphql.CollectedField, obj *domain.SharingDispute) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_SharingDispute(ctx, w, fields, obj) })
-}
-
-func (ec *executionContext) write_SharingDispute(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.SharingDispute) {
-	_, _ = io.WriteString(w, "{")
-	first := true
+	p := plain.NewPlan(fields, true)
 	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+		switch f.Name {
+		case "currentDeadline":
+			if p.Nested[i] = ec.plan_Deadline(f.Selections); p.Nested[i] == nil {
+				return nil
+			}
+		}
+	}
+	return p
+}
+
+// holds_SharingDispute reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_SharingDispute(p *plain.Plan, obj *domain.SharingDispute) bool {
+	for i, f := range p.Fields {
+		switch f.Name {
+		case "currentDeadline":
+			if obj.Due == nil || !ec.holds_Deadline(p.Nested[i], obj.Due) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// plainSelection_SharingDispute returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_SharingDispute(sel ast.SelectionSet, obj *domain.SharingDispute) (*plain.Plan, bool) {
+	p := ec.plan_SharingDispute(sel)
+	return p, p != nil && ec.holds_SharingDispute(p, obj)
+}
+
+// writer_SharingDispute writes obj by p (plainSelection_SharingDispute's).
+func (ec *executionContext) writer_SharingDispute(ctx context.Context, p *plain.Plan, obj *domain.SharingDispute) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_SharingDispute(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_SharingDispute(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.SharingDispute) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("SharingDispute").MarshalGQL(w)
+			b.WriteString("\"SharingDispute\"")
 		case "id":
-			ec._SharingDispute_id(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.NodeID())
 		case "kind":
-			ec._SharingDispute_kind(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, string(obj.Kind))
 		case "status":
-			ec._SharingDispute_status(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, string(obj.Status))
 		case "open":
-			ec._SharingDispute_open(ctx, f, obj).MarshalGQL(w)
+			plain.Bool(b, obj.Open())
 		case "step":
-			ec._SharingDispute_step(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, string(obj.Step))
 		case "resolution":
-			ec._SharingDispute_resolution(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Resolution)
 		case "decisionReference":
-			ec._SharingDispute_decisionReference(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.DecisionReference)
 		case "grantOrdered":
-			ec._SharingDispute_grantOrdered(ctx, f, obj).MarshalGQL(w)
+			plain.Bool(b, obj.GrantOrdered)
 		case "currentDeadline":
-			ec.write_Deadline(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, deadlineImplementors), obj.Due)
+			ec.write_Deadline(ctx, b, p.Nested[i], obj.Due)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_SharingDisputeStepRecord returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_SharingDisputeStepRecord(sel ast.SelectionSet, obj *domain.SharingStepRecord) ([]graphql.CollectedField, bool) {
+// plan_SharingDisputeStepRecord is sel on a SharingDisputeStepRecord planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_SharingDisputeStepRecord(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, sharingDisputeStepRecordImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename", "step", "outcome", "reasons", "recommendation":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_SharingDisputeStepRecord writes fields (plainSelection_SharingDisputeStepRecord's) of obj.
-func (ec *executionContext) writer_SharingDisputeStepRecord(ctx context.Context, fields []graphql.CollectedField, obj *domain.SharingStepRecord) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_SharingDisputeStepRecord(ctx, w, fields, obj) })
+// holds_SharingDisputeStepRecord reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_SharingDisputeStepRecord(p *plain.Plan, obj *domain.SharingStepRecord) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_SharingDisputeStepRecord(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.SharingStepRecord) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_SharingDisputeStepRecord returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_SharingDisputeStepRecord(sel ast.SelectionSet, obj *domain.SharingStepRecord) (*plain.Plan, bool) {
+	p := ec.plan_SharingDisputeStepRecord(sel)
+	return p, p != nil && ec.holds_SharingDisputeStepRecord(p, obj)
+}
+
+// writer_SharingDisputeStepRecord writes obj by p (plainSelection_SharingDisputeStepRecord's).
+func (ec *executionContext) writer_SharingDisputeStepRecord(ctx context.Context, p *plain.Plan, obj *domain.SharingStepRecord) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_SharingDisputeStepRecord(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_SharingDisputeStepRecord(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.SharingStepRecord) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("SharingDisputeStepRecord").MarshalGQL(w)
+			b.WriteString("\"SharingDisputeStepRecord\"")
 		case "step":
-			ec._SharingDisputeStepRecord_step(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, string(obj.Step))
 		case "outcome":
-			ec._SharingDisputeStepRecord_outcome(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Outcome)
 		case "reasons":
-			ec._SharingDisputeStepRecord_reasons(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Reasons)
 		case "recommendation":
-			ec._SharingDisputeStepRecord_recommendation(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Recommendation)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_SharingFigures returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_SharingFigures(sel ast.SelectionSet, obj *domain.ComplianceFigures) ([]graphql.CollectedField, bool) {
+// plan_SharingFigures is sel on a SharingFigures planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_SharingFigures(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, sharingFiguresImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename", "answered", "rejectionsWithoutReason", "bulkGrants", "grantsSuspended", "grantsRevoked":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_SharingFigures writes fields (plainSelection_SharingFigures's) of obj.
-func (ec *executionContext) writer_SharingFigures(ctx context.Context, fields []graphql.CollectedField, obj *domain.ComplianceFigures) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_SharingFigures(ctx, w, fields, obj) })
+// holds_SharingFigures reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_SharingFigures(p *plain.Plan, obj *domain.ComplianceFigures) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_SharingFigures(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.ComplianceFigures) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_SharingFigures returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_SharingFigures(sel ast.SelectionSet, obj *domain.ComplianceFigures) (*plain.Plan, bool) {
+	p := ec.plan_SharingFigures(sel)
+	return p, p != nil && ec.holds_SharingFigures(p, obj)
+}
+
+// writer_SharingFigures writes obj by p (plainSelection_SharingFigures's).
+func (ec *executionContext) writer_SharingFigures(ctx context.Context, p *plain.Plan, obj *domain.ComplianceFigures) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_SharingFigures(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_SharingFigures(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.ComplianceFigures) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("SharingFigures").MarshalGQL(w)
+			b.WriteString("\"SharingFigures\"")
 		case "answered":
-			ec._SharingFigures_answered(ctx, f, obj).MarshalGQL(w)
+			plain.Int(b, int64(obj.Answered))
 		case "rejectionsWithoutReason":
-			ec._SharingFigures_rejectionsWithoutReason(ctx, f, obj).MarshalGQL(w)
+			plain.Int(b, int64(obj.RejectionsWithoutReason))
 		case "bulkGrants":
-			ec._SharingFigures_bulkGrants(ctx, f, obj).MarshalGQL(w)
+			plain.Int(b, int64(obj.BulkGrants))
 		case "grantsSuspended":
-			ec._SharingFigures_grantsSuspended(ctx, f, obj).MarshalGQL(w)
+			plain.Int(b, int64(obj.GrantsSuspended))
 		case "grantsRevoked":
-			ec._SharingFigures_grantsRevoked(ctx, f, obj).MarshalGQL(w)
+			plain.Int(b, int64(obj.GrantsRevoked))
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_ThemeDatabase returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_ThemeDatabase(sel ast.SelectionSet, obj *domain.ThemeDatabase) ([]graphql.CollectedField, bool) {
+// plan_ThemeDatabase is sel on a ThemeDatabase planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_ThemeDatabase(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, themeDatabaseImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename", "id", "code", "name", "kind", "description":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_ThemeDatabase writes fields (plainSelection_ThemeDatabase's) of obj.
-func (ec *executionContext) writer_ThemeDatabase(ctx context.Context, fields []graphql.CollectedField, obj *domain.ThemeDatabase) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_ThemeDatabase(ctx, w, fields, obj) })
+// holds_ThemeDatabase reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_ThemeDatabase(p *plain.Plan, obj *domain.ThemeDatabase) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_ThemeDatabase(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.ThemeDatabase) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_ThemeDatabase returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_ThemeDatabase(sel ast.SelectionSet, obj *domain.ThemeDatabase) (*plain.Plan, bool) {
+	p := ec.plan_ThemeDatabase(sel)
+	return p, p != nil && ec.holds_ThemeDatabase(p, obj)
+}
+
+// writer_ThemeDatabase writes obj by p (plainSelection_ThemeDatabase's).
+func (ec *executionContext) writer_ThemeDatabase(ctx context.Context, p *plain.Plan, obj *domain.ThemeDatabase) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_ThemeDatabase(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_ThemeDatabase(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.ThemeDatabase) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("ThemeDatabase").MarshalGQL(w)
+			b.WriteString("\"ThemeDatabase\"")
 		case "id":
-			ec._ThemeDatabase_id(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.NodeID())
 		case "code":
-			ec._ThemeDatabase_code(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Code)
 		case "name":
-			ec._ThemeDatabase_name(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Name)
 		case "kind":
-			ec._ThemeDatabase_kind(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, string(obj.Kind))
 		case "description":
-			ec._ThemeDatabase_description(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Description)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_ThemeDatabaseConnection returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_ThemeDatabaseConnection(sel ast.SelectionSet, obj *domain.Page[*domain.ThemeDatabase]) ([]graphql.CollectedField, bool) {
+// plan_ThemeDatabaseConnection is sel on a ThemeDatabaseConnection planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_ThemeDatabaseConnection(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, themeDatabaseConnectionImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_ThemeDatabaseConnection writes fields (plainSelection_ThemeDatabaseConnection's) of obj.
-func (ec *executionContext) writer_ThemeDatabaseConnection(ctx context.Context, fields []graphql.CollectedField, obj *domain.Page[*domain.ThemeDatabase]) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_ThemeDatabaseConnection(ctx, w, fields, obj) })
+// holds_ThemeDatabaseConnection reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_ThemeDatabaseConnection(p *plain.Plan, obj *domain.Page[*domain.ThemeDatabase]) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_ThemeDatabaseConnection(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Page[*domain.ThemeDatabase]) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_ThemeDatabaseConnection returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_ThemeDatabaseConnection(sel ast.SelectionSet, obj *domain.Page[*domain.ThemeDatabase]) (*plain.Plan, bool) {
+	p := ec.plan_ThemeDatabaseConnection(sel)
+	return p, p != nil && ec.holds_ThemeDatabaseConnection(p, obj)
+}
+
+// writer_ThemeDatabaseConnection writes obj by p (plainSelection_ThemeDatabaseConnection's).
+func (ec *executionContext) writer_ThemeDatabaseConnection(ctx context.Context, p *plain.Plan, obj *domain.Page[*domain.ThemeDatabase]) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_ThemeDatabaseConnection(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_ThemeDatabaseConnection(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.Page[*domain.ThemeDatabase]) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("ThemeDatabaseConnection").MarshalGQL(w)
+			b.WriteString("\"ThemeDatabaseConnection\"")
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_ThemeDatabaseEdge returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_ThemeDatabaseEdge(sel ast.SelectionSet, obj *domain.Edge[*domain.ThemeDatabase]) ([]graphql.CollectedField, bool) {
+// plan_ThemeDatabaseEdge is sel on a ThemeDatabaseEdge planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_ThemeDatabaseEdge(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, themeDatabaseEdgeImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
-		case "__typename", "cursor":
-		case "node":
-			if obj.Node == nil {
-				return nil, false
-			}
-			if _, ok := ec.plainSelection_ThemeDatabase(f.Selections, obj.Node); !ok {
-				return nil, false
-			}
+		case "__typename", "cursor", "node":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
-}
-
-// writer_ThemeDatabaseEdge writes fields (plainSelection_ThemeDatabaseEdge's) of obj.
-func (ec *executionContext) writer_ThemeDatabaseEdge(ctx context.Context, fields []graphql.CollectedField, obj *domain.Edge[*domain.ThemeDatabase]) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_ThemeDatabaseEdge(ctx, w, fields, obj) })
-}
-
-func (ec *executionContext) write_ThemeDatabaseEdge(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Edge[*domain.ThemeDatabase]) {
-	_, _ = io.WriteString(w, "{")
-	first := true
+	p := plain.NewPlan(fields, true)
 	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+		switch f.Name {
+		case "node":
+			if p.Nested[i] = ec.plan_ThemeDatabase(f.Selections); p.Nested[i] == nil {
+				return nil
+			}
+		}
+	}
+	return p
+}
+
+// holds_ThemeDatabaseEdge reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_ThemeDatabaseEdge(p *plain.Plan, obj *domain.Edge[*domain.ThemeDatabase]) bool {
+	for i, f := range p.Fields {
+		switch f.Name {
+		case "node":
+			if obj.Node == nil || !ec.holds_ThemeDatabase(p.Nested[i], obj.Node) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// plainSelection_ThemeDatabaseEdge returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_ThemeDatabaseEdge(sel ast.SelectionSet, obj *domain.Edge[*domain.ThemeDatabase]) (*plain.Plan, bool) {
+	p := ec.plan_ThemeDatabaseEdge(sel)
+	return p, p != nil && ec.holds_ThemeDatabaseEdge(p, obj)
+}
+
+// writer_ThemeDatabaseEdge writes obj by p (plainSelection_ThemeDatabaseEdge's).
+func (ec *executionContext) writer_ThemeDatabaseEdge(ctx context.Context, p *plain.Plan, obj *domain.Edge[*domain.ThemeDatabase]) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_ThemeDatabaseEdge(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_ThemeDatabaseEdge(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.Edge[*domain.ThemeDatabase]) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("ThemeDatabaseEdge").MarshalGQL(w)
+			b.WriteString("\"ThemeDatabaseEdge\"")
 		case "cursor":
-			ec._ThemeDatabaseEdge_cursor(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Cursor)
 		case "node":
-			ec.write_ThemeDatabase(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, themeDatabaseImplementors), obj.Node)
+			ec.write_ThemeDatabase(ctx, b, p.Nested[i], obj.Node)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_TypeCounts returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_TypeCounts(sel ast.SelectionSet, obj *domain.TypeCounts) ([]graphql.CollectedField, bool) {
+// plan_TypeCounts is sel on a TypeCounts planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_TypeCounts(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, typeCountsImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename", "unconditional", "conditional", "none", "total":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_TypeCounts writes fields (plainSelection_TypeCounts's) of obj.
-func (ec *executionContext) writer_TypeCounts(ctx context.Context, fields []graphql.CollectedField, obj *domain.TypeCounts) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_TypeCounts(ctx, w, fields, obj) })
+// holds_TypeCounts reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_TypeCounts(p *plain.Plan, obj *domain.TypeCounts) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_TypeCounts(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.TypeCounts) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_TypeCounts returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_TypeCounts(sel ast.SelectionSet, obj *domain.TypeCounts) (*plain.Plan, bool) {
+	p := ec.plan_TypeCounts(sel)
+	return p, p != nil && ec.holds_TypeCounts(p, obj)
+}
+
+// writer_TypeCounts writes obj by p (plainSelection_TypeCounts's).
+func (ec *executionContext) writer_TypeCounts(ctx context.Context, p *plain.Plan, obj *domain.TypeCounts) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_TypeCounts(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_TypeCounts(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.TypeCounts) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("TypeCounts").MarshalGQL(w)
+			b.WriteString("\"TypeCounts\"")
 		case "unconditional":
-			ec._TypeCounts_unconditional(ctx, f, obj).MarshalGQL(w)
+			plain.Int(b, int64(obj.Unconditional))
 		case "conditional":
-			ec._TypeCounts_conditional(ctx, f, obj).MarshalGQL(w)
+			plain.Int(b, int64(obj.Conditional))
 		case "none":
-			ec._TypeCounts_none(ctx, f, obj).MarshalGQL(w)
+			plain.Int(b, int64(obj.None))
 		case "total":
-			ec._TypeCounts_total(ctx, f, obj).MarshalGQL(w)
+			plain.Int(b, int64(obj.Total()))
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_UsageReport returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_UsageReport(sel ast.SelectionSet, obj *domain.UsageReport) ([]graphql.CollectedField, bool) {
+// plan_UsageReport is sel on a UsageReport planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_UsageReport(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, usageReportImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename", "scenario", "outcome", "securityMeasures", "filedBy":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_UsageReport writes fields (plainSelection_UsageReport's) of obj.
-func (ec *executionContext) writer_UsageReport(ctx context.Context, fields []graphql.CollectedField, obj *domain.UsageReport) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_UsageReport(ctx, w, fields, obj) })
+// holds_UsageReport reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_UsageReport(p *plain.Plan, obj *domain.UsageReport) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_UsageReport(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.UsageReport) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_UsageReport returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_UsageReport(sel ast.SelectionSet, obj *domain.UsageReport) (*plain.Plan, bool) {
+	p := ec.plan_UsageReport(sel)
+	return p, p != nil && ec.holds_UsageReport(p, obj)
+}
+
+// writer_UsageReport writes obj by p (plainSelection_UsageReport's).
+func (ec *executionContext) writer_UsageReport(ctx context.Context, p *plain.Plan, obj *domain.UsageReport) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_UsageReport(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_UsageReport(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.UsageReport) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("UsageReport").MarshalGQL(w)
+			b.WriteString("\"UsageReport\"")
 		case "scenario":
-			ec._UsageReport_scenario(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Scenario)
 		case "outcome":
-			ec._UsageReport_outcome(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Outcome)
 		case "securityMeasures":
-			ec._UsageReport_securityMeasures(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.SecurityMeasures)
 		case "filedBy":
-			ec._UsageReport_filedBy(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.FiledBy)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_UseFigures returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_UseFigures(sel ast.SelectionSet, obj *domain.ComplianceFigures) ([]graphql.CollectedField, bool) {
+// plan_UseFigures is sel on a UseFigures planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_UseFigures(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, useFiguresImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_UseFigures writes fields (plainSelection_UseFigures's) of obj.
-func (ec *executionContext) writer_UseFigures(ctx context.Context, fields []graphql.CollectedField, obj *domain.ComplianceFigures) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_UseFigures(ctx, w, fields, obj) })
+// holds_UseFigures reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_UseFigures(p *plain.Plan, obj *domain.ComplianceFigures) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_UseFigures(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.ComplianceFigures) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_UseFigures returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_UseFigures(sel ast.SelectionSet, obj *domain.ComplianceFigures) (*plain.Plan, bool) {
+	p := ec.plan_UseFigures(sel)
+	return p, p != nil && ec.holds_UseFigures(p, obj)
+}
+
+// writer_UseFigures writes obj by p (plainSelection_UseFigures's).
+func (ec *executionContext) writer_UseFigures(ctx context.Context, p *plain.Plan, obj *domain.ComplianceFigures) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_UseFigures(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_UseFigures(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.ComplianceFigures) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("UseFigures").MarshalGQL(w)
+			b.WriteString("\"UseFigures\"")
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_ViewerAccess returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_ViewerAccess(sel ast.SelectionSet, obj *domain.Access) ([]graphql.CollectedField, bool) {
+// plan_ViewerAccess is sel on a ViewerAccess planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_ViewerAccess(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, viewerAccessImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename", "share", "open", "sample", "internal", "canRequest", "reason":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_ViewerAccess writes fields (plainSelection_ViewerAccess's) of obj.
-func (ec *executionContext) writer_ViewerAccess(ctx context.Context, fields []graphql.CollectedField, obj *domain.Access) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_ViewerAccess(ctx, w, fields, obj) })
+// holds_ViewerAccess reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_ViewerAccess(p *plain.Plan, obj *domain.Access) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_ViewerAccess(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Access) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_ViewerAccess returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_ViewerAccess(sel ast.SelectionSet, obj *domain.Access) (*plain.Plan, bool) {
+	p := ec.plan_ViewerAccess(sel)
+	return p, p != nil && ec.holds_ViewerAccess(p, obj)
+}
+
+// writer_ViewerAccess writes obj by p (plainSelection_ViewerAccess's).
+func (ec *executionContext) writer_ViewerAccess(ctx context.Context, p *plain.Plan, obj *domain.Access) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_ViewerAccess(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_ViewerAccess(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.Access) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("ViewerAccess").MarshalGQL(w)
+			b.WriteString("\"ViewerAccess\"")
 		case "share":
-			ec._ViewerAccess_share(ctx, f, obj).MarshalGQL(w)
+			plain.Bool(b, obj.Share)
 		case "open":
-			ec._ViewerAccess_open(ctx, f, obj).MarshalGQL(w)
+			plain.Bool(b, obj.Open)
 		case "sample":
-			ec._ViewerAccess_sample(ctx, f, obj).MarshalGQL(w)
+			plain.Bool(b, obj.Sample)
 		case "internal":
-			ec._ViewerAccess_internal(ctx, f, obj).MarshalGQL(w)
+			plain.Bool(b, obj.Internal)
 		case "canRequest":
-			ec._ViewerAccess_canRequest(ctx, f, obj).MarshalGQL(w)
+			plain.Bool(b, obj.CanRequest)
 		case "reason":
-			ec._ViewerAccess_reason(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Reason)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_Violation returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_Violation(sel ast.SelectionSet, obj *domain.ComplianceViolation) ([]graphql.CollectedField, bool) {
+// plan_Violation is sel on a Violation planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_Violation(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, violationImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename", "kind", "article", "detail":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_Violation writes fields (plainSelection_Violation's) of obj.
-func (ec *executionContext) writer_Violation(ctx context.Context, fields []graphql.CollectedField, obj *domain.ComplianceViolation) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_Violation(ctx, w, fields, obj) })
+// holds_Violation reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_Violation(p *plain.Plan, obj *domain.ComplianceViolation) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_Violation(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.ComplianceViolation) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_Violation returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_Violation(sel ast.SelectionSet, obj *domain.ComplianceViolation) (*plain.Plan, bool) {
+	p := ec.plan_Violation(sel)
+	return p, p != nil && ec.holds_Violation(p, obj)
+}
+
+// writer_Violation writes obj by p (plainSelection_Violation's).
+func (ec *executionContext) writer_Violation(ctx context.Context, p *plain.Plan, obj *domain.ComplianceViolation) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_Violation(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_Violation(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.ComplianceViolation) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("Violation").MarshalGQL(w)
+			b.WriteString("\"Violation\"")
 		case "kind":
-			ec._Violation_kind(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, string(obj.Kind))
 		case "article":
-			ec._Violation_article(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Article())
 		case "detail":
-			ec._Violation_detail(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Detail)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_ViolationConnection returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_ViolationConnection(sel ast.SelectionSet, obj *domain.Page[*domain.ComplianceViolation]) ([]graphql.CollectedField, bool) {
+// plan_ViolationConnection is sel on a ViolationConnection planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_ViolationConnection(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, violationConnectionImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_ViolationConnection writes fields (plainSelection_ViolationConnection's) of obj.
-func (ec *executionContext) writer_ViolationConnection(ctx context.Context, fields []graphql.CollectedField, obj *domain.Page[*domain.ComplianceViolation]) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_ViolationConnection(ctx, w, fields, obj) })
+// holds_ViolationConnection reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_ViolationConnection(p *plain.Plan, obj *domain.Page[*domain.ComplianceViolation]) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_ViolationConnection(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Page[*domain.ComplianceViolation]) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_ViolationConnection returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_ViolationConnection(sel ast.SelectionSet, obj *domain.Page[*domain.ComplianceViolation]) (*plain.Plan, bool) {
+	p := ec.plan_ViolationConnection(sel)
+	return p, p != nil && ec.holds_ViolationConnection(p, obj)
+}
+
+// writer_ViolationConnection writes obj by p (plainSelection_ViolationConnection's).
+func (ec *executionContext) writer_ViolationConnection(ctx context.Context, p *plain.Plan, obj *domain.Page[*domain.ComplianceViolation]) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_ViolationConnection(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_ViolationConnection(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.Page[*domain.ComplianceViolation]) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("ViolationConnection").MarshalGQL(w)
+			b.WriteString("\"ViolationConnection\"")
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_ViolationEdge returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_ViolationEdge(sel ast.SelectionSet, obj *domain.Edge[*domain.ComplianceViolation]) ([]graphql.CollectedField, bool) {
+// plan_ViolationEdge is sel on a ViolationEdge planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_ViolationEdge(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, violationEdgeImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
-		case "__typename", "cursor":
-		case "node":
-			if obj.Node == nil {
-				return nil, false
-			}
-			if _, ok := ec.plainSelection_Violation(f.Selections, obj.Node); !ok {
-				return nil, false
-			}
+		case "__typename", "cursor", "node":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
-}
-
-// writer_ViolationEdge writes fields (plainSelection_ViolationEdge's) of obj.
-func (ec *executionContext) writer_ViolationEdge(ctx context.Context, fields []graphql.CollectedField, obj *domain.Edge[*domain.ComplianceViolation]) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_ViolationEdge(ctx, w, fields, obj) })
-}
-
-func (ec *executionContext) write_ViolationEdge(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Edge[*domain.ComplianceViolation]) {
-	_, _ = io.WriteString(w, "{")
-	first := true
+	p := plain.NewPlan(fields, true)
 	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+		switch f.Name {
+		case "node":
+			if p.Nested[i] = ec.plan_Violation(f.Selections); p.Nested[i] == nil {
+				return nil
+			}
+		}
+	}
+	return p
+}
+
+// holds_ViolationEdge reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_ViolationEdge(p *plain.Plan, obj *domain.Edge[*domain.ComplianceViolation]) bool {
+	for i, f := range p.Fields {
+		switch f.Name {
+		case "node":
+			if obj.Node == nil || !ec.holds_Violation(p.Nested[i], obj.Node) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// plainSelection_ViolationEdge returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_ViolationEdge(sel ast.SelectionSet, obj *domain.Edge[*domain.ComplianceViolation]) (*plain.Plan, bool) {
+	p := ec.plan_ViolationEdge(sel)
+	return p, p != nil && ec.holds_ViolationEdge(p, obj)
+}
+
+// writer_ViolationEdge writes obj by p (plainSelection_ViolationEdge's).
+func (ec *executionContext) writer_ViolationEdge(ctx context.Context, p *plain.Plan, obj *domain.Edge[*domain.ComplianceViolation]) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_ViolationEdge(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_ViolationEdge(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.Edge[*domain.ComplianceViolation]) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("ViolationEdge").MarshalGQL(w)
+			b.WriteString("\"ViolationEdge\"")
 		case "cursor":
-			ec._ViolationEdge_cursor(ctx, f, obj).MarshalGQL(w)
+			plain.String(b, obj.Cursor)
 		case "node":
-			ec.write_Violation(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, violationImplementors), obj.Node)
+			ec.write_Violation(ctx, b, p.Nested[i], obj.Node)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection_WorkingCalendar returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection_WorkingCalendar(sel ast.SelectionSet, obj *domain.Calendar) ([]graphql.CollectedField, bool) {
+// plan_WorkingCalendar is sel on a WorkingCalendar planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan_WorkingCalendar(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, workingCalendarImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename", "revision":
 		default:
-			return nil, false
+			return nil
 		}
 	}
-	return fields, true
+	return plain.NewPlan(fields, false)
 }
 
-// writer_WorkingCalendar writes fields (plainSelection_WorkingCalendar's) of obj.
-func (ec *executionContext) writer_WorkingCalendar(ctx context.Context, fields []graphql.CollectedField, obj *domain.Calendar) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write_WorkingCalendar(ctx, w, fields, obj) })
+// holds_WorkingCalendar reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds_WorkingCalendar(p *plain.Plan, obj *domain.Calendar) bool {
+	_, _ = p, obj
+	return true
 }
 
-func (ec *executionContext) write_WorkingCalendar(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *domain.Calendar) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
+// plainSelection_WorkingCalendar returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection_WorkingCalendar(sel ast.SelectionSet, obj *domain.Calendar) (*plain.Plan, bool) {
+	p := ec.plan_WorkingCalendar(sel)
+	return p, p != nil && ec.holds_WorkingCalendar(p, obj)
+}
+
+// writer_WorkingCalendar writes obj by p (plainSelection_WorkingCalendar's).
+func (ec *executionContext) writer_WorkingCalendar(ctx context.Context, p *plain.Plan, obj *domain.Calendar) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write_WorkingCalendar(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write_WorkingCalendar(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *domain.Calendar) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
 			continue
 		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
+		b.WriteString(key)
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString("WorkingCalendar").MarshalGQL(w)
+			b.WriteString("\"WorkingCalendar\"")
 		case "revision":
-			ec._WorkingCalendar_revision(ctx, f, obj).MarshalGQL(w)
+			plain.Int(b, obj.Revision)
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
-// plainSelection__Service returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).
-func (ec *executionContext) plainSelection__Service(sel ast.SelectionSet, obj *fedruntime.Service) ([]graphql.CollectedField, bool) {
+// plan__Service is sel on a _Service planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.
+func (ec *executionContext) plan__Service(sel ast.SelectionSet) *plain.Plan {
 	fields := graphql.CollectFields(ec.OperationContext, sel, _ServiceImplementors)
 	for _, f := range fields {
 		if f.IsDeferred() {
-			return nil, false
+			return nil
 		}
 		switch f.Name {
 		case "__typename":
 		default:
+			return nil
+		}
+	}
+	return plain.NewPlan(fields, false)
+}
+
+// holds__Service reports whether obj has a value for each object field p selects, and each value holds its plan.
+func (ec *executionContext) holds__Service(p *plain.Plan, obj *fedruntime.Service) bool {
+	_, _ = p, obj
+	return true
+}
+
+// plainSelection__Service returns sel's plan when it is plain and obj holds it.
+func (ec *executionContext) plainSelection__Service(sel ast.SelectionSet, obj *fedruntime.Service) (*plain.Plan, bool) {
+	p := ec.plan__Service(sel)
+	return p, p != nil && ec.holds__Service(p, obj)
+}
+
+// writer__Service writes obj by p (plainSelection__Service's).
+func (ec *executionContext) writer__Service(ctx context.Context, p *plain.Plan, obj *fedruntime.Service) graphql.Marshaler {
+	return plain.Writer(func(b *bytes.Buffer) { ec.write__Service(ctx, b, p, obj) })
+}
+
+func (ec *executionContext) write__Service(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj *fedruntime.Service) {
+	b.WriteByte('{')
+	for i, f := range p.Fields {
+		key := p.Key(i)
+		if key == "" {
+			continue
+		}
+		b.WriteString(key)
+		switch f.Name {
+		case "__typename":
+			b.WriteString("\"_Service\"")
+		}
+	}
+	b.WriteByte('}')
+}
+
+// plain_marshalNAccessGap2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐAccessGapᚄ writes v when sel is plain for each element: planned once, each element checked, then written.
+func (ec *executionContext) plain_marshalNAccessGap2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐAccessGapᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.AccessGap) (graphql.Marshaler, bool) {
+	if v == nil {
+		return nil, false
+	}
+	p := ec.plan_AccessGap(sel)
+	if p == nil {
+		return nil, false
+	}
+	for i := range v {
+		if !ec.holds_AccessGap(p, &v[i]) {
 			return nil, false
 		}
 	}
-	return fields, true
+	return plain.Writer(func(b *bytes.Buffer) {
+		b.WriteByte('[')
+		for i := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			ec.write_AccessGap(ctx, b, p, &v[i])
+		}
+		b.WriteByte(']')
+	}), true
 }
 
-// writer__Service writes fields (plainSelection__Service's) of obj.
-func (ec *executionContext) writer__Service(ctx context.Context, fields []graphql.CollectedField, obj *fedruntime.Service) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { ec.write__Service(ctx, w, fields, obj) })
-}
-
-func (ec *executionContext) write__Service(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj *fedruntime.Service) {
-	_, _ = io.WriteString(w, "{")
-	first := true
-	for i, f := range fields {
-		if aliasWritten(fields[:i], f.Alias) {
-			continue
-		}
-		if !first {
-			_, _ = io.WriteString(w, ",")
-		}
-		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
-		_, _ = io.WriteString(w, ":")
-		switch f.Name {
-		case "__typename":
-			graphql.MarshalString("_Service").MarshalGQL(w)
+// plain_marshalNAccessRecord2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐAccessRecordᚄ writes v when sel is plain for each element: planned once, each element checked, then written.
+func (ec *executionContext) plain_marshalNAccessRecord2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐAccessRecordᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.AccessRecord) (graphql.Marshaler, bool) {
+	if v == nil {
+		return nil, false
+	}
+	p := ec.plan_AccessRecord(sel)
+	if p == nil {
+		return nil, false
+	}
+	for i := range v {
+		if v[i] == nil || !ec.holds_AccessRecord(p, v[i]) {
+			return nil, false
 		}
 	}
-	_, _ = io.WriteString(w, "}")
+	return plain.Writer(func(b *bytes.Buffer) {
+		b.WriteByte('[')
+		for i := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			ec.write_AccessRecord(ctx, b, p, v[i])
+		}
+		b.WriteByte(']')
+	}), true
 }
 
-// aliasWritten reports whether a field before has alias, which gqlgen's
-// field set writes once.
-func aliasWritten(before []graphql.CollectedField, alias string) bool {
-	for _, f := range before {
-		if f.Alias == alias {
-			return true
+// plain_marshalNAccessRecordEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ writes v when sel is plain for each element: planned once, each element checked, then written.
+func (ec *executionContext) plain_marshalNAccessRecordEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Edge[*domain.AccessRecord]) (graphql.Marshaler, bool) {
+	if v == nil {
+		return nil, false
+	}
+	p := ec.plan_AccessRecordEdge(sel)
+	if p == nil {
+		return nil, false
+	}
+	for i := range v {
+		if !ec.holds_AccessRecordEdge(p, &v[i]) {
+			return nil, false
 		}
 	}
-	return false
+	return plain.Writer(func(b *bytes.Buffer) {
+		b.WriteByte('[')
+		for i := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			ec.write_AccessRecordEdge(ctx, b, p, &v[i])
+		}
+		b.WriteByte(']')
+	}), true
+}
+
+// plain_marshalNAuditEvent2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐAuditEventᚄ writes v when sel is plain for each element: planned once, each element checked, then written.
+func (ec *executionContext) plain_marshalNAuditEvent2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐAuditEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.AuditEvent) (graphql.Marshaler, bool) {
+	if v == nil {
+		return nil, false
+	}
+	p := ec.plan_AuditEvent(sel)
+	if p == nil {
+		return nil, false
+	}
+	for i := range v {
+		if v[i] == nil || !ec.holds_AuditEvent(p, v[i]) {
+			return nil, false
+		}
+	}
+	return plain.Writer(func(b *bytes.Buffer) {
+		b.WriteByte('[')
+		for i := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			ec.write_AuditEvent(ctx, b, p, v[i])
+		}
+		b.WriteByte(']')
+	}), true
+}
+
+// plain_marshalNAuditEventEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ writes v when sel is plain for each element: planned once, each element checked, then written.
+func (ec *executionContext) plain_marshalNAuditEventEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Edge[*domain.AuditEvent]) (graphql.Marshaler, bool) {
+	if v == nil {
+		return nil, false
+	}
+	p := ec.plan_AuditEventEdge(sel)
+	if p == nil {
+		return nil, false
+	}
+	for i := range v {
+		if !ec.holds_AuditEventEdge(p, &v[i]) {
+			return nil, false
+		}
+	}
+	return plain.Writer(func(b *bytes.Buffer) {
+		b.WriteByte('[')
+		for i := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			ec.write_AuditEventEdge(ctx, b, p, &v[i])
+		}
+		b.WriteByte(']')
+	}), true
+}
+
+// plain_marshalNCatalogueChangeObligation2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐChangeObligationᚄ writes v when sel is plain for each element: planned once, each element checked, then written.
+func (ec *executionContext) plain_marshalNCatalogueChangeObligation2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐChangeObligationᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.ChangeObligation) (graphql.Marshaler, bool) {
+	if v == nil {
+		return nil, false
+	}
+	p := ec.plan_CatalogueChangeObligation(sel)
+	if p == nil {
+		return nil, false
+	}
+	for i := range v {
+		if v[i] == nil || !ec.holds_CatalogueChangeObligation(p, v[i]) {
+			return nil, false
+		}
+	}
+	return plain.Writer(func(b *bytes.Buffer) {
+		b.WriteByte('[')
+		for i := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			ec.write_CatalogueChangeObligation(ctx, b, p, v[i])
+		}
+		b.WriteByte(']')
+	}), true
+}
+
+// plain_marshalNCatalogueChangeObligationEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ writes v when sel is plain for each element: planned once, each element checked, then written.
+func (ec *executionContext) plain_marshalNCatalogueChangeObligationEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Edge[*domain.ChangeObligation]) (graphql.Marshaler, bool) {
+	if v == nil {
+		return nil, false
+	}
+	p := ec.plan_CatalogueChangeObligationEdge(sel)
+	if p == nil {
+		return nil, false
+	}
+	for i := range v {
+		if !ec.holds_CatalogueChangeObligationEdge(p, &v[i]) {
+			return nil, false
+		}
+	}
+	return plain.Writer(func(b *bytes.Buffer) {
+		b.WriteByte('[')
+		for i := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			ec.write_CatalogueChangeObligationEdge(ctx, b, p, &v[i])
+		}
+		b.WriteByte(']')
+	}), true
+}
+
+// plain_marshalNDataElement2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDataElementᚄ writes v when sel is plain for each element: planned once, each element checked, then written.
+func (ec *executionContext) plain_marshalNDataElement2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDataElementᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.DataElement) (graphql.Marshaler, bool) {
+	if v == nil {
+		return nil, false
+	}
+	p := ec.plan_DataElement(sel)
+	if p == nil {
+		return nil, false
+	}
+	for i := range v {
+		if v[i] == nil || !ec.holds_DataElement(p, v[i]) {
+			return nil, false
+		}
+	}
+	return plain.Writer(func(b *bytes.Buffer) {
+		b.WriteByte('[')
+		for i := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			ec.write_DataElement(ctx, b, p, v[i])
+		}
+		b.WriteByte(']')
+	}), true
+}
+
+// plain_marshalNDataItem2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDataItemᚄ writes v when sel is plain for each element: planned once, each element checked, then written.
+func (ec *executionContext) plain_marshalNDataItem2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDataItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.DataItem) (graphql.Marshaler, bool) {
+	if v == nil {
+		return nil, false
+	}
+	p := ec.plan_DataItem(sel)
+	if p == nil {
+		return nil, false
+	}
+	for i := range v {
+		if v[i] == nil || !ec.holds_DataItem(p, v[i]) {
+			return nil, false
+		}
+	}
+	return plain.Writer(func(b *bytes.Buffer) {
+		b.WriteByte('[')
+		for i := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			ec.write_DataItem(ctx, b, p, v[i])
+		}
+		b.WriteByte(']')
+	}), true
+}
+
+// plain_marshalNDeadlineRule2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐRuleᚄ writes v when sel is plain for each element: planned once, each element checked, then written.
+func (ec *executionContext) plain_marshalNDeadlineRule2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐRuleᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Rule) (graphql.Marshaler, bool) {
+	if v == nil {
+		return nil, false
+	}
+	p := ec.plan_DeadlineRule(sel)
+	if p == nil {
+		return nil, false
+	}
+	for i := range v {
+		if v[i] == nil || !ec.holds_DeadlineRule(p, v[i]) {
+			return nil, false
+		}
+	}
+	return plain.Writer(func(b *bytes.Buffer) {
+		b.WriteByte('[')
+		for i := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			ec.write_DeadlineRule(ctx, b, p, v[i])
+		}
+		b.WriteByte(']')
+	}), true
+}
+
+// plain_marshalNDepartment2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDepartmentᚄ writes v when sel is plain for each element: planned once, each element checked, then written.
+func (ec *executionContext) plain_marshalNDepartment2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDepartmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Department) (graphql.Marshaler, bool) {
+	if v == nil {
+		return nil, false
+	}
+	p := ec.plan_Department(sel)
+	if p == nil {
+		return nil, false
+	}
+	for i := range v {
+		if v[i] == nil || !ec.holds_Department(p, v[i]) {
+			return nil, false
+		}
+	}
+	return plain.Writer(func(b *bytes.Buffer) {
+		b.WriteByte('[')
+		for i := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			ec.write_Department(ctx, b, p, v[i])
+		}
+		b.WriteByte(']')
+	}), true
+}
+
+// plain_marshalNDepartmentEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ writes v when sel is plain for each element: planned once, each element checked, then written.
+func (ec *executionContext) plain_marshalNDepartmentEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Edge[*domain.Department]) (graphql.Marshaler, bool) {
+	if v == nil {
+		return nil, false
+	}
+	p := ec.plan_DepartmentEdge(sel)
+	if p == nil {
+		return nil, false
+	}
+	for i := range v {
+		if !ec.holds_DepartmentEdge(p, &v[i]) {
+			return nil, false
+		}
+	}
+	return plain.Writer(func(b *bytes.Buffer) {
+		b.WriteByte('[')
+		for i := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			ec.write_DepartmentEdge(ctx, b, p, &v[i])
+		}
+		b.WriteByte(']')
+	}), true
+}
+
+// plain_marshalNDepartmentScorecard2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐComplianceFiguresᚄ writes v when sel is plain for each element: planned once, each element checked, then written.
+func (ec *executionContext) plain_marshalNDepartmentScorecard2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐComplianceFiguresᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.ComplianceFigures) (graphql.Marshaler, bool) {
+	if v == nil {
+		return nil, false
+	}
+	p := ec.plan_DepartmentScorecard(sel)
+	if p == nil {
+		return nil, false
+	}
+	for i := range v {
+		if v[i] == nil || !ec.holds_DepartmentScorecard(p, v[i]) {
+			return nil, false
+		}
+	}
+	return plain.Writer(func(b *bytes.Buffer) {
+		b.WriteByte('[')
+		for i := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			ec.write_DepartmentScorecard(ctx, b, p, v[i])
+		}
+		b.WriteByte(']')
+	}), true
+}
+
+// plain_marshalNDepartmentScorecardEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ writes v when sel is plain for each element: planned once, each element checked, then written.
+func (ec *executionContext) plain_marshalNDepartmentScorecardEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Edge[*domain.ComplianceFigures]) (graphql.Marshaler, bool) {
+	if v == nil {
+		return nil, false
+	}
+	p := ec.plan_DepartmentScorecardEdge(sel)
+	if p == nil {
+		return nil, false
+	}
+	for i := range v {
+		if !ec.holds_DepartmentScorecardEdge(p, &v[i]) {
+			return nil, false
+		}
+	}
+	return plain.Writer(func(b *bytes.Buffer) {
+		b.WriteByte('[')
+		for i := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			ec.write_DepartmentScorecardEdge(ctx, b, p, &v[i])
+		}
+		b.WriteByte(']')
+	}), true
+}
+
+// plain_marshalNDisputeAction2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDisputeActionᚄ writes v when sel is plain for each element: planned once, each element checked, then written.
+func (ec *executionContext) plain_marshalNDisputeAction2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDisputeActionᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.DisputeAction) (graphql.Marshaler, bool) {
+	if v == nil {
+		return nil, false
+	}
+	p := ec.plan_DisputeAction(sel)
+	if p == nil {
+		return nil, false
+	}
+	for i := range v {
+		if v[i] == nil || !ec.holds_DisputeAction(p, v[i]) {
+			return nil, false
+		}
+	}
+	return plain.Writer(func(b *bytes.Buffer) {
+		b.WriteByte('[')
+		for i := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			ec.write_DisputeAction(ctx, b, p, v[i])
+		}
+		b.WriteByte(']')
+	}), true
+}
+
+// plain_marshalNDisputeEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ writes v when sel is plain for each element: planned once, each element checked, then written.
+func (ec *executionContext) plain_marshalNDisputeEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Edge[domain.DisputeRecord]) (graphql.Marshaler, bool) {
+	if v == nil {
+		return nil, false
+	}
+	p := ec.plan_DisputeEdge(sel)
+	if p == nil {
+		return nil, false
+	}
+	for i := range v {
+		if !ec.holds_DisputeEdge(p, &v[i]) {
+			return nil, false
+		}
+	}
+	return plain.Writer(func(b *bytes.Buffer) {
+		b.WriteByte('[')
+		for i := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			ec.write_DisputeEdge(ctx, b, p, &v[i])
+		}
+		b.WriteByte(']')
+	}), true
+}
+
+// plain_marshalNDisputePosition2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐPositionᚄ writes v when sel is plain for each element: planned once, each element checked, then written.
+func (ec *executionContext) plain_marshalNDisputePosition2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐPositionᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Position) (graphql.Marshaler, bool) {
+	if v == nil {
+		return nil, false
+	}
+	p := ec.plan_DisputePosition(sel)
+	if p == nil {
+		return nil, false
+	}
+	for i := range v {
+		if v[i] == nil || !ec.holds_DisputePosition(p, v[i]) {
+			return nil, false
+		}
+	}
+	return plain.Writer(func(b *bytes.Buffer) {
+		b.WriteByte('[')
+		for i := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			ec.write_DisputePosition(ctx, b, p, v[i])
+		}
+		b.WriteByte(']')
+	}), true
+}
+
+// plain_marshalNFieldChange2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐFieldChangeᚄ writes v when sel is plain for each element: planned once, each element checked, then written.
+func (ec *executionContext) plain_marshalNFieldChange2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐFieldChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.FieldChange) (graphql.Marshaler, bool) {
+	if v == nil {
+		return nil, false
+	}
+	p := ec.plan_FieldChange(sel)
+	if p == nil {
+		return nil, false
+	}
+	for i := range v {
+		if !ec.holds_FieldChange(p, &v[i]) {
+			return nil, false
+		}
+	}
+	return plain.Writer(func(b *bytes.Buffer) {
+		b.WriteByte('[')
+		for i := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			ec.write_FieldChange(ctx, b, p, &v[i])
+		}
+		b.WriteByte(']')
+	}), true
+}
+
+// plain_marshalNFieldChange2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐFieldChangeᚄ writes v when sel is plain for each element: planned once, each element checked, then written.
+func (ec *executionContext) plain_marshalNFieldChange2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐFieldChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.FieldChange) (graphql.Marshaler, bool) {
+	if v == nil {
+		return nil, false
+	}
+	p := ec.plan_FieldChange(sel)
+	if p == nil {
+		return nil, false
+	}
+	for i := range v {
+		if v[i] == nil || !ec.holds_FieldChange(p, v[i]) {
+			return nil, false
+		}
+	}
+	return plain.Writer(func(b *bytes.Buffer) {
+		b.WriteByte('[')
+		for i := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			ec.write_FieldChange(ctx, b, p, v[i])
+		}
+		b.WriteByte(']')
+	}), true
+}
+
+// plain_marshalNGrant2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐShareGrantᚄ writes v when sel is plain for each element: planned once, each element checked, then written.
+func (ec *executionContext) plain_marshalNGrant2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐShareGrantᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.ShareGrant) (graphql.Marshaler, bool) {
+	if v == nil {
+		return nil, false
+	}
+	p := ec.plan_Grant(sel)
+	if p == nil {
+		return nil, false
+	}
+	for i := range v {
+		if v[i] == nil || !ec.holds_Grant(p, v[i]) {
+			return nil, false
+		}
+	}
+	return plain.Writer(func(b *bytes.Buffer) {
+		b.WriteByte('[')
+		for i := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			ec.write_Grant(ctx, b, p, v[i])
+		}
+		b.WriteByte(']')
+	}), true
+}
+
+// plain_marshalNGrantEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ writes v when sel is plain for each element: planned once, each element checked, then written.
+func (ec *executionContext) plain_marshalNGrantEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Edge[*domain.ShareGrant]) (graphql.Marshaler, bool) {
+	if v == nil {
+		return nil, false
+	}
+	p := ec.plan_GrantEdge(sel)
+	if p == nil {
+		return nil, false
+	}
+	for i := range v {
+		if !ec.holds_GrantEdge(p, &v[i]) {
+			return nil, false
+		}
+	}
+	return plain.Writer(func(b *bytes.Buffer) {
+		b.WriteByte('[')
+		for i := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			ec.write_GrantEdge(ctx, b, p, &v[i])
+		}
+		b.WriteByte(']')
+	}), true
+}
+
+// plain_marshalNLineageEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐLineageEdgeᚄ writes v when sel is plain for each element: planned once, each element checked, then written.
+func (ec *executionContext) plain_marshalNLineageEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐLineageEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.LineageEdge) (graphql.Marshaler, bool) {
+	if v == nil {
+		return nil, false
+	}
+	p := ec.plan_LineageEdge(sel)
+	if p == nil {
+		return nil, false
+	}
+	for i := range v {
+		if !ec.holds_LineageEdge(p, &v[i]) {
+			return nil, false
+		}
+	}
+	return plain.Writer(func(b *bytes.Buffer) {
+		b.WriteByte('[')
+		for i := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			ec.write_LineageEdge(ctx, b, p, &v[i])
+		}
+		b.WriteByte(']')
+	}), true
+}
+
+// plain_marshalNLineageNode2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐLineageNodeᚄ writes v when sel is plain for each element: planned once, each element checked, then written.
+func (ec *executionContext) plain_marshalNLineageNode2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐLineageNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.LineageNode) (graphql.Marshaler, bool) {
+	if v == nil {
+		return nil, false
+	}
+	p := ec.plan_LineageNode(sel)
+	if p == nil {
+		return nil, false
+	}
+	for i := range v {
+		if v[i] == nil || !ec.holds_LineageNode(p, v[i]) {
+			return nil, false
+		}
+	}
+	return plain.Writer(func(b *bytes.Buffer) {
+		b.WriteByte('[')
+		for i := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			ec.write_LineageNode(ctx, b, p, v[i])
+		}
+		b.WriteByte(']')
+	}), true
+}
+
+// plain_marshalNLineageNodeEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ writes v when sel is plain for each element: planned once, each element checked, then written.
+func (ec *executionContext) plain_marshalNLineageNodeEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Edge[*domain.LineageNode]) (graphql.Marshaler, bool) {
+	if v == nil {
+		return nil, false
+	}
+	p := ec.plan_LineageNodeEdge(sel)
+	if p == nil {
+		return nil, false
+	}
+	for i := range v {
+		if !ec.holds_LineageNodeEdge(p, &v[i]) {
+			return nil, false
+		}
+	}
+	return plain.Writer(func(b *bytes.Buffer) {
+		b.WriteByte('[')
+		for i := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			ec.write_LineageNodeEdge(ctx, b, p, &v[i])
+		}
+		b.WriteByte(']')
+	}), true
+}
+
+// plain_marshalNMonthlyFigures2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐComplianceFiguresᚄ writes v when sel is plain for each element: planned once, each element checked, then written.
+func (ec *executionContext) plain_marshalNMonthlyFigures2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐComplianceFiguresᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.ComplianceFigures) (graphql.Marshaler, bool) {
+	if v == nil {
+		return nil, false
+	}
+	p := ec.plan_MonthlyFigures(sel)
+	if p == nil {
+		return nil, false
+	}
+	for i := range v {
+		if v[i] == nil || !ec.holds_MonthlyFigures(p, v[i]) {
+			return nil, false
+		}
+	}
+	return plain.Writer(func(b *bytes.Buffer) {
+		b.WriteByte('[')
+		for i := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			ec.write_MonthlyFigures(ctx, b, p, v[i])
+		}
+		b.WriteByte(']')
+	}), true
+}
+
+// plain_marshalNOpenRequest2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐOpenRequestᚄ writes v when sel is plain for each element: planned once, each element checked, then written.
+func (ec *executionContext) plain_marshalNOpenRequest2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐOpenRequestᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.OpenRequest) (graphql.Marshaler, bool) {
+	if v == nil {
+		return nil, false
+	}
+	p := ec.plan_OpenRequest(sel)
+	if p == nil {
+		return nil, false
+	}
+	for i := range v {
+		if v[i] == nil || !ec.holds_OpenRequest(p, v[i]) {
+			return nil, false
+		}
+	}
+	return plain.Writer(func(b *bytes.Buffer) {
+		b.WriteByte('[')
+		for i := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			ec.write_OpenRequest(ctx, b, p, v[i])
+		}
+		b.WriteByte(']')
+	}), true
+}
+
+// plain_marshalNOpenRequestEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ writes v when sel is plain for each element: planned once, each element checked, then written.
+func (ec *executionContext) plain_marshalNOpenRequestEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Edge[*domain.OpenRequest]) (graphql.Marshaler, bool) {
+	if v == nil {
+		return nil, false
+	}
+	p := ec.plan_OpenRequestEdge(sel)
+	if p == nil {
+		return nil, false
+	}
+	for i := range v {
+		if !ec.holds_OpenRequestEdge(p, &v[i]) {
+			return nil, false
+		}
+	}
+	return plain.Writer(func(b *bytes.Buffer) {
+		b.WriteByte('[')
+		for i := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			ec.write_OpenRequestEdge(ctx, b, p, &v[i])
+		}
+		b.WriteByte(']')
+	}), true
+}
+
+// plain_marshalNPolicyProfile2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐPolicyProfileᚄ writes v when sel is plain for each element: planned once, each element checked, then written.
+func (ec *executionContext) plain_marshalNPolicyProfile2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐPolicyProfileᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PolicyProfile) (graphql.Marshaler, bool) {
+	if v == nil {
+		return nil, false
+	}
+	p := ec.plan_PolicyProfile(sel)
+	if p == nil {
+		return nil, false
+	}
+	for i := range v {
+		if v[i] == nil || !ec.holds_PolicyProfile(p, v[i]) {
+			return nil, false
+		}
+	}
+	return plain.Writer(func(b *bytes.Buffer) {
+		b.WriteByte('[')
+		for i := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			ec.write_PolicyProfile(ctx, b, p, v[i])
+		}
+		b.WriteByte(']')
+	}), true
+}
+
+// plain_marshalNResource2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐResourceᚄ writes v when sel is plain for each element: planned once, each element checked, then written.
+func (ec *executionContext) plain_marshalNResource2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐResourceᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Resource) (graphql.Marshaler, bool) {
+	if v == nil {
+		return nil, false
+	}
+	p := ec.plan_Resource(sel)
+	if p == nil {
+		return nil, false
+	}
+	for i := range v {
+		if v[i] == nil || !ec.holds_Resource(p, v[i]) {
+			return nil, false
+		}
+	}
+	return plain.Writer(func(b *bytes.Buffer) {
+		b.WriteByte('[')
+		for i := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			ec.write_Resource(ctx, b, p, v[i])
+		}
+		b.WriteByte(']')
+	}), true
+}
+
+// plain_marshalNResourceEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ writes v when sel is plain for each element: planned once, each element checked, then written.
+func (ec *executionContext) plain_marshalNResourceEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Edge[*domain.Resource]) (graphql.Marshaler, bool) {
+	if v == nil {
+		return nil, false
+	}
+	p := ec.plan_ResourceEdge(sel)
+	if p == nil {
+		return nil, false
+	}
+	for i := range v {
+		if !ec.holds_ResourceEdge(p, &v[i]) {
+			return nil, false
+		}
+	}
+	return plain.Writer(func(b *bytes.Buffer) {
+		b.WriteByte('[')
+		for i := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			ec.write_ResourceEdge(ctx, b, p, &v[i])
+		}
+		b.WriteByte(']')
+	}), true
+}
+
+// plain_marshalNSampleField2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐSampleFieldᚄ writes v when sel is plain for each element: planned once, each element checked, then written.
+func (ec *executionContext) plain_marshalNSampleField2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐSampleFieldᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SampleField) (graphql.Marshaler, bool) {
+	if v == nil {
+		return nil, false
+	}
+	p := ec.plan_SampleField(sel)
+	if p == nil {
+		return nil, false
+	}
+	for i := range v {
+		if v[i] == nil || !ec.holds_SampleField(p, v[i]) {
+			return nil, false
+		}
+	}
+	return plain.Writer(func(b *bytes.Buffer) {
+		b.WriteByte('[')
+		for i := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			ec.write_SampleField(ctx, b, p, v[i])
+		}
+		b.WriteByte(']')
+	}), true
+}
+
+// plain_marshalNShareRequest2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐShareRequestᚄ writes v when sel is plain for each element: planned once, each element checked, then written.
+func (ec *executionContext) plain_marshalNShareRequest2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐShareRequestᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.ShareRequest) (graphql.Marshaler, bool) {
+	if v == nil {
+		return nil, false
+	}
+	p := ec.plan_ShareRequest(sel)
+	if p == nil {
+		return nil, false
+	}
+	for i := range v {
+		if v[i] == nil || !ec.holds_ShareRequest(p, v[i]) {
+			return nil, false
+		}
+	}
+	return plain.Writer(func(b *bytes.Buffer) {
+		b.WriteByte('[')
+		for i := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			ec.write_ShareRequest(ctx, b, p, v[i])
+		}
+		b.WriteByte(']')
+	}), true
+}
+
+// plain_marshalNShareRequestEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ writes v when sel is plain for each element: planned once, each element checked, then written.
+func (ec *executionContext) plain_marshalNShareRequestEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Edge[*domain.ShareRequest]) (graphql.Marshaler, bool) {
+	if v == nil {
+		return nil, false
+	}
+	p := ec.plan_ShareRequestEdge(sel)
+	if p == nil {
+		return nil, false
+	}
+	for i := range v {
+		if !ec.holds_ShareRequestEdge(p, &v[i]) {
+			return nil, false
+		}
+	}
+	return plain.Writer(func(b *bytes.Buffer) {
+		b.WriteByte('[')
+		for i := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			ec.write_ShareRequestEdge(ctx, b, p, &v[i])
+		}
+		b.WriteByte(']')
+	}), true
+}
+
+// plain_marshalNSharingDisputeStepRecord2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐSharingStepRecordᚄ writes v when sel is plain for each element: planned once, each element checked, then written.
+func (ec *executionContext) plain_marshalNSharingDisputeStepRecord2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐSharingStepRecordᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.SharingStepRecord) (graphql.Marshaler, bool) {
+	if v == nil {
+		return nil, false
+	}
+	p := ec.plan_SharingDisputeStepRecord(sel)
+	if p == nil {
+		return nil, false
+	}
+	for i := range v {
+		if v[i] == nil || !ec.holds_SharingDisputeStepRecord(p, v[i]) {
+			return nil, false
+		}
+	}
+	return plain.Writer(func(b *bytes.Buffer) {
+		b.WriteByte('[')
+		for i := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			ec.write_SharingDisputeStepRecord(ctx, b, p, v[i])
+		}
+		b.WriteByte(']')
+	}), true
+}
+
+// plain_marshalNThemeDatabase2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐThemeDatabaseᚄ writes v when sel is plain for each element: planned once, each element checked, then written.
+func (ec *executionContext) plain_marshalNThemeDatabase2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐThemeDatabaseᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.ThemeDatabase) (graphql.Marshaler, bool) {
+	if v == nil {
+		return nil, false
+	}
+	p := ec.plan_ThemeDatabase(sel)
+	if p == nil {
+		return nil, false
+	}
+	for i := range v {
+		if v[i] == nil || !ec.holds_ThemeDatabase(p, v[i]) {
+			return nil, false
+		}
+	}
+	return plain.Writer(func(b *bytes.Buffer) {
+		b.WriteByte('[')
+		for i := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			ec.write_ThemeDatabase(ctx, b, p, v[i])
+		}
+		b.WriteByte(']')
+	}), true
+}
+
+// plain_marshalNThemeDatabaseEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ writes v when sel is plain for each element: planned once, each element checked, then written.
+func (ec *executionContext) plain_marshalNThemeDatabaseEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Edge[*domain.ThemeDatabase]) (graphql.Marshaler, bool) {
+	if v == nil {
+		return nil, false
+	}
+	p := ec.plan_ThemeDatabaseEdge(sel)
+	if p == nil {
+		return nil, false
+	}
+	for i := range v {
+		if !ec.holds_ThemeDatabaseEdge(p, &v[i]) {
+			return nil, false
+		}
+	}
+	return plain.Writer(func(b *bytes.Buffer) {
+		b.WriteByte('[')
+		for i := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			ec.write_ThemeDatabaseEdge(ctx, b, p, &v[i])
+		}
+		b.WriteByte(']')
+	}), true
+}
+
+// plain_marshalNUsageReport2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐUsageReportᚄ writes v when sel is plain for each element: planned once, each element checked, then written.
+func (ec *executionContext) plain_marshalNUsageReport2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐUsageReportᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.UsageReport) (graphql.Marshaler, bool) {
+	if v == nil {
+		return nil, false
+	}
+	p := ec.plan_UsageReport(sel)
+	if p == nil {
+		return nil, false
+	}
+	for i := range v {
+		if v[i] == nil || !ec.holds_UsageReport(p, v[i]) {
+			return nil, false
+		}
+	}
+	return plain.Writer(func(b *bytes.Buffer) {
+		b.WriteByte('[')
+		for i := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			ec.write_UsageReport(ctx, b, p, v[i])
+		}
+		b.WriteByte(']')
+	}), true
+}
+
+// plain_marshalNViolation2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐComplianceViolationᚄ writes v when sel is plain for each element: planned once, each element checked, then written.
+func (ec *executionContext) plain_marshalNViolation2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐComplianceViolationᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.ComplianceViolation) (graphql.Marshaler, bool) {
+	if v == nil {
+		return nil, false
+	}
+	p := ec.plan_Violation(sel)
+	if p == nil {
+		return nil, false
+	}
+	for i := range v {
+		if v[i] == nil || !ec.holds_Violation(p, v[i]) {
+			return nil, false
+		}
+	}
+	return plain.Writer(func(b *bytes.Buffer) {
+		b.WriteByte('[')
+		for i := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			ec.write_Violation(ctx, b, p, v[i])
+		}
+		b.WriteByte(']')
+	}), true
+}
+
+// plain_marshalNViolationEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ writes v when sel is plain for each element: planned once, each element checked, then written.
+func (ec *executionContext) plain_marshalNViolationEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Edge[*domain.ComplianceViolation]) (graphql.Marshaler, bool) {
+	if v == nil {
+		return nil, false
+	}
+	p := ec.plan_ViolationEdge(sel)
+	if p == nil {
+		return nil, false
+	}
+	for i := range v {
+		if !ec.holds_ViolationEdge(p, &v[i]) {
+			return nil, false
+		}
+	}
+	return plain.Writer(func(b *bytes.Buffer) {
+		b.WriteByte('[')
+		for i := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			ec.write_ViolationEdge(ctx, b, p, &v[i])
+		}
+		b.WriteByte(']')
+	}), true
+}
+
+// plain_marshalODepartment2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDepartment writes v when sel is plain for each element: planned once, each element checked, then written.
+func (ec *executionContext) plain_marshalODepartment2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐDepartment(ctx context.Context, sel ast.SelectionSet, v []*domain.Department) (graphql.Marshaler, bool) {
+	if v == nil {
+		return nil, false
+	}
+	p := ec.plan_Department(sel)
+	if p == nil {
+		return nil, false
+	}
+	for i := range v {
+		if v[i] == nil || !ec.holds_Department(p, v[i]) {
+			return nil, false
+		}
+	}
+	return plain.Writer(func(b *bytes.Buffer) {
+		b.WriteByte('[')
+		for i := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			ec.write_Department(ctx, b, p, v[i])
+		}
+		b.WriteByte(']')
+	}), true
+}
+
+// plain_marshalOEvidence2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEvidenceᚄ writes v when sel is plain for each element: planned once, each element checked, then written.
+func (ec *executionContext) plain_marshalOEvidence2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEvidenceᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Evidence) (graphql.Marshaler, bool) {
+	if v == nil {
+		return nil, false
+	}
+	p := ec.plan_Evidence(sel)
+	if p == nil {
+		return nil, false
+	}
+	for i := range v {
+		if v[i] == nil || !ec.holds_Evidence(p, v[i]) {
+			return nil, false
+		}
+	}
+	return plain.Writer(func(b *bytes.Buffer) {
+		b.WriteByte('[')
+		for i := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			ec.write_Evidence(ctx, b, p, v[i])
+		}
+		b.WriteByte(']')
+	}), true
+}
+
+// plain_marshalOResource2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐResource writes v when sel is plain for each element: planned once, each element checked, then written.
+func (ec *executionContext) plain_marshalOResource2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐResource(ctx context.Context, sel ast.SelectionSet, v []*domain.Resource) (graphql.Marshaler, bool) {
+	if v == nil {
+		return nil, false
+	}
+	p := ec.plan_Resource(sel)
+	if p == nil {
+		return nil, false
+	}
+	for i := range v {
+		if v[i] == nil || !ec.holds_Resource(p, v[i]) {
+			return nil, false
+		}
+	}
+	return plain.Writer(func(b *bytes.Buffer) {
+		b.WriteByte('[')
+		for i := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			ec.write_Resource(ctx, b, p, v[i])
+		}
+		b.WriteByte(']')
+	}), true
+}
+
+// plain_marshalOResourceVersion2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐResourceVersionᚄ writes v when sel is plain for each element: planned once, each element checked, then written.
+func (ec *executionContext) plain_marshalOResourceVersion2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐResourceVersionᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.ResourceVersion) (graphql.Marshaler, bool) {
+	if v == nil {
+		return nil, false
+	}
+	p := ec.plan_ResourceVersion(sel)
+	if p == nil {
+		return nil, false
+	}
+	for i := range v {
+		if v[i] == nil || !ec.holds_ResourceVersion(p, v[i]) {
+			return nil, false
+		}
+	}
+	return plain.Writer(func(b *bytes.Buffer) {
+		b.WriteByte('[')
+		for i := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			ec.write_ResourceVersion(ctx, b, p, v[i])
+		}
+		b.WriteByte(']')
+	}), true
+}
+
+// plain_marshalOSampleRecord2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐSampleRecordᚄ writes v when sel is plain for each element: planned once, each element checked, then written.
+func (ec *executionContext) plain_marshalOSampleRecord2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐSampleRecordᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SampleRecord) (graphql.Marshaler, bool) {
+	if v == nil {
+		return nil, false
+	}
+	p := ec.plan_SampleRecord(sel)
+	if p == nil {
+		return nil, false
+	}
+	for i := range v {
+		if v[i] == nil || !ec.holds_SampleRecord(p, v[i]) {
+			return nil, false
+		}
+	}
+	return plain.Writer(func(b *bytes.Buffer) {
+		b.WriteByte('[')
+		for i := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			ec.write_SampleRecord(ctx, b, p, v[i])
+		}
+		b.WriteByte(']')
+	}), true
+}
+
+// plain_marshalOThemeDatabase2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐThemeDatabase writes v when sel is plain for each element: planned once, each element checked, then written.
+func (ec *executionContext) plain_marshalOThemeDatabase2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐThemeDatabase(ctx context.Context, sel ast.SelectionSet, v []*domain.ThemeDatabase) (graphql.Marshaler, bool) {
+	if v == nil {
+		return nil, false
+	}
+	p := ec.plan_ThemeDatabase(sel)
+	if p == nil {
+		return nil, false
+	}
+	for i := range v {
+		if v[i] == nil || !ec.holds_ThemeDatabase(p, v[i]) {
+			return nil, false
+		}
+	}
+	return plain.Writer(func(b *bytes.Buffer) {
+		b.WriteByte('[')
+		for i := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			ec.write_ThemeDatabase(ctx, b, p, v[i])
+		}
+		b.WriteByte(']')
+	}), true
 }

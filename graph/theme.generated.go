@@ -330,8 +330,8 @@ func (ec *executionContext) fieldContext_ThemeDatabaseEdge_cursor(_ context.Cont
 func (ec *executionContext) _ThemeDatabaseEdge_node(ctx context.Context, field graphql.CollectedField, obj *domain.Edge[*domain.ThemeDatabase]) (ret graphql.Marshaler) {
 	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
 	if v := obj.Node; v != nil {
-		if fields, ok := ec.plainSelection_ThemeDatabase(field.Selections, v); ok {
-			return ec.writer_ThemeDatabase(ctx, fields, v)
+		if plan, ok := ec.plainSelection_ThemeDatabase(field.Selections, v); ok {
+			return ec.writer_ThemeDatabase(ctx, plan, v)
 		}
 	}
 
@@ -438,8 +438,8 @@ var themeDatabaseImplementors = []string{"ThemeDatabase", "Node", "_Entity"}
 
 func (ec *executionContext) _ThemeDatabase(ctx context.Context, sel ast.SelectionSet, obj *domain.ThemeDatabase) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_ThemeDatabase(sel, obj); ok {
-		return ec.writer_ThemeDatabase(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_ThemeDatabase(sel, obj); ok {
+		return ec.writer_ThemeDatabase(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, themeDatabaseImplementors)
@@ -514,8 +514,8 @@ var themeDatabaseConnectionImplementors = []string{"ThemeDatabaseConnection"}
 
 func (ec *executionContext) _ThemeDatabaseConnection(ctx context.Context, sel ast.SelectionSet, obj *domain.Page[*domain.ThemeDatabase]) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_ThemeDatabaseConnection(sel, obj); ok {
-		return ec.writer_ThemeDatabaseConnection(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_ThemeDatabaseConnection(sel, obj); ok {
+		return ec.writer_ThemeDatabaseConnection(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, themeDatabaseConnectionImplementors)
@@ -568,8 +568,8 @@ var themeDatabaseEdgeImplementors = []string{"ThemeDatabaseEdge"}
 
 func (ec *executionContext) _ThemeDatabaseEdge(ctx context.Context, sel ast.SelectionSet, obj *domain.Edge[*domain.ThemeDatabase]) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_ThemeDatabaseEdge(sel, obj); ok {
-		return ec.writer_ThemeDatabaseEdge(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_ThemeDatabaseEdge(sel, obj); ok {
+		return ec.writer_ThemeDatabaseEdge(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, themeDatabaseEdgeImplementors)
@@ -612,6 +612,11 @@ func (ec *executionContext) _ThemeDatabaseEdge(ctx context.Context, sel ast.Sele
 // region    ***************************** type.gotpl *****************************
 
 func (ec *executionContext) marshalNThemeDatabase2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐThemeDatabaseᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.ThemeDatabase) graphql.Marshaler {
+	// A list whose selection is plain for every element (tools/gqlgen): written directly.
+	if m, ok := ec.plain_marshalNThemeDatabase2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐThemeDatabaseᚄ(ctx, sel, v); ok {
+		return m
+	}
+
 	ret := ec.marshalList(ctx, len(v), ec.sequential_ThemeDatabase(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -648,6 +653,11 @@ func (ec *executionContext) marshalNThemeDatabaseEdge2githubᚗcomᚋcitydataᚋ
 }
 
 func (ec *executionContext) marshalNThemeDatabaseEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Edge[*domain.ThemeDatabase]) graphql.Marshaler {
+	// A list whose selection is plain for every element (tools/gqlgen): written directly.
+	if m, ok := ec.plain_marshalNThemeDatabaseEdge2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐEdgeᚄ(ctx, sel, v); ok {
+		return m
+	}
+
 	ret := ec.marshalList(ctx, len(v), ec.sequential_ThemeDatabaseEdge(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -679,6 +689,11 @@ func (ec *executionContext) marshalNThemeKind2githubᚗcomᚋcitydataᚋcatalogu
 }
 
 func (ec *executionContext) marshalOThemeDatabase2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐThemeDatabase(ctx context.Context, sel ast.SelectionSet, v []*domain.ThemeDatabase) graphql.Marshaler {
+	// A list whose selection is plain for every element (tools/gqlgen): written directly.
+	if m, ok := ec.plain_marshalOThemeDatabase2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐThemeDatabase(ctx, sel, v); ok {
+		return m
+	}
+
 	if v == nil {
 		return graphql.Null
 	}

@@ -94,8 +94,8 @@ var dataUpdateImplementors = []string{"DataUpdate"}
 
 func (ec *executionContext) _DataUpdate(ctx context.Context, sel ast.SelectionSet, obj *domain.DataUpdate) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_DataUpdate(sel, obj); ok {
-		return ec.writer_DataUpdate(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_DataUpdate(sel, obj); ok {
+		return ec.writer_DataUpdate(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, dataUpdateImplementors)

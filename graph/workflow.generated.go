@@ -3085,8 +3085,8 @@ func (ec *executionContext) fieldContext_PolicyProfile_regulation(_ context.Cont
 func (ec *executionContext) _PolicyProfile_fullReview(ctx context.Context, field graphql.CollectedField, obj *model.PolicyProfile) (ret graphql.Marshaler) {
 	// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.
 	if v := obj.FullReview; v != nil {
-		if fields, ok := ec.plainSelection_FullReviewRule(field.Selections, v); ok {
-			return ec.writer_FullReviewRule(ctx, fields, v)
+		if plan, ok := ec.plainSelection_FullReviewRule(field.Selections, v); ok {
+			return ec.writer_FullReviewRule(ctx, plan, v)
 		}
 	}
 
@@ -3805,8 +3805,8 @@ var actorImplementors = []string{"Actor"}
 
 func (ec *executionContext) _Actor(ctx context.Context, sel ast.SelectionSet, obj *domain.Actor) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_Actor(sel, obj); ok {
-		return ec.writer_Actor(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_Actor(sel, obj); ok {
+		return ec.writer_Actor(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, actorImplementors)
@@ -3854,8 +3854,8 @@ var deadlineImplementors = []string{"Deadline"}
 
 func (ec *executionContext) _Deadline(ctx context.Context, sel ast.SelectionSet, obj *domain.Deadline) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_Deadline(sel, obj); ok {
-		return ec.writer_Deadline(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_Deadline(sel, obj); ok {
+		return ec.writer_Deadline(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, deadlineImplementors)
@@ -3934,8 +3934,8 @@ var deadlineRuleImplementors = []string{"DeadlineRule"}
 
 func (ec *executionContext) _DeadlineRule(ctx context.Context, sel ast.SelectionSet, obj *domain.Rule) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_DeadlineRule(sel, obj); ok {
-		return ec.writer_DeadlineRule(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_DeadlineRule(sel, obj); ok {
+		return ec.writer_DeadlineRule(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, deadlineRuleImplementors)
@@ -3992,8 +3992,8 @@ var fieldChangeImplementors = []string{"FieldChange"}
 
 func (ec *executionContext) _FieldChange(ctx context.Context, sel ast.SelectionSet, obj *domain.FieldChange) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_FieldChange(sel, obj); ok {
-		return ec.writer_FieldChange(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_FieldChange(sel, obj); ok {
+		return ec.writer_FieldChange(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, fieldChangeImplementors)
@@ -4040,8 +4040,8 @@ var fullReviewRuleImplementors = []string{"FullReviewRule"}
 
 func (ec *executionContext) _FullReviewRule(ctx context.Context, sel ast.SelectionSet, obj *domain.FullReviewRule) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_FullReviewRule(sel, obj); ok {
-		return ec.writer_FullReviewRule(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_FullReviewRule(sel, obj); ok {
+		return ec.writer_FullReviewRule(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, fullReviewRuleImplementors)
@@ -4362,8 +4362,8 @@ var policyProfileImplementors = []string{"PolicyProfile"}
 
 func (ec *executionContext) _PolicyProfile(ctx context.Context, sel ast.SelectionSet, obj *model.PolicyProfile) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_PolicyProfile(sel, obj); ok {
-		return ec.writer_PolicyProfile(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_PolicyProfile(sel, obj); ok {
+		return ec.writer_PolicyProfile(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, policyProfileImplementors)
@@ -4425,8 +4425,8 @@ var resourceRevisionImplementors = []string{"ResourceRevision"}
 
 func (ec *executionContext) _ResourceRevision(ctx context.Context, sel ast.SelectionSet, obj *model.ResourceRevision) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_ResourceRevision(sel, obj); ok {
-		return ec.writer_ResourceRevision(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_ResourceRevision(sel, obj); ok {
+		return ec.writer_ResourceRevision(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, resourceRevisionImplementors)
@@ -4468,8 +4468,8 @@ var resourceVersionImplementors = []string{"ResourceVersion"}
 
 func (ec *executionContext) _ResourceVersion(ctx context.Context, sel ast.SelectionSet, obj *domain.ResourceVersion) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_ResourceVersion(sel, obj); ok {
-		return ec.writer_ResourceVersion(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_ResourceVersion(sel, obj); ok {
+		return ec.writer_ResourceVersion(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, resourceVersionImplementors)
@@ -4543,8 +4543,8 @@ var workingCalendarImplementors = []string{"WorkingCalendar"}
 
 func (ec *executionContext) _WorkingCalendar(ctx context.Context, sel ast.SelectionSet, obj *domain.Calendar) graphql.Marshaler {
 	// A selection of plain fields only (tools/gqlgen): written directly.
-	if fields, ok := ec.plainSelection_WorkingCalendar(sel, obj); ok {
-		return ec.writer_WorkingCalendar(ctx, fields, obj)
+	if plan, ok := ec.plainSelection_WorkingCalendar(sel, obj); ok {
+		return ec.writer_WorkingCalendar(ctx, plan, obj)
 	}
 
 	fields := graphql.CollectFields(ec.OperationContext, sel, workingCalendarImplementors)
@@ -4642,6 +4642,11 @@ func (ec *executionContext) marshalNDeadlineKind2githubᚗcomᚋcitydataᚋcatal
 }
 
 func (ec *executionContext) marshalNDeadlineRule2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐRuleᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Rule) graphql.Marshaler {
+	// A list whose selection is plain for every element (tools/gqlgen): written directly.
+	if m, ok := ec.plain_marshalNDeadlineRule2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐRuleᚄ(ctx, sel, v); ok {
+		return m
+	}
+
 	ret := ec.marshalList(ctx, len(v), ec.sequential_DeadlineRule(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -4670,6 +4675,11 @@ func (ec *executionContext) marshalNFieldChange2githubᚗcomᚋcitydataᚋcatalo
 }
 
 func (ec *executionContext) marshalNFieldChange2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐFieldChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.FieldChange) graphql.Marshaler {
+	// A list whose selection is plain for every element (tools/gqlgen): written directly.
+	if m, ok := ec.plain_marshalNFieldChange2ᚕgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐFieldChangeᚄ(ctx, sel, v); ok {
+		return m
+	}
+
 	ret := ec.marshalList(ctx, len(v), ec.sequential_FieldChange(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -4686,6 +4696,11 @@ func (ec *executionContext) marshalNFieldChange2ᚕgithubᚗcomᚋcitydataᚋcat
 }
 
 func (ec *executionContext) marshalNFieldChange2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐFieldChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.FieldChange) graphql.Marshaler {
+	// A list whose selection is plain for every element (tools/gqlgen): written directly.
+	if m, ok := ec.plain_marshalNFieldChange2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐFieldChangeᚄ(ctx, sel, v); ok {
+		return m
+	}
+
 	ret := ec.marshalList(ctx, len(v), ec.sequential_FieldChange(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -4722,6 +4737,11 @@ func (ec *executionContext) marshalNFullReviewRule2ᚖgithubᚗcomᚋcitydataᚋ
 }
 
 func (ec *executionContext) marshalNPolicyProfile2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐPolicyProfileᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PolicyProfile) graphql.Marshaler {
+	// A list whose selection is plain for every element (tools/gqlgen): written directly.
+	if m, ok := ec.plain_marshalNPolicyProfile2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋgraphᚋmodelᚐPolicyProfileᚄ(ctx, sel, v); ok {
+		return m
+	}
+
 	ret := ec.marshalList(ctx, len(v), ec.sequential_PolicyProfile(sel), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -4828,6 +4848,11 @@ func (ec *executionContext) marshalOResourceRevision2ᚖgithubᚗcomᚋcitydata�
 }
 
 func (ec *executionContext) marshalOResourceVersion2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐResourceVersionᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.ResourceVersion) graphql.Marshaler {
+	// A list whose selection is plain for every element (tools/gqlgen): written directly.
+	if m, ok := ec.plain_marshalOResourceVersion2ᚕᚖgithubᚗcomᚋcitydataᚋcatalogueᚋdomainᚐResourceVersionᚄ(ctx, sel, v); ok {
+		return m
+	}
+
 	if v == nil {
 		return graphql.Null
 	}

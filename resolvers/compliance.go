@@ -140,11 +140,11 @@ func (r *queryResolver) DepartmentScorecards(ctx context.Context, scope *domain.
 	if err != nil {
 		return nil, err
 	}
-	pg := &domain.Page[*domain.ComplianceFigures]{HasPreviousPage: offset > 0}
+	pg := &domain.Page[*domain.ComplianceFigures]{HasPreviousPage: offset > 0, CursorAt: func(i int) string { return scorecardCursor(order, offset+i) }}
 	total := len(cards)
 	pg.Count = func(context.Context) (int, error) { return total, nil }
 	for i := offset; i < len(cards) && len(pg.Nodes) < pa.First; i++ {
-		pg.Nodes, pg.Cursors = append(pg.Nodes, cards[i]), append(pg.Cursors, scorecardCursor(order, i))
+		pg.Nodes = append(pg.Nodes, cards[i])
 	}
 	pg.HasNextPage = offset+len(pg.Nodes) < len(cards)
 	return pg, nil

@@ -92,15 +92,17 @@ func TestPlainObjectFieldsAnswerAsGqlgenDoes(t *testing.T) {
 }
 
 // A selection of plain fields is written straight from the Go value
-// (tools/gqlgen's writers); byte for byte, with aliases, repeated fields,
-// fragments, @include and @skip, it is what gqlgen's field sets write,
-// which a resolver in the selection (stale, parent) forces.
+// (tools/gqlgen's writers), a list of them planned once; byte for byte,
+// with aliases, repeated fields, fragments, @include and @skip, it is what
+// gqlgen's field sets and lists write, which a resolver in the selection
+// (stale, parent) forces.
 func TestPlainSelectionsAreWrittenAsGqlgenWrites(t *testing.T) {
 	a := newAPI(t, storetest.Options{})
 	const query = `query($slow: Boolean!) { resources(first: 6) { edges { node { ...R
 	  c: code code name n2: name ... on Resource { shareType __typename } openType @include(if: true) status @skip(if: true)
 	  sourceDepartment { __typename d: name name creditCode ... @include(if: true) { level } parent @include(if: $slow) { id } }
-	  stale @include(if: $slow) } } } }
+	  stale @include(if: $slow) } }
+	  nodes { ...R n: name shareType stale @include(if: $slow) } } }
 	fragment R on Resource { id code }`
 	parent := regexp.MustCompile(`,"parent":(null|\{"id":"[^"]*"\})`)
 	stale := regexp.MustCompile(`,"stale":(true|false)`)

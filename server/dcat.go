@@ -542,10 +542,10 @@ func (x *dcatExport) allThemes(ctx context.Context) ([]*domain.ThemeDatabase, er
 			return nil, err
 		}
 		all = append(all, pg.Nodes...)
-		if !pg.HasNextPage || len(pg.Cursors) == 0 {
+		if !pg.HasNextPage || len(pg.Nodes) == 0 {
 			return all, nil
 		}
-		p.After = pg.Cursors[len(pg.Cursors)-1]
+		p.After = pg.EndCursor()
 	}
 }
 

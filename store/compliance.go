@@ -634,7 +634,7 @@ func (db *DB) Violations(ctx context.Context, ids []int64, p domain.Period, now 
 		}
 	}
 	pg := page(list, pa, func(r row) string { return encodeCursor("violations", strconv.Itoa(r.k)+"/"+r.sub, r.v.RecordID) })
-	out := &domain.Page[*domain.ComplianceViolation]{Cursors: pg.Cursors, HasNextPage: pg.HasNextPage, HasPreviousPage: pg.HasPreviousPage}
+	out := &domain.Page[*domain.ComplianceViolation]{CursorAt: pg.CursorAt, HasNextPage: pg.HasNextPage, HasPreviousPage: pg.HasPreviousPage}
 	for _, r := range pg.Nodes {
 		out.Nodes = append(out.Nodes, r.v)
 	}

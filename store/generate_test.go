@@ -144,7 +144,7 @@ func TestGenerateCity(t *testing.T) {
 		if !pg.HasNextPage {
 			break
 		}
-		after = pg.Cursors[len(pg.Cursors)-1]
+		after = pg.EndCursor()
 	}
 	if listed != f.Violations || byKind[domain.ViolationStaleData] != f.Stale || byKind[domain.ViolationShareRequestLate] != f.ShareRequests.Due-f.ShareRequests.Met {
 		t.Errorf("%d violations listed (%v), the figures count %d", listed, byKind, f.Violations)

@@ -178,10 +178,7 @@ func page[T any](rows []T, p domain.PageArgs, cursorOf func(T) string) *domain.P
 		rows, pg.HasNextPage = rows[:p.First], true
 	}
 	pg.Nodes = rows
-	pg.Cursors = make([]string, len(rows))
-	for i, r := range rows {
-		pg.Cursors[i] = cursorOf(r)
-	}
+	pg.CursorAt = func(i int) string { return cursorOf(rows[i]) }
 	return pg
 }
 

@@ -1,8 +1,8 @@
 // Command gqlgen is gqlgen's generator (`make generate`) with more steps:
 // plain fields are marshalled directly, objects whose selection is all
-// plain are written straight from their values (writerSource), lists of
-// objects are marshalled in one goroutine where nothing beneath them waits
-// (sequentialSource), an object's @defer group is made only when a field
+// plain are written straight from their values, a list of them planned
+// once (writerSource, with graph/plain), lists of objects are marshalled
+// in one goroutine where nothing beneath them waits (sequentialSource), an object's @defer group is made only when a field
 // is deferred (deferredGroups), and a response is written into a pooled
 // buffer (dataMarshals).
 //
@@ -96,7 +96,7 @@ func run(configFile string) error {
 	if err := os.WriteFile(sequentialFile, src, 0o644); err != nil {
 		return err
 	}
-	fmt.Printf("gqlgen: %d plain fields and %d plain object fields marshalled directly, %d objects written directly when all they select is plain, %d lists of objects sequential where nothing waits\n", n.fields, n.objects, n.writers, n.lists)
+	fmt.Printf("gqlgen: %d plain fields and %d plain object fields marshalled directly, %d objects and %d lists of objects written directly when all they select is plain, %d lists of objects sequential where nothing waits\n", n.fields, n.objects, n.writers, n.plainLists, n.lists)
 	return nil
 }
 
@@ -116,6 +116,12 @@ type plainFields struct {
 	// writers are the objects whose marshaller (_Object) first tries
 	// writing a plain selection directly (writerSource).
 	writers map[string]bool
+	// plainLists maps a list marshaller to the function that first tries
+	// writing the whole list directly (writerSource).
+	plainLists map[string]string
+	// direct maps marshallers the writers bypass to the graphql function
+	// each must be calling.
+	direct map[string]string
 }
 
 type objectField struct{ marshal, object string }
@@ -132,7 +138,7 @@ func (p *plainFields) GenerateCode(data *codegen.Data) error {
 	if err != nil {
 		return err
 	}
-	p.writers = map[string]bool{}
+	p.writers, p.plainLists, p.direct = map[string]bool{}, writers.lists, writers.direct
 	for _, o := range writers.objects {
 		p.writers["_"+o] = true
 	}
@@ -143,7 +149,7 @@ func (p *plainFields) GenerateCode(data *codegen.Data) error {
 			}
 		}
 	}
-	extra := "\t\"io\"\n\t\"sync\"\n"
+	extra := "\t\"sync\"\n\n\t\"github.com/citydata/catalogue/graph/plain\"\n"
 	for _, path := range imports {
 		extra += "\n\t" + strconv.Quote(path)
 	}
@@ -227,6 +233,7 @@ func rewrite(dir string, p *plainFields) (counts, error) {
 		return counts{}, err
 	}
 	done, listsDone, objectsDone, writersDone := map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
+	plainListsDone, directDone := map[string]bool{}, map[string]bool{}
 	groups, datas := 0, 0
 	for _, name := range files {
 		src, err := os.ReadFile(name)
@@ -258,8 +265,23 @@ func rewrite(dir string, p *plainFields) (counts, error) {
 					to:   fset.Position(call.Args[4].Pos()).Offset,
 					text: "ec.marshalList(ctx, len(v), ec.sequential_" + object + "(sel), ",
 				})
+				if plainList, ok := p.plainLists[fn.Name.Name]; ok {
+					edits = append(edits, edit{
+						from: fset.Position(fn.Body.Lbrace).Offset + 1,
+						to:   fset.Position(fn.Body.Lbrace).Offset + 1,
+						text: "\n// A list whose selection is plain for every element (tools/gqlgen): written directly.\n" +
+							"if m, ok := ec." + plainList + "(ctx, sel, v); ok {\nreturn m\n}\n",
+					})
+					plainListsDone[fn.Name.Name] = true
+				}
 				listsDone[fn.Name.Name] = true
 				continue
+			}
+			if want, ok := p.direct[fn.Name.Name]; ok {
+				if err := marshalsWith(fn, want); err != nil {
+					return counts{}, fmt.Errorf("%s: %s: %w", name, fn.Name.Name, err)
+				}
+				directDone[fn.Name.Name] = true
 			}
 			for _, c := range deferredGroups(fn) {
 				edits = append(edits, edit{
@@ -283,7 +305,7 @@ func rewrite(dir string, p *plainFields) (counts, error) {
 					from: fset.Position(fn.Body.Lbrace).Offset + 1,
 					to:   fset.Position(fn.Body.Lbrace).Offset + 1,
 					text: "\n// A selection of plain fields only (tools/gqlgen): written directly.\n" +
-						"if fields, ok := ec.plainSelection_" + object + "(sel, obj); ok {\nreturn ec.writer_" + object + "(ctx, fields, obj)\n}\n",
+						"if plan, ok := ec.plainSelection_" + object + "(sel, obj); ok {\nreturn ec.writer_" + object + "(ctx, plan, obj)\n}\n",
 				})
 				writersDone[fn.Name.Name] = true
 			}
@@ -296,7 +318,7 @@ func rewrite(dir string, p *plainFields) (counts, error) {
 					from: fset.Position(fn.Body.Lbrace).Offset + 1,
 					to:   fset.Position(fn.Body.Lbrace).Offset + 1,
 					text: "\n// A plain object field (tools/gqlgen): written directly when it is there and all it selects is plain.\n" +
-						"if v := " + value + "; v != nil {\nif fields, ok := ec.plainSelection_" + of.object + "(field.Selections, v); ok {\nreturn ec.writer_" + of.object + "(ctx, fields, v)\n}\n}\n",
+						"if v := " + value + "; v != nil {\nif plan, ok := ec.plainSelection_" + of.object + "(field.Selections, v); ok {\nreturn ec.writer_" + of.object + "(ctx, plan, v)\n}\n}\n",
 				})
 				objectsDone[fn.Name.Name] = true
 				continue
@@ -346,6 +368,16 @@ func rewrite(dir string, p *plainFields) (counts, error) {
 			return counts{}, fmt.Errorf("no generated marshaller %s of the shape expected for a plain selection writer", fn)
 		}
 	}
+	for fn := range p.plainLists {
+		if !plainListsDone[fn] {
+			return counts{}, fmt.Errorf("no generated list marshaller %s for a plain list writer", fn)
+		}
+	}
+	for fn := range p.direct {
+		if !directDone[fn] {
+			return counts{}, fmt.Errorf("no generated marshaller %s, which plain selections write in place", fn)
+		}
+	}
 	for fn := range p.objects {
 		if !objectsDone[fn] {
 			return counts{}, fmt.Errorf("no generated function %s for a plain object field", fn)
@@ -354,11 +386,45 @@ func rewrite(dir string, p *plainFields) (counts, error) {
 	if groups == 0 || datas == 0 {
 		return counts{}, fmt.Errorf("found %d NewDeferredGroup calls in objects' functions and %d response marshals in Exec: gqlgen's code has changed", groups, datas)
 	}
-	return counts{fields: len(done), lists: len(listsDone), objects: len(objectsDone), writers: len(writersDone)}, nil
+	return counts{fields: len(done), lists: len(listsDone), objects: len(objectsDone), writers: len(writersDone), plainLists: len(plainListsDone)}, nil
 }
 
 // counts are the functions rewrite rewrote, by kind.
-type counts struct{ fields, lists, objects, writers int }
+type counts struct{ fields, lists, objects, writers, plainLists int }
+
+// marshalsWith checks that marshaller fn is gqlgen's for a scalar that
+// graph/plain writes in place: res := want(v) or want(T(v)), then the
+// null check on res and return res; anything else (a marshaller that
+// validates, say) means the writers no longer write what gqlgen does.
+func marshalsWith(fn *ast.FuncDecl, want string) error {
+	if len(fn.Body.List) != 3 && len(fn.Body.List) != 4 {
+		return fmt.Errorf("%d statements, want res := %s(v), its null check and return", len(fn.Body.List), want)
+	}
+	var assign *ast.AssignStmt
+	for _, st := range fn.Body.List {
+		if a, ok := st.(*ast.AssignStmt); ok && len(a.Lhs) == 1 && exprString(a.Lhs[0]) == "res" {
+			assign = a
+		}
+	}
+	if assign == nil || len(assign.Rhs) != 1 {
+		return fmt.Errorf("no res := %s(v)", want)
+	}
+	call, ok := assign.Rhs[0].(*ast.CallExpr)
+	if !ok || exprString(call.Fun) != want || len(call.Args) != 1 {
+		return fmt.Errorf("res is %s, not %s(v)", exprString(assign.Rhs[0]), want)
+	}
+	arg := call.Args[0]
+	if conv, ok := arg.(*ast.CallExpr); ok && len(conv.Args) == 1 {
+		arg = conv.Args[0]
+	}
+	if exprString(arg) != "v" {
+		return fmt.Errorf("%s is not called on v", want)
+	}
+	if r, ok := fn.Body.List[len(fn.Body.List)-1].(*ast.ReturnStmt); !ok || len(r.Results) != 1 || exprString(r.Results[0]) != "res" {
+		return fmt.Errorf("does not return res")
+	}
+	return nil
+}
 
 // deferredGroups returns the graphql.NewDeferredGroup(ctx) calls of an
 // object's marshaller (fn's body starts fields := graphql.CollectFields).
@@ -637,16 +703,76 @@ func marshalElement(ctx context.Context, i int, marshal func(ctx context.Context
 type writers struct {
 	src     []byte
 	objects []string
+	// lists maps a list marshaller (marshalNResource2ᚕ…) to the function
+	// that writes the whole list when its selection is plain for every
+	// element (plain_<marshaller>).
+	lists map[string]string
+	// direct maps the marshallers that write_<Object> functions bypass
+	// (marshalNString2string) to the graphql function each must call, so
+	// that rewrite can check gqlgen still marshals that way.
+	direct map[string]string
 }
 
-// writerSource returns, for each object, plainSelection_<Object>, writer_
-// and write_: an object whose selection holds only plain fields (and
+// directWrites are the graphql marshallers write_<Object> writes in place,
+// with graph/plain's function that writes the same bytes and the kind of
+// Go value each takes.
+var directWrites = map[string]struct {
+	write string
+	kind  types.BasicKind
+}{
+	"MarshalString":  {"plain.String(b, %s)", types.String},
+	"MarshalID":      {"plain.String(b, %s)", types.String},
+	"MarshalInt":     {"plain.Int(b, int64(%s))", types.Int},
+	"MarshalInt32":   {"plain.Int(b, int64(%s))", types.Int32},
+	"MarshalInt64":   {"plain.Int(b, %s)", types.Int64},
+	"MarshalBoolean": {"plain.Bool(b, %s)", types.Bool},
+}
+
+// directWrite returns the statement writing plain field f of o in place,
+// and the graphql marshaller it replaces; ok is false when the field's
+// type marshals in another way (its own MarshalGQL, a map of enum
+// values), which write_<Object> then calls.
+func directWrite(f *codegen.Field) (stmt, marshaller string, ok bool) {
+	t := f.TypeReference
+	if t.Marshaler == nil || t.IsMarshaler || t.IsContext || len(t.EnumValues) > 0 || t.Marshaler.Pkg() == nil ||
+		t.Marshaler.Pkg().Path() != "github.com/99designs/gqlgen/graphql" {
+		return "", "", false
+	}
+	d, known := directWrites[t.Marshaler.Name()]
+	if !known {
+		return "", "", false
+	}
+	basic, isBasic := t.GO.Underlying().(*types.Basic)
+	if !isBasic || basic.Kind() != d.kind {
+		return "", "", false
+	}
+	value := "obj." + f.GoFieldName
+	if f.IsMethod() {
+		value += "()"
+	}
+	if _, named := t.GO.(*types.Named); named {
+		// An enum's Go type (domain.ShareType), or another named type.
+		value = basic.Name() + "(" + value + ")"
+	}
+	return fmt.Sprintf(d.write, value), "graphql." + t.Marshaler.Name(), true
+}
+
+// writerSource returns, for each object, plan_<Object>, holds_, write_,
+// writer_ and plainSelection_, and for each list of objects plain_<its
+// marshaller>: an object whose selection holds only plain fields (and
 // __typename), none deferred, and plain object fields whose values are
 // there with selections as plain, is written as JSON straight from its Go
 // value, the way gqlgen's field set writes it, instead of through a field
 // set, a @defer group and a value per field. Nothing in such a selection
-// can fail or wait, so nothing needs a field's context or path. It also
-// returns the import paths the functions' types need.
+// can fail or wait, so nothing needs a field's context or path.
+//
+// plan_ checks a selection and makes its JSON keys once (graph/plain.Plan);
+// holds_ checks an object's values against it (a nil object field makes
+// gqlgen's path run); write_ writes. A list is checked and planned once,
+// not per element, and written without an element's field context: a
+// 50-row list collected each row's fields three times and made a field
+// context and a marshaller per row and per field. It also returns the
+// import paths the functions' types need.
 func writerSource(data *codegen.Data) (writers, []string, error) {
 	execPath := data.Config.Exec.ImportPath()
 	imports := map[string]string{} // path → name
@@ -673,7 +799,7 @@ func writerSource(data *codegen.Data) (writers, []string, error) {
 		}
 	}
 	var b bytes.Buffer
-	var out writers
+	out := writers{lists: map[string]string{}, direct: map[string]string{}}
 	for _, o := range objects {
 		if candidate[o.Name] == nil {
 			continue
@@ -690,49 +816,102 @@ func writerSource(data *codegen.Data) (writers, []string, error) {
 				nested = append(nested, f)
 			}
 		}
-		fmt.Fprintf(&b, "\n// plainSelection_%s returns sel's fields on obj when they are all plain (tools/gqlgen: writerSource).\n", o.Name)
-		fmt.Fprintf(&b, "func (ec *executionContext) plainSelection_%s(sel ast.SelectionSet, obj %s) ([]graphql.CollectedField, bool) {\n", o.Name, typ)
-		fmt.Fprintf(&b, "\tfields := graphql.CollectFields(ec.OperationContext, sel, %s)\n\tfor _, f := range fields {\n", impl)
-		fmt.Fprintf(&b, "\t\tif f.IsDeferred() {\n\t\t\treturn nil, false\n\t\t}\n\t\tswitch f.Name {\n\t\tcase %s:\n", strings.Join(scalars, ", "))
-		for _, f := range nested {
-			fmt.Fprintf(&b, "\t\tcase %q:\n\t\t\tif obj.%s == nil {\n\t\t\t\treturn nil, false\n\t\t\t}\n", f.Name, f.GoFieldName)
-			fmt.Fprintf(&b, "\t\t\tif _, ok := ec.plainSelection_%s(f.Selections, obj.%s); !ok {\n\t\t\t\treturn nil, false\n\t\t\t}\n", f.TypeReference.Definition.Name, f.GoFieldName)
+		nestedNames := make([]string, len(nested))
+		for i, f := range nested {
+			nestedNames[i] = strconv.Quote(f.Name)
 		}
-		b.WriteString("\t\tdefault:\n\t\t\treturn nil, false\n\t\t}\n\t}\n\treturn fields, true\n}\n")
 
-		fmt.Fprintf(&b, "\n// writer_%s writes fields (plainSelection_%s's) of obj.\n", o.Name, o.Name)
-		fmt.Fprintf(&b, "func (ec *executionContext) writer_%s(ctx context.Context, fields []graphql.CollectedField, obj %s) graphql.Marshaler {\n", o.Name, typ)
-		fmt.Fprintf(&b, "\treturn graphql.WriterFunc(func(w io.Writer) { ec.write_%s(ctx, w, fields, obj) })\n}\n", o.Name)
+		fmt.Fprintf(&b, "\n// plan_%s is sel on a %s planned for writing (tools/gqlgen: writerSource), nil when a field in it is not plain or is deferred.\n", o.Name, o.Name)
+		fmt.Fprintf(&b, "func (ec *executionContext) plan_%s(sel ast.SelectionSet) *plain.Plan {\n", o.Name)
+		fmt.Fprintf(&b, "\tfields := graphql.CollectFields(ec.OperationContext, sel, %s)\n\tfor _, f := range fields {\n", impl)
+		fmt.Fprintf(&b, "\t\tif f.IsDeferred() {\n\t\t\treturn nil\n\t\t}\n\t\tswitch f.Name {\n\t\tcase %s:\n", strings.Join(append(scalars, nestedNames...), ", "))
+		b.WriteString("\t\tdefault:\n\t\t\treturn nil\n\t\t}\n\t}\n")
+		if len(nested) == 0 {
+			b.WriteString("\treturn plain.NewPlan(fields, false)\n}\n")
+		} else {
+			b.WriteString("\tp := plain.NewPlan(fields, true)\n\tfor i, f := range fields {\n\t\tswitch f.Name {\n")
+			for _, f := range nested {
+				fmt.Fprintf(&b, "\t\tcase %q:\n\t\t\tif p.Nested[i] = ec.plan_%s(f.Selections); p.Nested[i] == nil {\n\t\t\t\treturn nil\n\t\t\t}\n", f.Name, f.TypeReference.Definition.Name)
+			}
+			b.WriteString("\t\t}\n\t}\n\treturn p\n}\n")
+		}
 
-		fmt.Fprintf(&b, "\nfunc (ec *executionContext) write_%s(ctx context.Context, w io.Writer, fields []graphql.CollectedField, obj %s) {\n", o.Name, typ)
-		b.WriteString("\t_, _ = io.WriteString(w, \"{\")\n\tfirst := true\n\tfor i, f := range fields {\n")
-		b.WriteString("\t\tif aliasWritten(fields[:i], f.Alias) {\n\t\t\tcontinue\n\t\t}\n\t\tif !first {\n\t\t\t_, _ = io.WriteString(w, \",\")\n\t\t}\n\t\tfirst = false\n")
-		b.WriteString("\t\tgraphql.MarshalString(f.Alias).MarshalGQL(w)\n\t\t_, _ = io.WriteString(w, \":\")\n\t\tswitch f.Name {\n")
-		fmt.Fprintf(&b, "\t\tcase \"__typename\":\n\t\t\tgraphql.MarshalString(%q).MarshalGQL(w)\n", o.Name)
+		fmt.Fprintf(&b, "\n// holds_%s reports whether obj has a value for each object field p selects, and each value holds its plan.\n", o.Name)
+		fmt.Fprintf(&b, "func (ec *executionContext) holds_%s(p *plain.Plan, obj %s) bool {\n", o.Name, typ)
+		if len(nested) == 0 {
+			b.WriteString("\t_, _ = p, obj\n\treturn true\n}\n")
+		} else {
+			b.WriteString("\tfor i, f := range p.Fields {\n\t\tswitch f.Name {\n")
+			for _, f := range nested {
+				fmt.Fprintf(&b, "\t\tcase %q:\n\t\t\tif obj.%s == nil || !ec.holds_%s(p.Nested[i], obj.%s) {\n\t\t\t\treturn false\n\t\t\t}\n", f.Name, f.GoFieldName, f.TypeReference.Definition.Name, f.GoFieldName)
+			}
+			b.WriteString("\t\t}\n\t}\n\treturn true\n}\n")
+		}
+
+		fmt.Fprintf(&b, "\n// plainSelection_%s returns sel's plan when it is plain and obj holds it.\n", o.Name)
+		fmt.Fprintf(&b, "func (ec *executionContext) plainSelection_%s(sel ast.SelectionSet, obj %s) (*plain.Plan, bool) {\n", o.Name, typ)
+		fmt.Fprintf(&b, "\tp := ec.plan_%s(sel)\n\treturn p, p != nil && ec.holds_%s(p, obj)\n}\n", o.Name, o.Name)
+
+		fmt.Fprintf(&b, "\n// writer_%s writes obj by p (plainSelection_%s's).\n", o.Name, o.Name)
+		fmt.Fprintf(&b, "func (ec *executionContext) writer_%s(ctx context.Context, p *plain.Plan, obj %s) graphql.Marshaler {\n", o.Name, typ)
+		fmt.Fprintf(&b, "\treturn plain.Writer(func(b *bytes.Buffer) { ec.write_%s(ctx, b, p, obj) })\n}\n", o.Name)
+
+		fmt.Fprintf(&b, "\nfunc (ec *executionContext) write_%s(ctx context.Context, b *bytes.Buffer, p *plain.Plan, obj %s) {\n", o.Name, typ)
+		b.WriteString("\tb.WriteByte('{')\n\tfor i, f := range p.Fields {\n\t\tkey := p.Key(i)\n\t\tif key == \"\" {\n\t\t\tcontinue\n\t\t}\n\t\tb.WriteString(key)\n\t\tswitch f.Name {\n")
+		fmt.Fprintf(&b, "\t\tcase \"__typename\":\n\t\t\tb.WriteString(%q)\n", strconv.Quote(o.Name))
 		for _, f := range o.Fields {
-			if plain(o, f) {
-				fmt.Fprintf(&b, "\t\tcase %q:\n\t\t\tec._%s_%s(ctx, f, obj).MarshalGQL(w)\n", f.Name, o.Name, f.Name)
+			if !plain(o, f) {
+				continue
+			}
+			if stmt, marshaller, ok := directWrite(f); ok {
+				fmt.Fprintf(&b, "\t\tcase %q:\n\t\t\t%s\n", f.Name, stmt)
+				out.direct[f.TypeReference.MarshalFunc()] = marshaller
+			} else {
+				fmt.Fprintf(&b, "\t\tcase %q:\n\t\t\tec._%s_%s(ctx, f, obj).MarshalGQL(b)\n", f.Name, o.Name, f.Name)
 			}
 		}
 		for _, f := range nested {
-			child := f.TypeReference.Definition.Name
-			fmt.Fprintf(&b, "\t\tcase %q:\n\t\t\tec.write_%s(ctx, w, graphql.CollectFields(ec.OperationContext, f.Selections, %sImplementors), obj.%s)\n", f.Name, child, templates.LcFirst(child), f.GoFieldName)
+			fmt.Fprintf(&b, "\t\tcase %q:\n\t\t\tec.write_%s(ctx, b, p.Nested[i], obj.%s)\n", f.Name, f.TypeReference.Definition.Name, f.GoFieldName)
 		}
-		b.WriteString("\t\t}\n\t}\n\t_, _ = io.WriteString(w, \"}\")\n}\n")
+		b.WriteString("\t\t}\n\t}\n\tb.WriteByte('}')\n}\n")
 		out.objects = append(out.objects, o.Name)
 	}
-	b.WriteString(`
-// aliasWritten reports whether a field before has alias, which gqlgen's
-// field set writes once.
-func aliasWritten(before []graphql.CollectedField, alias string) bool {
-	for _, f := range before {
-		if f.Alias == alias {
-			return true
-		}
+	refs := make([]string, 0, len(data.ReferencedTypes))
+	for key := range data.ReferencedTypes {
+		refs = append(refs, key)
 	}
-	return false
-}
-`)
+	sort.Strings(refs)
+	for _, key := range refs {
+		ref := data.ReferencedTypes[key]
+		if !ref.IsSlice() || ref.Definition == nil || candidate[ref.Definition.Name] == nil {
+			continue
+		}
+		o := candidate[ref.Definition.Name]
+		slice, ok := ref.GO.(*types.Slice)
+		if !ok {
+			continue
+		}
+		var elem, check string
+		switch {
+		case types.Identical(slice.Elem(), o.Reference()):
+			elem = "v[i]"
+			if _, isPtr := slice.Elem().(*types.Pointer); isPtr {
+				check = "v[i] == nil || "
+			}
+		case types.Identical(types.NewPointer(slice.Elem()), o.Reference()):
+			elem = "&v[i]"
+		default:
+			continue
+		}
+		fn := "plain_" + ref.MarshalFunc()
+		out.lists[ref.MarshalFunc()] = fn
+		fmt.Fprintf(&b, "\n// %s writes v when sel is plain for each element: planned once, each element checked, then written.\n", fn)
+		fmt.Fprintf(&b, "func (ec *executionContext) %s(ctx context.Context, sel ast.SelectionSet, v %s) (graphql.Marshaler, bool) {\n", fn, types.TypeString(ref.GO, qualifier))
+		fmt.Fprintf(&b, "\tif v == nil {\n\t\treturn nil, false\n\t}\n\tp := ec.plan_%s(sel)\n\tif p == nil {\n\t\treturn nil, false\n\t}\n", o.Name)
+		fmt.Fprintf(&b, "\tfor i := range v {\n\t\tif %s!ec.holds_%s(p, %s) {\n\t\t\treturn nil, false\n\t\t}\n\t}\n", check, o.Name, elem)
+		b.WriteString("\treturn plain.Writer(func(b *bytes.Buffer) {\n\t\tb.WriteByte('[')\n\t\tfor i := range v {\n\t\t\tif i > 0 {\n\t\t\t\tb.WriteByte(',')\n\t\t\t}\n")
+		fmt.Fprintf(&b, "\t\t\tec.write_%s(ctx, b, p, %s)\n\t\t}\n\t\tb.WriteByte(']')\n\t}), true\n}\n", o.Name, elem)
+	}
 	if failed != nil {
 		return writers{}, nil, failed
 	}

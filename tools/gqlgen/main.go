@@ -2,9 +2,10 @@
 // plain fields are marshalled directly, objects whose selection is all
 // plain are written straight from their values, a list of them planned
 // once (writerSource, with graph/plain), lists of objects are marshalled
-// in one goroutine where nothing beneath them waits (sequentialSource), an object's @defer group is made only when a field
-// is deferred (deferredGroups), and a response is written into a pooled
-// buffer (dataMarshals).
+// in one goroutine where nothing beneath them waits (sequentialSource),
+// an object's @defer group is made only when a field is deferred
+// (deferredGroups), and a response is written into a pooled buffer
+// (dataMarshals).
 //
 //	go run ./tools/gqlgen [-config gqlgen.yml]
 //
@@ -728,7 +729,7 @@ var directWrites = map[string]struct {
 	"MarshalBoolean": {"plain.Bool(b, %s)", types.Bool},
 }
 
-// directWrite returns the statement writing plain field f of o in place,
+// directWrite returns the statement writing plain field f in place,
 // and the graphql marshaller it replaces; ok is false when the field's
 // type marshals in another way (its own MarshalGQL, a map of enum
 // values), which write_<Object> then calls.

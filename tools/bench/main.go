@@ -65,6 +65,7 @@ type options struct {
 	postgraphile bool
 	runs         int
 	cpuprofile   string
+	listOnly     bool
 }
 
 func main() {
@@ -85,6 +86,7 @@ func main() {
 	flag.StringVar(&o.bin, "bin", "bin/catalogue", "the catalogue binary to measure")
 	flag.BoolVar(&o.postgraphile, "postgraphile", false, "also measure PostGraphile v4 (tools/bench/postgraphile, npm ci first)")
 	flag.IntVar(&o.runs, "runs", 50, "in-process runs of each query for statement and allocation counts")
+	flag.BoolVar(&o.listOnly, "list-only", false, "measure only the list as AUTHORITY, beside the floor (and PostGraphile when asked): a quick comparison")
 	flag.Parse()
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -116,6 +118,10 @@ func run(o options) error {
 	mix, err := queries(ctx, o.url)
 	if err != nil {
 		return err
+	}
+	if o.listOnly {
+		mix = mix[:1]
+		mix[0].viewers = []string{"AUTHORITY"}
 	}
 	postmaster, err := postmasterPID(ctx, o.url)
 	if err != nil {
@@ -166,15 +172,17 @@ func run(o options) error {
 	}
 	// Unloaded: one client.
 	list := mix[0]
-	single := o
-	single.conns = 1
-	r, err := measure(srv.url+"/graphql", http.MethodPost, list.body(), http.Header{"Content-Type": {"application/json"}, "Authorization": {"Bearer " + tok}}, single, list.check, srv.pid(), postmaster)
-	if err != nil {
-		srv.stop()
-		return err
+	if !o.listOnly {
+		single := o
+		single.conns = 1
+		r, err := measure(srv.url+"/graphql", http.MethodPost, list.body(), http.Header{"Content-Type": {"application/json"}, "Authorization": {"Bearer " + tok}}, single, list.check, srv.pid(), postmaster)
+		if err != nil {
+			srv.stop()
+			return err
+		}
+		r.name, r.viewer = list.name+", one client", "AUTHORITY"
+		results = append(results, r)
 	}
-	r.name, r.viewer = list.name+", one client", "AUTHORITY"
-	results = append(results, r)
 	rss := srv.peakRSS()
 	if err := srv.stop(); err != nil {
 		return err
@@ -187,7 +195,7 @@ func run(o options) error {
 	if err != nil {
 		return err
 	}
-	r, err = measure(floor.url+"/list", http.MethodGet, nil, nil, o, func(b []byte) error { return checkCount(b, 50) }, floor.pid(), postmaster)
+	r, err := measure(floor.url+"/list", http.MethodGet, nil, nil, o, func(b []byte) error { return checkCount(b, 50) }, floor.pid(), postmaster)
 	if err != nil {
 		floor.stop()
 		return fmt.Errorf("floor: %w", err)

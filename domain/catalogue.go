@@ -164,10 +164,13 @@ type Resource struct {
 	SourceDepartment *Department
 
 	// Brief says only the brief fields were read (ResourceCriteria.Brief):
-	// ID, Code, Name, Summary, Classification, Format, UpdateFrequency,
-	// ShareType, OpenType, Status, SourceDepartmentID, PublishedAt,
-	// CreatedAt, UpdatedAt and SourceDepartment. The others are zero.
-	Brief bool
+	// ID, Code, Name, ShareType, OpenType, SourceDepartmentID and the
+	// source department's ID and Name, and the fields of BriefParts
+	// (Summary, Classification, Format, UpdateFrequency, Status,
+	// PublishedAt, CreatedAt, UpdatedAt, the rest of SourceDepartment).
+	// The others are zero.
+	Brief      bool
+	BriefParts ResourceParts
 }
 
 // DataItem is one information item (信息项) of a resource.

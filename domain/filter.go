@@ -15,10 +15,36 @@ type ResourceCriteria struct {
 	// ReviewOverdueAt, when set, keeps entries whose pending review (MZ 7)
 	// was due before it.
 	ReviewOverdueAt time.Time
-	// Brief asks for the brief fields only (Resource.Brief), for a list
-	// that shows no more: 14 of the resource's 44 columns (issue #20).
-	Brief bool
+	// Brief asks for a brief read (Resource.Brief), for a list that shows
+	// little: the resource's id, code, name, share and open types and its
+	// source department's id and name, and the parts in BriefParts: 6 to
+	// 14 of the resource's 44 columns, 2 or 6 of its department's (issue
+	// #20).
+	Brief      bool
+	BriefParts ResourceParts
 }
+
+// ResourceParts are the parts of a resource a brief read may add to what
+// every brief read has.
+type ResourceParts uint16
+
+const (
+	PartSummary ResourceParts = 1 << iota
+	PartClassification
+	PartFormat
+	PartUpdateFrequency
+	PartStatus
+	PartPublishedAt
+	PartCreatedAt
+	PartUpdatedAt
+	// PartDepartment is the rest of the source department: its credit
+	// code, level, region and parent.
+	PartDepartment
+
+	// AllBriefParts is every part: a brief read with all of them reads
+	// what Brief once always read.
+	AllBriefParts = PartDepartment<<1 - 1
+)
 
 // ResourceOrderField is what a resource list is sorted by (then by ID).
 type ResourceOrderField string

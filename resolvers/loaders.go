@@ -31,6 +31,7 @@ type Loaders struct {
 	c      domain.Catalogue
 	viewer domain.Viewer
 	scope  domain.ResourceScope
+	policy domain.Profile
 	// now is the request's instant: every deadline and overdue answer of
 	// one request is judged at it. A live context (a subscription's,
 	// WithLiveLoaders) reads clock at each use instead and caches nothing,
@@ -51,95 +52,171 @@ type Loaders struct {
 	calendar    *domain.Calendar
 	calendarErr error
 
-	Department          *dataloader.Loader[int64, *domain.Department]
-	DataItems           *dataloader.Loader[int64, []*domain.DataItem]
-	Samples             *dataloader.Loader[int64, []map[string]string]
-	DataElements        *dataloader.Loader[int64, []*domain.DataElement]
-	ThemeDatabases      *dataloader.Loader[int64, []*domain.ThemeDatabase]
-	ThemeDepartments    *dataloader.Loader[int64, []*domain.Department]
-	DepartmentResources *dataloader.Loader[pageKey, *domain.Page[*domain.Resource]]
-	ThemeResources      *dataloader.Loader[pageKey, *domain.Page[*domain.Resource]]
-	DepartmentCount     *dataloader.Loader[int64, int]
-	ThemeCount          *dataloader.Loader[int64, int]
-	Versions            *dataloader.Loader[int64, []*domain.ResourceVersion]
-	Resource            *dataloader.Loader[int64, *domain.Resource]
-	DataItem            *dataloader.Loader[int64, *domain.DataItem]
-	ShareRequest        *dataloader.Loader[int64, *domain.ShareRequest]
-	Grant               *dataloader.Loader[int64, *domain.ShareGrant]
-	UsageReports        *dataloader.Loader[int64, []*domain.UsageReport]
-	LastDataUpdate      *dataloader.Loader[int64, *domain.DataUpdate]
-	FullReviews         *dataloader.Loader[int64, *domain.FullReviewStatus]
+	Department          Loader[int64, *domain.Department]
+	DataItems           Loader[int64, []*domain.DataItem]
+	Samples             Loader[int64, []map[string]string]
+	DataElements        Loader[int64, []*domain.DataElement]
+	ThemeDatabases      Loader[int64, []*domain.ThemeDatabase]
+	ThemeDepartments    Loader[int64, []*domain.Department]
+	DepartmentResources Loader[pageKey, *domain.Page[*domain.Resource]]
+	ThemeResources      Loader[pageKey, *domain.Page[*domain.Resource]]
+	DepartmentCount     Loader[int64, int]
+	ThemeCount          Loader[int64, int]
+	Versions            Loader[int64, []*domain.ResourceVersion]
+	Resource            Loader[int64, *domain.Resource]
+	DataItem            Loader[int64, *domain.DataItem]
+	ShareRequest        Loader[int64, *domain.ShareRequest]
+	Grant               Loader[int64, *domain.ShareGrant]
+	UsageReports        Loader[int64, []*domain.UsageReport]
+	LastDataUpdate      Loader[int64, *domain.DataUpdate]
+	FullReviews         Loader[int64, *domain.FullReviewStatus]
 	// Disputes' parts, keyed by dispute ID; the disputes themselves were
 	// loaded in the viewer's scope.
-	Evidence       *dataloader.Loader[int64, []*domain.Evidence]
-	DisputeHistory *dataloader.Loader[int64, []*domain.DisputeAction]
-	SharingSteps   *dataloader.Loader[int64, []*domain.SharingStepRecord]
-	DisputeChange  *dataloader.Loader[int64, *domain.ChangeObligation]
+	Evidence       Loader[int64, []*domain.Evidence]
+	DisputeHistory Loader[int64, []*domain.DisputeAction]
+	SharingSteps   Loader[int64, []*domain.SharingStepRecord]
+	DisputeChange  Loader[int64, *domain.ChangeObligation]
 }
 
 func newLoaders(c domain.Catalogue, v domain.Viewer, policy domain.Profile, clock func() time.Time, live bool) *Loaders {
-	scope := domain.ResourceScopeFor(v)
-	var l *Loaders // the closures below read the clock through it
-	l = &Loaders{
-		c: c, viewer: v, scope: scope, now: clock(), clock: clock, live: live,
-		Resource: mapLoader(live, func(ctx context.Context, ids []int64) (map[int64]*domain.Resource, error) {
-			return c.ResourcesByID(ctx, scope, ids)
-		}),
-		DataItem: mapLoader(live, func(ctx context.Context, ids []int64) (map[int64]*domain.DataItem, error) {
-			return c.DataItemsByID(ctx, scope, ids)
-		}),
-		// Requests and grants are reached from each other; the scope is the
-		// viewer's (a viewer with none sees neither: empty, never an error).
-		ShareRequest: mapLoader(live, func(ctx context.Context, ids []int64) (map[int64]*domain.ShareRequest, error) {
-			s, err := domain.RequestScopeFor(v)
-			if err != nil {
-				return nil, nil
-			}
-			return c.ShareRequestsByID(ctx, s, ids)
-		}),
-		Grant: mapLoader(live, func(ctx context.Context, ids []int64) (map[int64]*domain.ShareGrant, error) {
-			s, err := domain.RequestScopeFor(v)
-			if err != nil {
-				return nil, nil
-			}
-			return c.GrantsByID(ctx, s, ids)
-		}),
-		UsageReports:   mapLoader(live, c.UsageReportsOf),
-		LastDataUpdate: mapLoader(live, c.LastDataUpdatesOf),
-		FullReviews: mapLoader(live, func(ctx context.Context, ids []int64) (map[int64]*domain.FullReviewStatus, error) {
-			return c.FullReviewsOf(ctx, ids, policy, domain.DateOf(l.Now()))
-		}),
-		Evidence:       mapLoader(live, c.EvidenceOf),
-		DisputeHistory: mapLoader(live, c.DisputeHistoryOf),
-		SharingSteps:   mapLoader(live, c.SharingStepsOf),
-		// An objection's catalogue change is shown to whoever sees the
-		// objection (its objector too): it is the answer to it.
-		DisputeChange: mapLoader(live, func(ctx context.Context, ids []int64) (map[int64]*domain.ChangeObligation, error) {
-			return c.ChangeObligationsByID(ctx, domain.OversightScope{All: true}, ids)
-		}),
-		Department:     mapLoader(live, c.DepartmentsByID),
-		DataItems:      mapLoader(live, c.DataItemsOf),
-		Samples:        mapLoader(live, c.ResourceSamplesOf),
-		DataElements:   mapLoader(live, c.DataElementsOf),
-		ThemeDatabases: mapLoader(live, c.ThemeDatabasesOf),
-		Versions:       mapLoader(live, c.ResourceVersionsOf),
-		ThemeDepartments: mapLoader(live, func(ctx context.Context, ids []int64) (map[int64][]*domain.Department, error) {
-			return c.DepartmentsOfThemeDatabases(ctx, scope, ids)
-		}),
-		DepartmentCount: mapLoader(live, func(ctx context.Context, ids []int64) (map[int64]int, error) {
-			return c.CountResourcesOfDepartments(ctx, scope, ids)
-		}),
-		ThemeCount: mapLoader(live, func(ctx context.Context, ids []int64) (map[int64]int, error) {
-			return c.CountResourcesOfThemeDatabases(ctx, scope, ids)
-		}),
-	}
-	l.DepartmentResources = l.pageLoader(l.DepartmentCount, func(ctx context.Context, ids []int64, p domain.PageArgs) (map[int64]*domain.Page[*domain.Resource], error) {
-		return c.ResourcesOfDepartments(ctx, scope, ids, p)
+	l := &Loaders{c: c, viewer: v, scope: domain.ResourceScopeFor(v), policy: policy, now: clock(), clock: clock, live: live}
+	// Each loader is made when first used, by a function of l alone (no
+	// closure to allocate per request).
+	l.Resource.init(l, func(l *Loaders) *dataloader.Loader[int64, *domain.Resource] {
+		return mapLoader(l.live, func(ctx context.Context, ids []int64) (map[int64]*domain.Resource, error) {
+			return l.c.ResourcesByID(ctx, l.scope, ids)
+		})
 	})
-	l.ThemeResources = l.pageLoader(l.ThemeCount, func(ctx context.Context, ids []int64, p domain.PageArgs) (map[int64]*domain.Page[*domain.Resource], error) {
-		return c.ResourcesOfThemeDatabases(ctx, scope, ids, p)
+	l.DataItem.init(l, func(l *Loaders) *dataloader.Loader[int64, *domain.DataItem] {
+		return mapLoader(l.live, func(ctx context.Context, ids []int64) (map[int64]*domain.DataItem, error) {
+			return l.c.DataItemsByID(ctx, l.scope, ids)
+		})
+	})
+	// Requests and grants are reached from each other; the scope is the
+	// viewer's (a viewer with none sees neither: empty, never an error).
+	l.ShareRequest.init(l, func(l *Loaders) *dataloader.Loader[int64, *domain.ShareRequest] {
+		return mapLoader(l.live, func(ctx context.Context, ids []int64) (map[int64]*domain.ShareRequest, error) {
+			s, err := domain.RequestScopeFor(l.viewer)
+			if err != nil {
+				return nil, nil
+			}
+			return l.c.ShareRequestsByID(ctx, s, ids)
+		})
+	})
+	l.Grant.init(l, func(l *Loaders) *dataloader.Loader[int64, *domain.ShareGrant] {
+		return mapLoader(l.live, func(ctx context.Context, ids []int64) (map[int64]*domain.ShareGrant, error) {
+			s, err := domain.RequestScopeFor(l.viewer)
+			if err != nil {
+				return nil, nil
+			}
+			return l.c.GrantsByID(ctx, s, ids)
+		})
+	})
+	l.UsageReports.init(l, func(l *Loaders) *dataloader.Loader[int64, []*domain.UsageReport] {
+		return mapLoader(l.live, l.c.UsageReportsOf)
+	})
+	l.LastDataUpdate.init(l, func(l *Loaders) *dataloader.Loader[int64, *domain.DataUpdate] {
+		return mapLoader(l.live, l.c.LastDataUpdatesOf)
+	})
+	l.FullReviews.init(l, func(l *Loaders) *dataloader.Loader[int64, *domain.FullReviewStatus] {
+		return mapLoader(l.live, func(ctx context.Context, ids []int64) (map[int64]*domain.FullReviewStatus, error) {
+			return l.c.FullReviewsOf(ctx, ids, l.policy, domain.DateOf(l.Now()))
+		})
+	})
+	l.Evidence.init(l, func(l *Loaders) *dataloader.Loader[int64, []*domain.Evidence] {
+		return mapLoader(l.live, l.c.EvidenceOf)
+	})
+	l.DisputeHistory.init(l, func(l *Loaders) *dataloader.Loader[int64, []*domain.DisputeAction] {
+		return mapLoader(l.live, l.c.DisputeHistoryOf)
+	})
+	l.SharingSteps.init(l, func(l *Loaders) *dataloader.Loader[int64, []*domain.SharingStepRecord] {
+		return mapLoader(l.live, l.c.SharingStepsOf)
+	})
+	// An objection's catalogue change is shown to whoever sees the
+	// objection (its objector too): it is the answer to it.
+	l.DisputeChange.init(l, func(l *Loaders) *dataloader.Loader[int64, *domain.ChangeObligation] {
+		return mapLoader(l.live, func(ctx context.Context, ids []int64) (map[int64]*domain.ChangeObligation, error) {
+			return l.c.ChangeObligationsByID(ctx, domain.OversightScope{All: true}, ids)
+		})
+	})
+	l.Department.init(l, func(l *Loaders) *dataloader.Loader[int64, *domain.Department] {
+		return mapLoader(l.live, l.c.DepartmentsByID)
+	})
+	l.DataItems.init(l, func(l *Loaders) *dataloader.Loader[int64, []*domain.DataItem] {
+		return mapLoader(l.live, l.c.DataItemsOf)
+	})
+	l.Samples.init(l, func(l *Loaders) *dataloader.Loader[int64, []map[string]string] {
+		return mapLoader(l.live, l.c.ResourceSamplesOf)
+	})
+	l.DataElements.init(l, func(l *Loaders) *dataloader.Loader[int64, []*domain.DataElement] {
+		return mapLoader(l.live, l.c.DataElementsOf)
+	})
+	l.ThemeDatabases.init(l, func(l *Loaders) *dataloader.Loader[int64, []*domain.ThemeDatabase] {
+		return mapLoader(l.live, l.c.ThemeDatabasesOf)
+	})
+	l.Versions.init(l, func(l *Loaders) *dataloader.Loader[int64, []*domain.ResourceVersion] {
+		return mapLoader(l.live, l.c.ResourceVersionsOf)
+	})
+	l.ThemeDepartments.init(l, func(l *Loaders) *dataloader.Loader[int64, []*domain.Department] {
+		return mapLoader(l.live, func(ctx context.Context, ids []int64) (map[int64][]*domain.Department, error) {
+			return l.c.DepartmentsOfThemeDatabases(ctx, l.scope, ids)
+		})
+	})
+	l.DepartmentCount.init(l, func(l *Loaders) *dataloader.Loader[int64, int] {
+		return mapLoader(l.live, func(ctx context.Context, ids []int64) (map[int64]int, error) {
+			return l.c.CountResourcesOfDepartments(ctx, l.scope, ids)
+		})
+	})
+	l.ThemeCount.init(l, func(l *Loaders) *dataloader.Loader[int64, int] {
+		return mapLoader(l.live, func(ctx context.Context, ids []int64) (map[int64]int, error) {
+			return l.c.CountResourcesOfThemeDatabases(ctx, l.scope, ids)
+		})
+	})
+	l.DepartmentResources.init(l, func(l *Loaders) *dataloader.Loader[pageKey, *domain.Page[*domain.Resource]] {
+		return l.pageLoader(&l.DepartmentCount, func(ctx context.Context, ids []int64, p domain.PageArgs) (map[int64]*domain.Page[*domain.Resource], error) {
+			return l.c.ResourcesOfDepartments(ctx, l.scope, ids, p)
+		})
+	})
+	l.ThemeResources.init(l, func(l *Loaders) *dataloader.Loader[pageKey, *domain.Page[*domain.Resource]] {
+		return l.pageLoader(&l.ThemeCount, func(ctx context.Context, ids []int64, p domain.PageArgs) (map[int64]*domain.Page[*domain.Resource], error) {
+			return l.c.ResourcesOfThemeDatabases(ctx, l.scope, ids, p)
+		})
 	})
 	return l
+}
+
+// Loader is a dataloader made when first used: a request uses few of its
+// loaders, and making all of them was a fourteenth of what a list
+// allocated (issue #20).
+type Loader[K comparable, V any] struct {
+	once  sync.Once
+	owner *Loaders
+	make  func(*Loaders) *dataloader.Loader[K, V]
+	l     *dataloader.Loader[K, V]
+}
+
+func (z *Loader[K, V]) init(owner *Loaders, make func(*Loaders) *dataloader.Loader[K, V]) {
+	z.owner, z.make = owner, make
+}
+
+func (z *Loader[K, V]) get() *dataloader.Loader[K, V] {
+	z.once.Do(func() { z.l = z.make(z.owner) })
+	return z.l
+}
+
+// Load is dataloader.Loader's Load.
+func (z *Loader[K, V]) Load(ctx context.Context, key K) dataloader.Thunk[V] {
+	return z.get().Load(ctx, key)
+}
+
+// LoadMany is dataloader.Loader's LoadMany.
+func (z *Loader[K, V]) LoadMany(ctx context.Context, keys []K) dataloader.ThunkMany[V] {
+	return z.get().LoadMany(ctx, keys)
+}
+
+// Prime is dataloader.Loader's Prime.
+func (z *Loader[K, V]) Prime(ctx context.Context, key K, value V) {
+	z.get().Prime(ctx, key, value)
 }
 
 // mapLoader makes a loader from a batch read that returns a map; a key the
@@ -169,7 +246,7 @@ func loaderOptions[K comparable, V any](live bool) []dataloader.Option[K, V] {
 // fetched in one statement. Each page's totalCount goes through count, so
 // counts batch too. After fetching, it primes the loaders of the fields the
 // query selects on the pages' resources.
-func (l *Loaders) pageLoader(count *dataloader.Loader[int64, int], fetch func(context.Context, []int64, domain.PageArgs) (map[int64]*domain.Page[*domain.Resource], error)) *dataloader.Loader[pageKey, *domain.Page[*domain.Resource]] {
+func (l *Loaders) pageLoader(count *Loader[int64, int], fetch func(context.Context, []int64, domain.PageArgs) (map[int64]*domain.Page[*domain.Resource], error)) *dataloader.Loader[pageKey, *domain.Page[*domain.Resource]] {
 	return dataloader.NewBatchedLoader(func(ctx context.Context, keys []pageKey) []*dataloader.Result[*domain.Page[*domain.Resource]] {
 		out := make([]*dataloader.Result[*domain.Page[*domain.Resource]], len(keys))
 		groups := map[domain.PageArgs][]int64{}
@@ -210,37 +287,43 @@ func (l *Loaders) prefetchResources(ctx context.Context, list []*domain.Resource
 		return nil
 	}
 	ids := make([]int64, len(list))
-	var others []int64 // collecting, approving, providing departments
+	var primed *domain.Department // a page's rows share their departments (store.Resources)
 	for i, r := range list {
 		ids[i] = r.ID
-		if r.SourceDepartment != nil {
-			l.Department.Prime(ctx, r.SourceDepartmentID, r.SourceDepartment)
+		// A brief read's department may be part of one (its id and name):
+		// a loader holds whole ones.
+		if d := r.SourceDepartment; d != nil && d != primed && (!r.Brief || r.BriefParts&domain.PartDepartment != 0) {
+			l.Department.Prime(ctx, r.SourceDepartmentID, d)
+			primed = d
 		}
-		others = append(others, r.CollectingDepartmentID, r.ApprovingDepartmentID, r.ProvidingDepartmentID)
 	}
 	if sel.has("collectingDepartment") || sel.has("approvingDepartment") || sel.has("providingDepartment") {
-		if err := prime(ctx, l.Department, others, l.c.DepartmentsByID); err != nil {
+		others := make([]int64, 0, 3*len(list))
+		for _, r := range list {
+			others = append(others, r.CollectingDepartmentID, r.ApprovingDepartmentID, r.ProvidingDepartmentID)
+		}
+		if err := prime(ctx, &l.Department, others, l.c.DepartmentsByID); err != nil {
 			return err
 		}
 	}
 	if sel.has("dataItems") || sel.has("shareAccess") || sel.has("sample") {
-		if err := prime(ctx, l.DataItems, ids, l.c.DataItemsOf); err != nil {
+		if err := prime(ctx, &l.DataItems, ids, l.c.DataItemsOf); err != nil {
 			return err
 		}
 	}
 	if sel.has("sample") {
-		if err := prime(ctx, l.Samples, ids, l.c.ResourceSamplesOf); err != nil {
+		if err := prime(ctx, &l.Samples, ids, l.c.ResourceSamplesOf); err != nil {
 			return err
 		}
 	}
 	if sel.has("dataElements") {
-		if err := prime(ctx, l.DataElements, ids, l.c.DataElementsOf); err != nil {
+		if err := prime(ctx, &l.DataElements, ids, l.c.DataElementsOf); err != nil {
 			return err
 		}
 		// Element source departments load through the loader's batch.
 	}
 	if sel.has("themeDatabases") {
-		if err := prime(ctx, l.ThemeDatabases, ids, l.c.ThemeDatabasesOf); err != nil {
+		if err := prime(ctx, &l.ThemeDatabases, ids, l.c.ThemeDatabasesOf); err != nil {
 			return err
 		}
 	}
@@ -263,12 +346,12 @@ func (l *Loaders) prefetchDepartments(ctx context.Context, list []*domain.Depart
 		}
 	}
 	if sel.has("parent") && len(parents) > 0 {
-		if err := prime(ctx, l.Department, parents, l.c.DepartmentsByID); err != nil {
+		if err := prime(ctx, &l.Department, parents, l.c.DepartmentsByID); err != nil {
 			return err
 		}
 	}
 	if sel.has("resources") {
-		return l.prefetchPages(ctx, ids, sel, l.DepartmentResources, l.DepartmentCount,
+		return l.prefetchPages(ctx, ids, sel, &l.DepartmentResources, &l.DepartmentCount,
 			func(ctx context.Context, ids []int64, p domain.PageArgs) (map[int64]*domain.Page[*domain.Resource], error) {
 				return l.c.ResourcesOfDepartments(ctx, l.scope, ids, p)
 			},
@@ -291,19 +374,19 @@ func (l *Loaders) prefetchThemes(ctx context.Context, list []*domain.ThemeDataba
 		ids[i], leads[i] = t.ID, t.LeadDepartmentID
 	}
 	if sel.has("leadDepartment") {
-		if err := prime(ctx, l.Department, leads, l.c.DepartmentsByID); err != nil {
+		if err := prime(ctx, &l.Department, leads, l.c.DepartmentsByID); err != nil {
 			return err
 		}
 	}
 	if sel.has("departments") {
-		if err := prime(ctx, l.ThemeDepartments, ids, func(ctx context.Context, ids []int64) (map[int64][]*domain.Department, error) {
+		if err := prime(ctx, &l.ThemeDepartments, ids, func(ctx context.Context, ids []int64) (map[int64][]*domain.Department, error) {
 			return l.c.DepartmentsOfThemeDatabases(ctx, l.scope, ids)
 		}); err != nil {
 			return err
 		}
 	}
 	if sel.has("resources") {
-		return l.prefetchPages(ctx, ids, sel, l.ThemeResources, l.ThemeCount,
+		return l.prefetchPages(ctx, ids, sel, &l.ThemeResources, &l.ThemeCount,
 			func(ctx context.Context, ids []int64, p domain.PageArgs) (map[int64]*domain.Page[*domain.Resource], error) {
 				return l.c.ResourcesOfThemeDatabases(ctx, l.scope, ids, p)
 			},
@@ -318,7 +401,7 @@ func (l *Loaders) prefetchThemes(ctx context.Context, list []*domain.ThemeDataba
 // statement, their counts in another when totalCount is selected, and
 // what the query selects on the pages' resources.
 func (l *Loaders) prefetchPages(ctx context.Context, parents []int64, sel selection,
-	pages *dataloader.Loader[pageKey, *domain.Page[*domain.Resource]], counts *dataloader.Loader[int64, int],
+	pages *Loader[pageKey, *domain.Page[*domain.Resource]], counts *Loader[int64, int],
 	fetch func(context.Context, []int64, domain.PageArgs) (map[int64]*domain.Page[*domain.Resource], error),
 	count func(context.Context, []int64) (map[int64]int, error),
 ) error {
@@ -350,11 +433,11 @@ func (l *Loaders) prefetchPages(ctx context.Context, parents []int64, sel select
 
 // countFrom makes a page's Count read the parent's count through the
 // count loader, so the counts of nested pages batch.
-func countFrom(counts *dataloader.Loader[int64, int], id int64) func(context.Context) (int, error) {
+func countFrom(counts *Loader[int64, int], id int64) func(context.Context) (int, error) {
 	return func(ctx context.Context) (int, error) { return counts.Load(ctx, id)() }
 }
 
-func prime[V any](ctx context.Context, l *dataloader.Loader[int64, V], ids []int64, fetch func(context.Context, []int64) (map[int64]V, error)) error {
+func prime[V any](ctx context.Context, l *Loader[int64, V], ids []int64, fetch func(context.Context, []int64) (map[int64]V, error)) error {
 	m, err := fetch(ctx, ids)
 	if err != nil {
 		return err

@@ -134,7 +134,7 @@ func (r *queryResolver) Resources(ctx context.Context, first *int, after *string
 		}
 	}
 	sel := selected(ctx)
-	f.Brief = sel.brief()
+	f.BriefParts, f.Brief = sel.brief()
 	pg, err := r.Catalogue.Resources(ctx, scope(ctx), f, o, pageArgs(first, after))
 	if err != nil {
 		return nil, err

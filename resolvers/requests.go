@@ -332,7 +332,7 @@ func (l *Loaders) prefetchRequests(ctx context.Context, list []*domain.ShareRequ
 		}
 	}
 	if sel.has("requester") || sel.has("source") {
-		if err := prime(ctx, l.Department, depts, l.c.DepartmentsByID); err != nil {
+		if err := prime(ctx, &l.Department, depts, l.c.DepartmentsByID); err != nil {
 			return err
 		}
 	}
@@ -379,7 +379,7 @@ func (l *Loaders) prefetchGrants(ctx context.Context, list []*domain.ShareGrant,
 		}
 	}
 	if sel.has("department") {
-		if err := prime(ctx, l.Department, depts, l.c.DepartmentsByID); err != nil {
+		if err := prime(ctx, &l.Department, depts, l.c.DepartmentsByID); err != nil {
 			return err
 		}
 	}
@@ -394,7 +394,7 @@ func (l *Loaders) prefetchGrants(ctx context.Context, list []*domain.ShareGrant,
 		}
 	}
 	if sel.has("usageReports") || sel.has("missingUsageReports") {
-		if err := prime(ctx, l.UsageReports, ids, l.c.UsageReportsOf); err != nil {
+		if err := prime(ctx, &l.UsageReports, ids, l.c.UsageReportsOf); err != nil {
 			return err
 		}
 	}
@@ -419,7 +419,7 @@ func (l *Loaders) prefetchGrants(ctx context.Context, list []*domain.ShareGrant,
 }
 
 func (l *Loaders) primeItems(ctx context.Context, ids []int64) error {
-	return prime(ctx, l.DataItem, ids, func(ctx context.Context, ids []int64) (map[int64]*domain.DataItem, error) {
+	return prime(ctx, &l.DataItem, ids, func(ctx context.Context, ids []int64) (map[int64]*domain.DataItem, error) {
 		return l.c.DataItemsByID(ctx, l.scope, ids)
 	})
 }

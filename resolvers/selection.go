@@ -5,6 +5,8 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/citydata/catalogue/domain"
 )
 
 // typeNames lets fragments on any of our types count as selected. The
@@ -27,29 +29,44 @@ type selection struct {
 	fields map[string]graphql.CollectedField
 }
 
-// briefFields are what a brief resource (domain.Resource.Brief) answers:
-// its brief fields, and the fields of the connection, its edges and of
-// every object.
-var briefFields = map[string]bool{
-	"id": true, "code": true, "name": true, "summary": true, "classification": true, "format": true,
-	"updateFrequency": true, "shareType": true, "openType": true, "status": true,
-	"publishedAt": true, "createdAt": true, "updatedAt": true, "sourceDepartment": true,
-	"edges": true, "node": true, "nodes": true, "cursor": true, "pageInfo": true, "totalCount": true,
-	"__typename": true,
+// briefFields are what a brief resource (domain.Resource.Brief) answers,
+// with the parts of a brief read each needs (0: what every brief read
+// has), and the fields of the connection, its edges and of every object.
+// A source department's fields beyond briefDepartmentFields need
+// domain.PartDepartment.
+var briefFields = map[string]domain.ResourceParts{
+	"id": 0, "code": 0, "name": 0, "shareType": 0, "openType": 0, "sourceDepartment": 0,
+	"summary": domain.PartSummary, "classification": domain.PartClassification, "format": domain.PartFormat,
+	"updateFrequency": domain.PartUpdateFrequency, "status": domain.PartStatus,
+	"publishedAt": domain.PartPublishedAt, "createdAt": domain.PartCreatedAt, "updatedAt": domain.PartUpdatedAt,
+	"edges": 0, "node": 0, "nodes": 0, "cursor": 0, "pageInfo": 0, "totalCount": 0,
+	"__typename": 0,
 }
 
+// briefDepartmentFields are a source department's fields every brief read
+// has.
+var briefDepartmentFields = map[string]bool{"id": true, "name": true, "__typename": true}
+
 // brief reports whether s, a selection of resources, selects nothing a
-// brief resource lacks.
-func (s selection) brief() bool {
+// brief resource lacks, and the parts of a brief read it needs.
+func (s selection) brief() (domain.ResourceParts, bool) {
 	if len(s.fields) == 0 {
-		return false
+		return 0, false
 	}
+	var parts domain.ResourceParts
 	for name := range s.fields {
-		if !briefFields[name] {
-			return false
+		p, ok := briefFields[name]
+		if !ok {
+			return 0, false
+		}
+		parts |= p
+	}
+	for name := range s.child("sourceDepartment").fields {
+		if !briefDepartmentFields[name] {
+			parts |= domain.PartDepartment
 		}
 	}
-	return true
+	return parts, true
 }
 
 // has reports whether name is selected.
@@ -92,8 +109,13 @@ func collect(oc *graphql.OperationContext, sel ast.SelectionSet) selection {
 	var walk func(sel ast.SelectionSet, depth int)
 	walk = func(sel ast.SelectionSet, depth int) {
 		for _, f := range graphql.CollectFields(oc, sel, typeNames) {
-			if _, seen := s.fields[f.Name]; !seen {
+			if seen, ok := s.fields[f.Name]; !ok {
 				s.fields[f.Name] = f
+			} else {
+				// Under another alias, or through another path (edges
+				// and nodes): what is selected under it is selected.
+				seen.Selections = append(append(ast.SelectionSet{}, seen.Selections...), f.Selections...)
+				s.fields[f.Name] = seen
 			}
 			if depth < 2 && (f.Name == "edges" || f.Name == "node" || f.Name == "nodes") {
 				walk(f.Selections, depth+1)

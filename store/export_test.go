@@ -32,22 +32,24 @@ func (db *DB) ComplianceFromRecords(ctx context.Context, ids []int64, p domain.P
 // UpdateDueSQL is updateDue, for the test that holds it to the domain's.
 var UpdateDueSQL = updateDue
 
-// BriefBothWays reads sql's rows (briefResourceColumns' kinds) with the
-// raw decoder and with pgx's Scan; decodable says whether the raw decoder
-// reads them itself rather than through Scan.
-func (db *DB) BriefBothWays(ctx context.Context, sql string) (raw, scanned []*domain.Resource, decodable bool, rawErr, scanErr error) {
+// BriefBothWays reads sql's rows (the columns of a brief read of parts)
+// with the raw decoder and with pgx's Scan; decodable says whether the raw
+// decoder reads them itself rather than through Scan.
+func (db *DB) BriefBothWays(ctx context.Context, parts domain.ResourceParts, sql string) (raw, scanned []*domain.Resource, decodable bool, rawErr, scanErr error) {
 	rows, err := db.pool.Query(ctx, sql)
 	if err != nil {
 		return nil, nil, false, err, err
 	}
 	defer rows.Close()
-	decodable = rawDecodable(rows.FieldDescriptions(), briefKinds[:])
+	b := briefReadOf(parts)
+	decodable = rawDecodable(rows.FieldDescriptions(), b.kinds)
+	scan := b.scanner()
 	for rows.Next() {
-		r, err := scanBriefResource(rows)
+		r, err := scan(rows)
 		if err != nil {
 			rawErr = err
 		}
-		s, err := scanBriefResourceSlow(rows)
+		s, err := b.scanSlow(rows)
 		if err != nil {
 			scanErr = err
 		}
@@ -56,5 +58,5 @@ func (db *DB) BriefBothWays(ctx context.Context, sql string) (raw, scanned []*do
 	return raw, scanned, decodable, rawErr, scanErr
 }
 
-// BriefColumns is briefResourceColumns.
-const BriefColumns = briefResourceColumns
+// BriefColumns are the columns of a brief read of parts.
+func BriefColumns(parts domain.ResourceParts) string { return briefReadOf(parts).sql }

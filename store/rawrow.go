@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/binary"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -29,15 +30,6 @@ const (
 	colNullInt8
 	colNullTimestamptz
 )
-
-// briefKinds are briefResourceColumns' kinds, in order: a change to
-// either is a change to both (TestBriefRowsDecodeAsScanDoes fails otherwise).
-var briefKinds = [...]int{
-	colInt8, colText, colText, colText, colText, colText, // id, code, name, summary, classification, format
-	colText, colText, colText, colText, // update_frequency, share_type, open_type, status
-	colInt8, colNullTimestamptz, colTimestamptz, colTimestamptz, // source_department_id, published_at, created_at, updated_at
-	colInt8, colText, colText, colText, colText, colNullInt8, // departmentColumns
-}
 
 // rawDecodable reports whether fields are kinds: integers and timestamps
 // in binary format, text in either (the bytes are the same).
@@ -159,34 +151,131 @@ func (r *rawRow) nullTimestamptz() *time.Time {
 	return &t
 }
 
-// scanBriefResource reads briefResourceColumns.
-func scanBriefResource(row pgx.CollectableRow) (*domain.Resource, error) {
-	if !rawDecodable(row.FieldDescriptions(), briefKinds[:]) {
-		return scanBriefResourceSlow(row)
-	}
-	r := &domain.Resource{Brief: true, SourceDepartment: &domain.Department{}}
-	d := r.SourceDepartment
-	v := newRawRow(row.RawValues(), briefKinds[:])
-	r.ID, r.Code, r.Name, r.Summary, r.Classification, r.Format = v.int8(), v.str(), v.str(), v.str(), v.str(), v.str()
-	r.UpdateFrequency, r.ShareType = domain.UpdateFrequency(v.str()), domain.ShareType(v.str())
-	r.OpenType, r.Status = domain.OpenType(v.str()), domain.ResourceStatus(v.str())
-	r.SourceDepartmentID, r.PublishedAt, r.CreatedAt, r.UpdatedAt = v.int8(), v.nullTimestamptz(), v.timestamptz(), v.timestamptz()
-	d.ID, d.CreditCode, d.Name, d.Level, d.RegionCode, d.ParentID = v.int8(), v.str(), v.str(), domain.DepartmentLevel(v.str()), v.str(), v.nullInt8()
-	if v.bad {
-		return scanBriefResourceSlow(row)
-	}
-	return r, nil
+// briefColumn is one column of a brief read (domain.Resource.Brief):
+// read when the read asks for its part (0: always), decoded by hand as
+// kind by read, or by pgx's Scan into dest.
+type briefColumn struct {
+	part domain.ResourceParts
+	sql  string
+	kind int
+	read func(r *domain.Resource, d *domain.Department, v *rawRow)
+	dest func(r *domain.Resource, d *domain.Department) any
 }
 
-// scanBriefResourceSlow reads briefResourceColumns with pgx's Scan.
-func scanBriefResourceSlow(row pgx.Row) (*domain.Resource, error) {
-	r := &domain.Resource{Brief: true, SourceDepartment: &domain.Department{}}
-	d := r.SourceDepartment
-	err := row.Scan(&r.ID, &r.Code, &r.Name, &r.Summary, &r.Classification, &r.Format,
-		&r.UpdateFrequency, &r.ShareType, &r.OpenType, &r.Status,
-		&r.SourceDepartmentID, &r.PublishedAt, &r.CreatedAt, &r.UpdatedAt,
-		&d.ID, &d.CreditCode, &d.Name, &d.Level, &d.RegionCode, &d.ParentID)
-	if err != nil {
+// briefColumns are every column a brief read may read, the resource's
+// then its source department's (from briefDepartment on, its id first).
+var briefColumns = []briefColumn{
+	{0, "r.id", colInt8, func(r *domain.Resource, _ *domain.Department, v *rawRow) { r.ID = v.int8() }, func(r *domain.Resource, _ *domain.Department) any { return &r.ID }},
+	{0, "r.code", colText, func(r *domain.Resource, _ *domain.Department, v *rawRow) { r.Code = v.str() }, func(r *domain.Resource, _ *domain.Department) any { return &r.Code }},
+	{0, "r.name", colText, func(r *domain.Resource, _ *domain.Department, v *rawRow) { r.Name = v.str() }, func(r *domain.Resource, _ *domain.Department) any { return &r.Name }},
+	{domain.PartSummary, "r.summary", colText, func(r *domain.Resource, _ *domain.Department, v *rawRow) { r.Summary = v.str() }, func(r *domain.Resource, _ *domain.Department) any { return &r.Summary }},
+	{domain.PartClassification, "r.classification", colText, func(r *domain.Resource, _ *domain.Department, v *rawRow) { r.Classification = v.str() }, func(r *domain.Resource, _ *domain.Department) any { return &r.Classification }},
+	{domain.PartFormat, "r.format", colText, func(r *domain.Resource, _ *domain.Department, v *rawRow) { r.Format = v.str() }, func(r *domain.Resource, _ *domain.Department) any { return &r.Format }},
+	{domain.PartUpdateFrequency, "r.update_frequency::text", colText, func(r *domain.Resource, _ *domain.Department, v *rawRow) { r.UpdateFrequency = domain.UpdateFrequency(v.str()) }, func(r *domain.Resource, _ *domain.Department) any { return &r.UpdateFrequency }},
+	{0, "r.share_type::text", colText, func(r *domain.Resource, _ *domain.Department, v *rawRow) { r.ShareType = domain.ShareType(v.str()) }, func(r *domain.Resource, _ *domain.Department) any { return &r.ShareType }},
+	{0, "r.open_type::text", colText, func(r *domain.Resource, _ *domain.Department, v *rawRow) { r.OpenType = domain.OpenType(v.str()) }, func(r *domain.Resource, _ *domain.Department) any { return &r.OpenType }},
+	{domain.PartStatus, "r.status::text", colText, func(r *domain.Resource, _ *domain.Department, v *rawRow) { r.Status = domain.ResourceStatus(v.str()) }, func(r *domain.Resource, _ *domain.Department) any { return &r.Status }},
+	{0, "r.source_department_id", colInt8, func(r *domain.Resource, _ *domain.Department, v *rawRow) { r.SourceDepartmentID = v.int8() }, func(r *domain.Resource, _ *domain.Department) any { return &r.SourceDepartmentID }},
+	{domain.PartPublishedAt, "r.published_at", colNullTimestamptz, func(r *domain.Resource, _ *domain.Department, v *rawRow) { r.PublishedAt = v.nullTimestamptz() }, func(r *domain.Resource, _ *domain.Department) any { return &r.PublishedAt }},
+	{domain.PartCreatedAt, "r.created_at", colTimestamptz, func(r *domain.Resource, _ *domain.Department, v *rawRow) { r.CreatedAt = v.timestamptz() }, func(r *domain.Resource, _ *domain.Department) any { return &r.CreatedAt }},
+	{domain.PartUpdatedAt, "r.updated_at", colTimestamptz, func(r *domain.Resource, _ *domain.Department, v *rawRow) { r.UpdatedAt = v.timestamptz() }, func(r *domain.Resource, _ *domain.Department) any { return &r.UpdatedAt }},
+	// departmentColumns, by part
+	{0, "d.id", colInt8, func(_ *domain.Resource, d *domain.Department, v *rawRow) { d.ID = v.int8() }, func(_ *domain.Resource, d *domain.Department) any { return &d.ID }},
+	{domain.PartDepartment, "d.credit_code", colText, func(_ *domain.Resource, d *domain.Department, v *rawRow) { d.CreditCode = v.str() }, func(_ *domain.Resource, d *domain.Department) any { return &d.CreditCode }},
+	{0, "d.name", colText, func(_ *domain.Resource, d *domain.Department, v *rawRow) { d.Name = v.str() }, func(_ *domain.Resource, d *domain.Department) any { return &d.Name }},
+	{domain.PartDepartment, "d.level::text", colText, func(_ *domain.Resource, d *domain.Department, v *rawRow) { d.Level = domain.DepartmentLevel(v.str()) }, func(_ *domain.Resource, d *domain.Department) any { return &d.Level }},
+	{domain.PartDepartment, "d.region_code", colText, func(_ *domain.Resource, d *domain.Department, v *rawRow) { d.RegionCode = v.str() }, func(_ *domain.Resource, d *domain.Department) any { return &d.RegionCode }},
+	{domain.PartDepartment, "d.parent_id", colNullInt8, func(_ *domain.Resource, d *domain.Department, v *rawRow) { d.ParentID = v.nullInt8() }, func(_ *domain.Resource, d *domain.Department) any { return &d.ParentID }},
+}
+
+// briefDepartment is the index in briefColumns of the department's first
+// column, its id.
+const briefDepartment = 14
+
+// briefRead is a brief read of some parts: its columns, as SQL and as
+// briefColumns' entries, and where the department's start among them.
+type briefRead struct {
+	parts      domain.ResourceParts
+	sql        string
+	cols       []briefColumn
+	kinds      []int
+	department int
+}
+
+// briefReads holds the brief read of each set of parts, made when first
+// asked for.
+var briefReads [domain.AllBriefParts + 1]atomic.Pointer[briefRead]
+
+// briefReadOf returns the brief read of parts.
+func briefReadOf(parts domain.ResourceParts) *briefRead {
+	parts &= domain.AllBriefParts
+	if b := briefReads[parts].Load(); b != nil {
+		return b
+	}
+	b := &briefRead{parts: parts}
+	var sql []string
+	for i, c := range briefColumns {
+		if i == briefDepartment {
+			b.department = len(b.cols)
+		}
+		if c.part == 0 || parts&c.part != 0 {
+			sql = append(sql, c.sql)
+			b.cols = append(b.cols, c)
+			b.kinds = append(b.kinds, c.kind)
+		}
+	}
+	b.sql = strings.Join(sql, ", ")
+	briefReads[parts].Store(b)
+	return b
+}
+
+// scanner reads the rows of one result of b. Rows that share a source
+// department share one *domain.Department: a page of resources sorted by
+// code is mostly one department's, and one statement's rows agree on it.
+func (b *briefRead) scanner() func(row pgx.CollectableRow) (*domain.Resource, error) {
+	var (
+		last             *domain.Department
+		checked, decodes bool
+	)
+	return func(row pgx.CollectableRow) (*domain.Resource, error) {
+		if !checked {
+			checked, decodes = true, rawDecodable(row.FieldDescriptions(), b.kinds)
+		}
+		if !decodes {
+			return b.scanSlow(row)
+		}
+		vals := row.RawValues()
+		id := vals[b.department]
+		share := last != nil && len(id) == 8 && int64(binary.BigEndian.Uint64(id)) == last.ID
+		n := len(b.cols)
+		if share {
+			n = b.department
+		}
+		r := &domain.Resource{Brief: true, BriefParts: b.parts}
+		d := last
+		if !share {
+			d = &domain.Department{}
+		}
+		v := newRawRow(vals[:n], b.kinds[:n])
+		for i := range n {
+			b.cols[i].read(r, d, &v)
+		}
+		if v.bad {
+			return b.scanSlow(row)
+		}
+		r.SourceDepartment, last = d, d
+		return r, nil
+	}
+}
+
+// scanSlow reads a row of b with pgx's Scan.
+func (b *briefRead) scanSlow(row pgx.Row) (*domain.Resource, error) {
+	r := &domain.Resource{Brief: true, BriefParts: b.parts, SourceDepartment: &domain.Department{}}
+	dest := make([]any, len(b.cols))
+	for i, c := range b.cols {
+		dest[i] = c.dest(r, r.SourceDepartment)
+	}
+	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
 	return r, nil

@@ -24,14 +24,6 @@ const resourceColumns = `r.id, r.code, r.name, r.summary, r.classification, r.fo
 	r.review_due_at, r.review_days, r.review_citation, r.review_calendar_revision,
 	` + departmentColumns
 
-// briefResourceColumns are the columns of a brief resource
-// (domain.Resource.Brief), read by scanBriefResource; briefKinds
-// (rawrow.go) follows them column by column.
-const briefResourceColumns = `r.id, r.code, r.name, r.summary, r.classification, r.format,
-	r.update_frequency::text, r.share_type::text, r.open_type::text, r.status::text,
-	r.source_department_id, r.published_at, r.created_at, r.updated_at,
-	` + departmentColumns
-
 const resourceFrom = ` FROM resources r JOIN departments d ON d.id = r.source_department_id`
 
 // scanResource scans resourceColumns, after any leading columns into lead.
@@ -117,6 +109,17 @@ func (q *query) resourceFilter(f domain.ResourceCriteria) {
 	}
 }
 
+// sortParts are the parts of a brief read a sort's cursors need.
+func sortParts(f domain.ResourceOrderField) domain.ResourceParts {
+	switch f {
+	case domain.ResourceByUpdatedAt:
+		return domain.PartUpdatedAt
+	case domain.ResourceByPublishedAt:
+		return domain.PartPublishedAt
+	}
+	return 0 // code and name are in every brief read
+}
+
 // resourceOrder is the sort of a resource list; cursors carry its value.
 func resourceOrder(o domain.ResourceSort) (orderSpec, func(*domain.Resource) string) {
 	switch o.Field {
@@ -158,7 +161,8 @@ func (db *DB) Resources(ctx context.Context, scope domain.ResourceScope, f domai
 	orderBy := q.seek(spec, "r", c)
 	columns, scan := resourceColumns, func(row pgx.CollectableRow) (*domain.Resource, error) { return scanResource(row) }
 	if f.Brief {
-		columns, scan = briefResourceColumns, scanBriefResource
+		b := briefReadOf(f.BriefParts | sortParts(o.Field))
+		columns, scan = b.sql, b.scanner()
 	}
 	rows, err := db.pool.Query(ctx, "SELECT "+columns+resourceFrom+q.whereSQL()+orderBy+limit(p), q.args...)
 	if err != nil {

@@ -171,7 +171,9 @@ var briefColumns = []briefColumn{
 	{domain.PartSummary, "r.summary", colText, func(r *domain.Resource, _ *domain.Department, v *rawRow) { r.Summary = v.str() }, func(r *domain.Resource, _ *domain.Department) any { return &r.Summary }},
 	{domain.PartClassification, "r.classification", colText, func(r *domain.Resource, _ *domain.Department, v *rawRow) { r.Classification = v.str() }, func(r *domain.Resource, _ *domain.Department) any { return &r.Classification }},
 	{domain.PartFormat, "r.format", colText, func(r *domain.Resource, _ *domain.Department, v *rawRow) { r.Format = v.str() }, func(r *domain.Resource, _ *domain.Department) any { return &r.Format }},
-	{domain.PartUpdateFrequency, "r.update_frequency::text", colText, func(r *domain.Resource, _ *domain.Department, v *rawRow) { r.UpdateFrequency = domain.UpdateFrequency(v.str()) }, func(r *domain.Resource, _ *domain.Department) any { return &r.UpdateFrequency }},
+	{domain.PartUpdateFrequency, "r.update_frequency::text", colText, func(r *domain.Resource, _ *domain.Department, v *rawRow) {
+		r.UpdateFrequency = domain.UpdateFrequency(v.str())
+	}, func(r *domain.Resource, _ *domain.Department) any { return &r.UpdateFrequency }},
 	{0, "r.share_type::text", colText, func(r *domain.Resource, _ *domain.Department, v *rawRow) { r.ShareType = domain.ShareType(v.str()) }, func(r *domain.Resource, _ *domain.Department) any { return &r.ShareType }},
 	{0, "r.open_type::text", colText, func(r *domain.Resource, _ *domain.Department, v *rawRow) { r.OpenType = domain.OpenType(v.str()) }, func(r *domain.Resource, _ *domain.Department) any { return &r.OpenType }},
 	{domain.PartStatus, "r.status::text", colText, func(r *domain.Resource, _ *domain.Department, v *rawRow) { r.Status = domain.ResourceStatus(v.str()) }, func(r *domain.Resource, _ *domain.Department) any { return &r.Status }},

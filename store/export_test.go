@@ -43,7 +43,7 @@ func (db *DB) BriefBothWays(ctx context.Context, parts domain.ResourceParts, sql
 	defer rows.Close()
 	b := briefReadOf(parts)
 	decodable = rawDecodable(rows.FieldDescriptions(), b.kinds)
-	scan := b.scanner()
+	scan := b.scanner(3) // a slab of 3, then more
 	for rows.Next() {
 		r, err := scan(rows)
 		if err != nil {

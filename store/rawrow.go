@@ -231,13 +231,16 @@ func briefReadOf(parts domain.ResourceParts) *briefRead {
 	return b
 }
 
-// scanner reads the rows of one result of b. Rows that share a source
-// department share one *domain.Department: a page of resources sorted by
-// code is mostly one department's, and one statement's rows agree on it.
-func (b *briefRead) scanner() func(row pgx.CollectableRow) (*domain.Resource, error) {
+// scanner reads the rows of one result of b, of up to rows rows. Rows
+// that share a source department share one *domain.Department: a page of
+// resources sorted by code is mostly one department's, and one
+// statement's rows agree on it. The resources are allocated together, in
+// one slice of rows.
+func (b *briefRead) scanner(rows int) func(row pgx.CollectableRow) (*domain.Resource, error) {
 	var (
 		last             *domain.Department
 		checked, decodes bool
+		slab             []domain.Resource
 	)
 	return func(row pgx.CollectableRow) (*domain.Resource, error) {
 		if !checked {
@@ -253,7 +256,12 @@ func (b *briefRead) scanner() func(row pgx.CollectableRow) (*domain.Resource, er
 		if share {
 			n = b.department
 		}
-		r := &domain.Resource{Brief: true, BriefParts: b.parts}
+		if len(slab) == cap(slab) {
+			slab = make([]domain.Resource, 0, max(rows, 1))
+		}
+		slab = slab[:len(slab)+1]
+		r := &slab[len(slab)-1]
+		r.Brief, r.BriefParts = true, b.parts
 		d := last
 		if !share {
 			d = &domain.Department{}

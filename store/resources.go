@@ -162,7 +162,7 @@ func (db *DB) Resources(ctx context.Context, scope domain.ResourceScope, f domai
 	columns, scan := resourceColumns, func(row pgx.CollectableRow) (*domain.Resource, error) { return scanResource(row) }
 	if f.Brief {
 		b := briefReadOf(f.BriefParts | sortParts(o.Field))
-		columns, scan = b.sql, b.scanner()
+		columns, scan = b.sql, b.scanner(p.First+1)
 	}
 	rows, err := db.pool.Query(ctx, "SELECT "+columns+resourceFrom+q.whereSQL()+orderBy+limit(p), q.args...)
 	if err != nil {

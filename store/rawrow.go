@@ -151,6 +151,11 @@ func (r *rawRow) nullTimestamptz() *time.Time {
 	return &t
 }
 
+type (
+	res  = domain.Resource
+	dept = domain.Department
+)
+
 // briefColumn is one column of a brief read (domain.Resource.Brief):
 // read when the read asks for its part (0: always), decoded by hand as
 // kind by read, or by pgx's Scan into dest.
@@ -158,41 +163,86 @@ type briefColumn struct {
 	part domain.ResourceParts
 	sql  string
 	kind int
-	read func(r *domain.Resource, d *domain.Department, v *rawRow)
-	dest func(r *domain.Resource, d *domain.Department) any
+	read func(r *res, d *dept, v *rawRow)
+	dest func(r *res, d *dept) any
 }
 
 // briefColumns are every column a brief read may read, the resource's
 // then its source department's (from briefDepartment on, its id first).
 var briefColumns = []briefColumn{
-	{0, "r.id", colInt8, func(r *domain.Resource, _ *domain.Department, v *rawRow) { r.ID = v.int8() }, func(r *domain.Resource, _ *domain.Department) any { return &r.ID }},
-	{0, "r.code", colText, func(r *domain.Resource, _ *domain.Department, v *rawRow) { r.Code = v.str() }, func(r *domain.Resource, _ *domain.Department) any { return &r.Code }},
-	{0, "r.name", colText, func(r *domain.Resource, _ *domain.Department, v *rawRow) { r.Name = v.str() }, func(r *domain.Resource, _ *domain.Department) any { return &r.Name }},
-	{domain.PartSummary, "r.summary", colText, func(r *domain.Resource, _ *domain.Department, v *rawRow) { r.Summary = v.str() }, func(r *domain.Resource, _ *domain.Department) any { return &r.Summary }},
-	{domain.PartClassification, "r.classification", colText, func(r *domain.Resource, _ *domain.Department, v *rawRow) { r.Classification = v.str() }, func(r *domain.Resource, _ *domain.Department) any { return &r.Classification }},
-	{domain.PartFormat, "r.format", colText, func(r *domain.Resource, _ *domain.Department, v *rawRow) { r.Format = v.str() }, func(r *domain.Resource, _ *domain.Department) any { return &r.Format }},
-	{domain.PartUpdateFrequency, "r.update_frequency::text", colText, func(r *domain.Resource, _ *domain.Department, v *rawRow) {
-		r.UpdateFrequency = domain.UpdateFrequency(v.str())
-	}, func(r *domain.Resource, _ *domain.Department) any { return &r.UpdateFrequency }},
-	{0, "r.share_type::text", colText, func(r *domain.Resource, _ *domain.Department, v *rawRow) { r.ShareType = domain.ShareType(v.str()) }, func(r *domain.Resource, _ *domain.Department) any { return &r.ShareType }},
-	{0, "r.open_type::text", colText, func(r *domain.Resource, _ *domain.Department, v *rawRow) { r.OpenType = domain.OpenType(v.str()) }, func(r *domain.Resource, _ *domain.Department) any { return &r.OpenType }},
-	{domain.PartStatus, "r.status::text", colText, func(r *domain.Resource, _ *domain.Department, v *rawRow) { r.Status = domain.ResourceStatus(v.str()) }, func(r *domain.Resource, _ *domain.Department) any { return &r.Status }},
-	{0, "r.source_department_id", colInt8, func(r *domain.Resource, _ *domain.Department, v *rawRow) { r.SourceDepartmentID = v.int8() }, func(r *domain.Resource, _ *domain.Department) any { return &r.SourceDepartmentID }},
-	{domain.PartPublishedAt, "r.published_at", colNullTimestamptz, func(r *domain.Resource, _ *domain.Department, v *rawRow) { r.PublishedAt = v.nullTimestamptz() }, func(r *domain.Resource, _ *domain.Department) any { return &r.PublishedAt }},
-	{domain.PartCreatedAt, "r.created_at", colTimestamptz, func(r *domain.Resource, _ *domain.Department, v *rawRow) { r.CreatedAt = v.timestamptz() }, func(r *domain.Resource, _ *domain.Department) any { return &r.CreatedAt }},
-	{domain.PartUpdatedAt, "r.updated_at", colTimestamptz, func(r *domain.Resource, _ *domain.Department, v *rawRow) { r.UpdatedAt = v.timestamptz() }, func(r *domain.Resource, _ *domain.Department) any { return &r.UpdatedAt }},
+	{part: 0, sql: "r.id", kind: colInt8,
+		read: func(r *res, _ *dept, v *rawRow) { r.ID = v.int8() },
+		dest: func(r *res, _ *dept) any { return &r.ID }},
+	{part: 0, sql: "r.code", kind: colText,
+		read: func(r *res, _ *dept, v *rawRow) { r.Code = v.str() },
+		dest: func(r *res, _ *dept) any { return &r.Code }},
+	{part: 0, sql: "r.name", kind: colText,
+		read: func(r *res, _ *dept, v *rawRow) { r.Name = v.str() },
+		dest: func(r *res, _ *dept) any { return &r.Name }},
+	{part: domain.PartSummary, sql: "r.summary", kind: colText,
+		read: func(r *res, _ *dept, v *rawRow) { r.Summary = v.str() },
+		dest: func(r *res, _ *dept) any { return &r.Summary }},
+	{part: domain.PartClassification, sql: "r.classification", kind: colText,
+		read: func(r *res, _ *dept, v *rawRow) { r.Classification = v.str() },
+		dest: func(r *res, _ *dept) any { return &r.Classification }},
+	{part: domain.PartFormat, sql: "r.format", kind: colText,
+		read: func(r *res, _ *dept, v *rawRow) { r.Format = v.str() },
+		dest: func(r *res, _ *dept) any { return &r.Format }},
+	{part: domain.PartUpdateFrequency, sql: "r.update_frequency::text", kind: colText,
+		read: func(r *res, _ *dept, v *rawRow) { r.UpdateFrequency = domain.UpdateFrequency(v.str()) },
+		dest: func(r *res, _ *dept) any { return &r.UpdateFrequency }},
+	{part: 0, sql: "r.share_type::text", kind: colText,
+		read: func(r *res, _ *dept, v *rawRow) { r.ShareType = domain.ShareType(v.str()) },
+		dest: func(r *res, _ *dept) any { return &r.ShareType }},
+	{part: 0, sql: "r.open_type::text", kind: colText,
+		read: func(r *res, _ *dept, v *rawRow) { r.OpenType = domain.OpenType(v.str()) },
+		dest: func(r *res, _ *dept) any { return &r.OpenType }},
+	{part: domain.PartStatus, sql: "r.status::text", kind: colText,
+		read: func(r *res, _ *dept, v *rawRow) { r.Status = domain.ResourceStatus(v.str()) },
+		dest: func(r *res, _ *dept) any { return &r.Status }},
+	{part: 0, sql: "r.source_department_id", kind: colInt8,
+		read: func(r *res, _ *dept, v *rawRow) { r.SourceDepartmentID = v.int8() },
+		dest: func(r *res, _ *dept) any { return &r.SourceDepartmentID }},
+	{part: domain.PartPublishedAt, sql: "r.published_at", kind: colNullTimestamptz,
+		read: func(r *res, _ *dept, v *rawRow) { r.PublishedAt = v.nullTimestamptz() },
+		dest: func(r *res, _ *dept) any { return &r.PublishedAt }},
+	{part: domain.PartCreatedAt, sql: "r.created_at", kind: colTimestamptz,
+		read: func(r *res, _ *dept, v *rawRow) { r.CreatedAt = v.timestamptz() },
+		dest: func(r *res, _ *dept) any { return &r.CreatedAt }},
+	{part: domain.PartUpdatedAt, sql: "r.updated_at", kind: colTimestamptz,
+		read: func(r *res, _ *dept, v *rawRow) { r.UpdatedAt = v.timestamptz() },
+		dest: func(r *res, _ *dept) any { return &r.UpdatedAt }},
 	// departmentColumns, by part
-	{0, "d.id", colInt8, func(_ *domain.Resource, d *domain.Department, v *rawRow) { d.ID = v.int8() }, func(_ *domain.Resource, d *domain.Department) any { return &d.ID }},
-	{domain.PartDepartment, "d.credit_code", colText, func(_ *domain.Resource, d *domain.Department, v *rawRow) { d.CreditCode = v.str() }, func(_ *domain.Resource, d *domain.Department) any { return &d.CreditCode }},
-	{0, "d.name", colText, func(_ *domain.Resource, d *domain.Department, v *rawRow) { d.Name = v.str() }, func(_ *domain.Resource, d *domain.Department) any { return &d.Name }},
-	{domain.PartDepartment, "d.level::text", colText, func(_ *domain.Resource, d *domain.Department, v *rawRow) { d.Level = domain.DepartmentLevel(v.str()) }, func(_ *domain.Resource, d *domain.Department) any { return &d.Level }},
-	{domain.PartDepartment, "d.region_code", colText, func(_ *domain.Resource, d *domain.Department, v *rawRow) { d.RegionCode = v.str() }, func(_ *domain.Resource, d *domain.Department) any { return &d.RegionCode }},
-	{domain.PartDepartment, "d.parent_id", colNullInt8, func(_ *domain.Resource, d *domain.Department, v *rawRow) { d.ParentID = v.nullInt8() }, func(_ *domain.Resource, d *domain.Department) any { return &d.ParentID }},
+	{part: 0, sql: "d.id", kind: colInt8,
+		read: func(_ *res, d *dept, v *rawRow) { d.ID = v.int8() },
+		dest: func(_ *res, d *dept) any { return &d.ID }},
+	{part: domain.PartDepartment, sql: "d.credit_code", kind: colText,
+		read: func(_ *res, d *dept, v *rawRow) { d.CreditCode = v.str() },
+		dest: func(_ *res, d *dept) any { return &d.CreditCode }},
+	{part: 0, sql: "d.name", kind: colText,
+		read: func(_ *res, d *dept, v *rawRow) { d.Name = v.str() },
+		dest: func(_ *res, d *dept) any { return &d.Name }},
+	{part: domain.PartDepartment, sql: "d.level::text", kind: colText,
+		read: func(_ *res, d *dept, v *rawRow) { d.Level = domain.DepartmentLevel(v.str()) },
+		dest: func(_ *res, d *dept) any { return &d.Level }},
+	{part: domain.PartDepartment, sql: "d.region_code", kind: colText,
+		read: func(_ *res, d *dept, v *rawRow) { d.RegionCode = v.str() },
+		dest: func(_ *res, d *dept) any { return &d.RegionCode }},
+	{part: domain.PartDepartment, sql: "d.parent_id", kind: colNullInt8,
+		read: func(_ *res, d *dept, v *rawRow) { d.ParentID = v.nullInt8() },
+		dest: func(_ *res, d *dept) any { return &d.ParentID }},
 }
 
 // briefDepartment is the index in briefColumns of the department's first
 // column, its id.
-const briefDepartment = 14
+var briefDepartment = func() int {
+	for i, c := range briefColumns {
+		if c.sql == "d.id" {
+			return i
+		}
+	}
+	panic("store: briefColumns has no d.id")
+}()
 
 // briefRead is a brief read of some parts: its columns, as SQL and as
 // briefColumns' entries, and where the department's start among them.

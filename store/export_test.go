@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/citydata/catalogue/domain"
@@ -60,3 +61,29 @@ func (db *DB) BriefBothWays(ctx context.Context, parts domain.ResourceParts, sql
 
 // BriefColumns are the columns of a brief read of parts.
 func BriefColumns(parts domain.ResourceParts) string { return briefReadOf(parts).sql }
+
+// GenericPlans returns, for each statement prepared on db's connections
+// that contains one of fragments, how many times it ran with its generic
+// plan and with a custom one, from pg_prepared_statements: meaningful for
+// a DB of one connection, which every statement then shares.
+func (db *DB) GenericPlans(ctx context.Context, fragments ...string) (map[string][2]int64, error) {
+	rows, err := db.pool.Query(ctx, "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string][2]int64{}
+	for rows.Next() {
+		var sql string
+		var generic, custom int64
+		if err := rows.Scan(&sql, &generic, &custom); err != nil {
+			return nil, err
+		}
+		for _, f := range fragments {
+			if strings.Contains(sql, f) {
+				out[f] = [2]int64{generic, custom}
+			}
+		}
+	}
+	return out, rows.Err()
+}

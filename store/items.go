@@ -19,7 +19,9 @@ func scanItem(row pgx.CollectableRow) (*domain.DataItem, error) {
 
 // DataItemsOf lists each resource's data items in catalogue order.
 func (db *DB) DataItemsOf(ctx context.Context, resourceIDs []int64) (map[int64][]*domain.DataItem, error) {
-	rows, err := db.pool.Query(ctx, "SELECT "+itemColumns+" FROM data_items i WHERE i.resource_id = ANY($1) AND i.removed_at IS NULL ORDER BY i.resource_id, i.position", resourceIDs)
+	q := &query{}
+	rows, err := db.pool.Query(ctx, "SELECT "+itemColumns+" FROM data_items i WHERE "+keyIn(q, "i.resource_id", resourceIDs)+
+		" AND i.removed_at IS NULL ORDER BY i.resource_id, i.position", q.args...)
 	if err != nil {
 		return nil, fmt.Errorf("data items: %w", err)
 	}
@@ -38,7 +40,7 @@ func (db *DB) DataItemsOf(ctx context.Context, resourceIDs []int64) (map[int64][
 // viewer see.
 func (db *DB) DataItemsByID(ctx context.Context, scope domain.ResourceScope, ids []int64) (map[int64]*domain.DataItem, error) {
 	q := &query{}
-	q.and("i.id = ANY(" + q.arg(ids) + ")")
+	q.and(keyIn(q, "i.id", ids))
 	q.and("i.removed_at IS NULL")
 	q.scope(scope)
 	rows, err := db.pool.Query(ctx, "SELECT "+itemColumns+" FROM data_items i JOIN resources r ON r.id = i.resource_id"+q.whereSQL(), q.args...)

@@ -25,6 +25,20 @@ func (q *query) arg(v any) string {
 	return "$" + strconv.Itoa(len(q.args))
 }
 
+// keyIn is the condition that col is one of keys: col = ANY(array) for
+// several, col = key for one. PostgreSQL plans a statement with an array
+// parameter anew on every execution when its generic plan, costed for an
+// array of ten, loses to the custom plans made for one key; with a scalar
+// it keeps the generic plan after five executions. A resource's detail,
+// whose loads are all of one key, spent half its PostgreSQL time planning
+// them (issue #20; TestSingleKeyLoadsKeepTheirPlans).
+func keyIn[K any](q *query, col string, keys []K) string {
+	if len(keys) == 1 {
+		return col + " = " + q.arg(keys[0])
+	}
+	return col + " = ANY(" + q.arg(keys) + ")"
+}
+
 // label returns an enum label as an SQL literal of type typ (none when
 // typ is empty), where arg would bind it. A bound label makes PostgreSQL
 // plan the statement again on every execution, since one generic plan

@@ -325,7 +325,7 @@ func newestFirst[T any](ctx context.Context, db *DB, q *query, p domain.PageArgs
 // conditions keep, by ID.
 func byID[T any](ctx context.Context, db *DB, q *query, ids []int64, from, alias, columns string,
 	scan func(pgx.CollectableRow) (T, error), id func(T) int64) (map[int64]T, error) {
-	q.and(alias + ".id = ANY(" + q.arg(ids) + ")")
+	q.and(keyIn(q, alias+".id", ids))
 	rows, err := db.pool.Query(ctx, "SELECT "+columns+" FROM "+from+q.whereSQL(), q.args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s by id: %w", from, err)

@@ -229,7 +229,7 @@ func (db *DB) queryResources(ctx context.Context, sql string, args ...any) ([]*d
 // ResourcesByID returns the visible resources among ids.
 func (db *DB) ResourcesByID(ctx context.Context, scope domain.ResourceScope, ids []int64) (map[int64]*domain.Resource, error) {
 	q := &query{}
-	q.and("r.id = ANY(" + q.arg(ids) + ")")
+	q.and(keyIn(q, "r.id", ids))
 	q.scope(scope)
 	rows, err := db.queryResources(ctx, "SELECT "+resourceColumns+resourceFrom+q.whereSQL(), q.args...)
 	if err != nil {
@@ -245,7 +245,7 @@ func (db *DB) ResourcesByID(ctx context.Context, scope domain.ResourceScope, ids
 // ResourcesByCode returns the visible resources among codes.
 func (db *DB) ResourcesByCode(ctx context.Context, scope domain.ResourceScope, codes []string) (map[string]*domain.Resource, error) {
 	q := &query{}
-	q.and("r.code = ANY(" + q.arg(codes) + ")")
+	q.and(keyIn(q, "r.code", codes))
 	q.scope(scope)
 	rows, err := db.queryResources(ctx, "SELECT "+resourceColumns+resourceFrom+q.whereSQL(), q.args...)
 	if err != nil {

@@ -69,8 +69,14 @@ func (db *DB) RecordDataUpdate(ctx context.Context, v domain.Viewer, resourceID 
 
 // LastDataUpdatesOf returns each resource's latest recorded update.
 func (db *DB) LastDataUpdatesOf(ctx context.Context, resourceIDs []int64) (map[int64]*domain.DataUpdate, error) {
-	rows, err := db.pool.Query(ctx, `SELECT `+updateColumns+` FROM unnest($1::bigint[]) AS r(id)
-		JOIN LATERAL (SELECT * FROM data_updates d WHERE d.resource_id = r.id ORDER BY d.at DESC, d.id DESC LIMIT 1) u ON true`, resourceIDs)
+	// One resource's is a scalar parameter, as keyIn's: PostgreSQL plans
+	// an array anew each time.
+	keys, arg := "unnest($1::bigint[])", any(resourceIDs)
+	if len(resourceIDs) == 1 {
+		keys, arg = "(VALUES ($1::bigint))", resourceIDs[0]
+	}
+	rows, err := db.pool.Query(ctx, `SELECT `+updateColumns+` FROM `+keys+` AS r(id)
+		JOIN LATERAL (SELECT * FROM data_updates d WHERE d.resource_id = r.id ORDER BY d.at DESC, d.id DESC LIMIT 1) u ON true`, arg)
 	if err != nil {
 		return nil, fmt.Errorf("last data updates: %w", err)
 	}

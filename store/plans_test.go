@@ -3,17 +3,18 @@ package store_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/citydata/catalogue/domain"
 	"github.com/citydata/catalogue/store"
 	"github.com/citydata/catalogue/store/storetest"
 )
 
-// A load of one key (a resource's detail loads all its parts so) is a
-// statement PostgreSQL plans once and then runs with its generic plan,
-// not planned again on every execution as an array of keys would be
-// (keyIn). Loads of several keys still answer.
-func TestSingleKeyLoadsKeepTheirPlans(t *testing.T) {
+// A load of one key (a resource's detail loads all its parts so) and a
+// lineage walk are statements PostgreSQL plans once and then runs with
+// their generic plans, not planned again on every execution as a bound
+// array makes them (keyIn). Loads of several keys still answer.
+func TestStatementsKeepTheirPlans(t *testing.T) {
 	ctx := context.Background()
 	_, url := storetest.NewDBWithURL(t, storetest.Options{Demo: true})
 	db, err := store.Open(ctx, store.Config{URL: url, MaxConns: 1})
@@ -37,11 +38,15 @@ func TestSingleKeyLoadsKeepTheirPlans(t *testing.T) {
 		if _, err := db.LastDataUpdatesOf(ctx, one); err != nil {
 			t.Fatal(err)
 		}
+		lq := domain.LineageQuery{StartKind: domain.KindResource, StartID: one[0], Direction: domain.LineageDownstream, Depth: 2, At: time.Now()}
+		if _, err := db.Lineage(ctx, public, domain.OversightScope{All: true}, true, lq, domain.PageArgs{First: 10}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if m, err := db.ResourcesByID(ctx, public, two); err != nil || len(m) != 2 {
 		t.Fatalf("resources by two ids: %v, %d", err, len(m))
 	}
-	fragments := []string{"r.id = $1", "i.resource_id = $1", "FROM (VALUES ($1::bigint))"}
+	fragments := []string{"r.id = $1", "i.resource_id = $1", "FROM (VALUES ($1::bigint))", "WITH RECURSIVE walk"}
 	plans, err := db.GenericPlans(ctx, fragments...)
 	if err != nil {
 		t.Fatal(err)

@@ -31,7 +31,7 @@ func (q *query) arg(v any) string {
 // array of ten, loses to the custom plans made for one key; with a scalar
 // it keeps the generic plan after five executions. A resource's detail,
 // whose loads are all of one key, spent half its PostgreSQL time planning
-// them (issue #20; TestSingleKeyLoadsKeepTheirPlans).
+// them (issue #20; TestStatementsKeepTheirPlans).
 func keyIn[K any](q *query, col string, keys []K) string {
 	if len(keys) == 1 {
 		return col + " = " + q.arg(keys[0])

@@ -48,10 +48,10 @@ check-generate: generate
 bench: postgres
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./server/
 
-## bench-load: the service under load on a generated city, beside a pgx floor and PostGraphile v4 (see README "Performance"; needs Node.js for PostGraphile)
+## bench-load: the service under load on a generated city, beside a pgx floor and PostGraphile v4 (see README "Performance"; needs Node.js for PostGraphile, and wrk, when installed, measures the list again)
 bench-load: build postgres
 	cd tools/bench/postgraphile && npm ci --no-audit --no-fund
-	$(GO) run ./tools/bench -postgraphile $(BENCHFLAGS)
+	$(GO) run ./tools/bench -postgraphile $$(command -v wrk >/dev/null && echo -wrk) $(BENCHFLAGS)
 
 ## dashboard: rebuild dashboard/dist from dashboard/src with esbuild (needs Node.js; commit the result)
 dashboard: dashboard/node_modules

@@ -2,7 +2,7 @@
 // and, optionally, PostGraphile v4 over the same tables (issue #20; README
 // "Performance").
 //
-//	go run ./tools/bench [-url URL] [-scale 10] [-c 20] [-duration 10s] [-postgraphile]
+//	go run ./tools/bench [-url URL] [-scale 10] [-c 20] [-duration 10s] [-postgraphile] [-wrk] [-list-only]
 //
 // Without -url (or DATABASE_URL) it starts a private PostgreSQL cluster in
 // .data/bench and fills an empty database with tools/gencity's city at
@@ -66,6 +66,7 @@ type options struct {
 	runs         int
 	cpuprofile   string
 	listOnly     bool
+	wrk          bool
 }
 
 func main() {
@@ -86,6 +87,7 @@ func main() {
 	flag.StringVar(&o.bin, "bin", "bin/catalogue", "the catalogue binary to measure")
 	flag.BoolVar(&o.postgraphile, "postgraphile", false, "also measure PostGraphile v4 (tools/bench/postgraphile, npm ci first)")
 	flag.IntVar(&o.runs, "runs", 50, "in-process runs of each query for statement and allocation counts")
+	flag.BoolVar(&o.wrk, "wrk", false, "also measure the list, the floor and PostGraphile with wrk (on PATH; apt-get install wrk): a client in C, as issue #20's figures were taken")
 	flag.BoolVar(&o.listOnly, "list-only", false, "measure only the list as AUTHORITY, beside the floor (and PostGraphile when asked): a quick comparison")
 	flag.Parse()
 	if err := run(o); err != nil {
@@ -183,6 +185,21 @@ func run(o options) error {
 		r.name, r.viewer = list.name+", one client", "AUTHORITY"
 		results = append(results, r)
 	}
+	if o.wrk {
+		for _, viewer := range list.viewers {
+			hdr := http.Header{"Content-Type": {"application/json"}}
+			if viewer == "AUTHORITY" {
+				hdr.Set("Authorization", "Bearer "+tok)
+			}
+			r, err := measureWrk(srv.url+"/graphql", http.MethodPost, list.body(), hdr, o, srv.pid(), postmaster)
+			if err != nil {
+				srv.stop()
+				return fmt.Errorf("%s as %s, wrk: %w", list.name, viewer, err)
+			}
+			r.name, r.viewer = list.name+" (wrk)", viewer
+			results = append(results, r)
+		}
+	}
 	rss := srv.peakRSS()
 	if err := srv.stop(); err != nil {
 		return err
@@ -202,6 +219,15 @@ func run(o options) error {
 	}
 	r.name, r.viewer, r.rss = list.name+" (pgx + net/http floor)", "-", floor.peakRSS()
 	results = append(results, r)
+	if o.wrk {
+		r, err := measureWrk(floor.url+"/list", http.MethodGet, nil, nil, o, floor.pid(), postmaster)
+		if err != nil {
+			floor.stop()
+			return fmt.Errorf("floor, wrk: %w", err)
+		}
+		r.name, r.viewer, r.rss = list.name+" (pgx + net/http floor, wrk)", "-", floor.peakRSS()
+		results = append(results, r)
+	}
 	if err := floor.stop(); err != nil {
 		return err
 	}
@@ -220,6 +246,15 @@ func run(o options) error {
 		}
 		r.name, r.viewer, r.rss = list.name+" (PostGraphile v4, no visibility rules)", "-", pg.peakRSS()
 		results = append(results, r)
+		if o.wrk {
+			r, err := measureWrk(pg.url+"/graphql", http.MethodPost, body, http.Header{"Content-Type": {"application/json"}}, o, pg.pid(), postmaster)
+			if err != nil {
+				pg.stop()
+				return fmt.Errorf("postgraphile, wrk: %w", err)
+			}
+			r.name, r.viewer, r.rss = list.name+" (PostGraphile v4, wrk)", "-", pg.peakRSS()
+			results = append(results, r)
+		}
 		if err := pg.stop(); err != nil {
 			return err
 		}
@@ -472,24 +507,32 @@ const userHZ = 100
 // procStat returns the parent and the CPU time (user and system) of
 // process pid, from /proc/pid/stat; ok is false when there is none.
 func procStat(pid int) (ppid int, cpu time.Duration, ok bool) {
+	ppid, cpu, _, ok = procStatChildren(pid)
+	return ppid, cpu, ok
+}
+
+// procStatChildren is procStat with the CPU time of pid's children that
+// have exited and been waited for (cutime and cstime).
+func procStatChildren(pid int) (ppid int, cpu, children time.Duration, ok bool) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
-		return 0, 0, false
+		return 0, 0, 0, false
 	}
 	// The command, in parentheses, may hold spaces: fields count from
-	// the last ')'. After it: state ppid ... utime (14th) stime (15th).
+	// the last ')'. After it: state ppid ... utime (14th) stime (15th)
+	// cutime (16th) cstime (17th).
 	i := bytes.LastIndexByte(b, ')')
 	if i < 0 {
-		return 0, 0, false
+		return 0, 0, 0, false
 	}
 	f := strings.Fields(string(b[i+1:]))
-	if len(f) < 13 {
-		return 0, 0, false
+	if len(f) < 15 {
+		return 0, 0, 0, false
 	}
 	ppid, _ = strconv.Atoi(f[1])
-	utime, _ := strconv.ParseInt(f[11], 10, 64)
-	stime, _ := strconv.ParseInt(f[12], 10, 64)
-	return ppid, time.Duration(utime+stime) * time.Second / userHZ, true
+	ticks := func(i int) int64 { n, _ := strconv.ParseInt(f[i], 10, 64); return n }
+	return ppid, time.Duration(ticks(11)+ticks(12)) * time.Second / userHZ,
+		time.Duration(ticks(13)+ticks(14)) * time.Second / userHZ, true
 }
 
 func cpuTime(pid int) time.Duration {
@@ -504,7 +547,11 @@ func clusterCPU(postmaster int) time.Duration {
 	if postmaster == 0 {
 		return 0
 	}
-	total := cpuTime(postmaster)
+	// The postmaster's own, that of its children that have exited
+	// (backends and autovacuum workers come and go), and the living
+	// children's.
+	_, own, exited, _ := procStatChildren(postmaster)
+	total := own + exited
 	dirs, _ := os.ReadDir("/proc")
 	for _, d := range dirs {
 		pid, err := strconv.Atoi(d.Name())

@@ -65,6 +65,9 @@ func auditExportHandler(c domain.Catalogue, key []byte, clock func() time.Time, 
 		// The export is recorded before it starts: a stream cut short has
 		// still been read in part.
 		if err := c.AppendAudit(ctx, rec.Finished(nil)); err != nil {
+			if writeUnavailable(w, r, c, log, "audit export", err) {
+				return
+			}
 			log.ErrorContext(ctx, "audit event not written", "action", "exportAudit", "err", err)
 			writeJSONError(w, http.StatusInternalServerError, domain.EInternal, "the export could not be recorded; try again later")
 			return

@@ -31,6 +31,9 @@ func scorecardsExportHandler(c domain.Catalogue, clock func() time.Time, log *sl
 		ctx := r.Context()
 		q := r.URL.Query()
 		fail := func(err error) {
+			if writeUnavailable(w, r, c, log, "scorecards export", err) {
+				return
+			}
 			status := http.StatusBadRequest
 			switch domain.ErrorCode(err) {
 			case domain.EForbidden:

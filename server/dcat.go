@@ -188,6 +188,9 @@ func (x *dcatExport) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case domain.ENotFound:
 		writeJSONError(w, http.StatusNotFound, code, domain.ErrorMessage(err))
 	default:
+		if writeUnavailable(w, r, x.c, x.log, "dcat export", err) {
+			return
+		}
 		x.log.ErrorContext(r.Context(), "dcat export", "path", r.URL.Path, "err", err)
 		writeJSONError(w, http.StatusInternalServerError, domain.EInternal, "internal error")
 	}

@@ -37,6 +37,9 @@ func evidenceHandler(c domain.Catalogue, log *slog.Logger) http.Handler {
 			writeJSONError(w, http.StatusNotFound, domain.ENotFound, domain.ErrorMessage(err))
 			return
 		default:
+			if writeUnavailable(w, r, c, log, "evidence file", err) {
+				return
+			}
 			log.ErrorContext(r.Context(), "evidence file", "id", id, "err", err)
 			writeJSONError(w, http.StatusInternalServerError, domain.EInternal, "the file could not be read; try again later")
 			return
@@ -59,6 +62,21 @@ func evidenceHandler(c domain.Catalogue, log *slog.Logger) http.Handler {
 		h.Set("ETag", strconv.Quote(hex.EncodeToString(e.SHA256)))
 		_, _ = w.Write(content)
 	})
+}
+
+// writeUnavailable answers 503 UNAVAILABLE with Retry-After, and reports
+// true, when err is the database being out of reach (c.Unavailable, or an
+// EUnavailable error): the client should retry, as the GraphQL endpoint's
+// UNAVAILABLE and auth.Middleware's 503 tell it, and the log says so at
+// WARN, not as an internal error. what names the request in the log.
+func writeUnavailable(w http.ResponseWriter, r *http.Request, c domain.Catalogue, log *slog.Logger, what string, err error) bool {
+	if !c.Unavailable(err) && domain.ErrorCode(err) != domain.EUnavailable {
+		return false
+	}
+	log.WarnContext(r.Context(), what+": database unavailable", "err", err)
+	w.Header().Set("Retry-After", "1")
+	writeJSONError(w, http.StatusServiceUnavailable, domain.EUnavailable, domain.UnavailableMessage)
+	return true
 }
 
 func writeJSONError(w http.ResponseWriter, status int, code domain.Code, msg string) {

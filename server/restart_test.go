@@ -129,9 +129,9 @@ func gqlPost(url, token, query string, vars map[string]any) (status int, resp re
 }
 
 // PostgreSQL restarted under concurrent writes, once with a fast shutdown
-// and once as a crash: while it is down, /readyz answers 503 and GraphQL
+// and once as a crash: while it is down, /readyz answers 503, GraphQL
 // answers UNAVAILABLE (never INTERNAL, never a 5xx for the GraphQL
-// answer itself); each client retries its write with the same idempotency
+// answer itself) and the CSV and DCAT downloads 503 UNAVAILABLE; each client retries its write with the same idempotency
 // key until it is acknowledged; afterwards SQL finds every acknowledged
 // write exactly once.
 func TestDatabaseRestartUnderWrites(t *testing.T) {
@@ -274,6 +274,25 @@ func TestDatabaseRestartUnderWrites(t *testing.T) {
 		status, resp, err = gqlPost(srv.URL, token, `{ __typename }`, nil)
 		if err != nil || status != http.StatusServiceUnavailable || len(resp.Errors) != 1 || resp.Errors[0].code() != string(domain.EUnavailable) {
 			t.Errorf("a department's request with the database down: %d %v %+v", status, err, resp.Errors)
+		}
+		// The downloads beside GraphQL: 503 UNAVAILABLE with Retry-After
+		// too, not an internal error.
+		for _, path := range []string{"/export/scorecards.csv", "/export/audit.csv", "/dcat/catalog.jsonld", "/dcat/themes"} {
+			req, _ := http.NewRequest(http.MethodGet, srv.URL+path, nil)
+			req.Header.Set("Authorization", "Bearer "+sign(authority))
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var body struct {
+				Errors []gqlError
+			}
+			derr := json.NewDecoder(res.Body).Decode(&body)
+			res.Body.Close()
+			if res.StatusCode != http.StatusServiceUnavailable || res.Header.Get("Retry-After") == "" || derr != nil ||
+				len(body.Errors) != 1 || body.Errors[0].code() != string(domain.EUnavailable) || body.Errors[0].Message != domain.UnavailableMessage {
+				t.Errorf("GET %s with the database down: %d, Retry-After %q, %v %+v", path, res.StatusCode, res.Header.Get("Retry-After"), derr, body.Errors)
+			}
 		}
 		pg.start()
 	}

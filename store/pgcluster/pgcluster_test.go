@@ -12,11 +12,17 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
+// tempDir is a directory the cluster's user can enter. As root the
+// cluster runs as another user, and t.TempDir's parent is the test
+// binary's own, mode 0700: Start would keep the cluster in /var/tmp
+// instead, where nothing removes it.
 func tempDir(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
-	// As root the cluster runs as another user, who must enter the
-	// test's directory.
+	dir, err := os.MkdirTemp("", "pgcluster-test-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
 	if err := os.Chmod(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -56,6 +62,9 @@ func TestStartStopRestart(t *testing.T) {
 	}
 	if !strings.Contains(log.String(), "initialising") {
 		t.Errorf("log does not say the cluster was initialised:\n%s", log.String())
+	}
+	if c.Dir() != dir {
+		t.Errorf("the cluster is in %s, not in %s", c.Dir(), dir)
 	}
 	if got := query(t, c.URL("postgres"), "SELECT current_user"); got != "postgres" {
 		t.Errorf("current_user = %q, want postgres", got)

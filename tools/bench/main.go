@@ -608,6 +608,7 @@ type process struct {
 	cmd  *exec.Cmd
 	url  string
 	done chan error
+	dir  string // removed once the process has stopped, when set
 }
 
 func (p *process) pid() int { return p.cmd.Process.Pid }
@@ -628,6 +629,9 @@ func (p *process) peakRSS() int64 {
 
 // stop sends SIGTERM and waits for the process to end.
 func (p *process) stop() error {
+	if p.dir != "" {
+		defer os.RemoveAll(p.dir)
+	}
 	_ = p.cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case <-p.done:
@@ -706,7 +710,13 @@ func startCatalogue(ctx context.Context, bin, url, internal string) (*process, e
 	}
 	cmd := exec.CommandContext(ctx, bin, "serve", "--addr", addr, "--data-dir", dir)
 	cmd.Env = append(os.Environ(), "DATABASE_URL="+url, "CATALOGUE_JWT_SECRET="+string(secret), "CATALOGUE_DEV=", "CATALOGUE_METRICS_ADDR="+internal)
-	return start(cmd, "http://"+addr, "/readyz")
+	p, err := start(cmd, "http://"+addr, "/readyz")
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	p.dir = dir // its subject key and development files
+	return p, nil
 }
 
 func startFloor(ctx context.Context, url string) (*process, error) {

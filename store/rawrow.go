@@ -59,27 +59,34 @@ func rawDecodable(fields []pgconn.FieldDescription, kinds []int) bool {
 type rawRow struct {
 	vals [][]byte
 	i    int
-	text string // the row's text columns, concatenated
+	text string // the row's text columns, concatenated, after earlier rows'
 	at   int    // where the next text column starts in text
 	bad  bool   // a value was not what was expected
 }
 
-// newRawRow joins the text columns of vals (kinds) into one string.
-func newRawRow(vals [][]byte, kinds []int) rawRow {
+// newRawRow joins the text columns of vals (kinds) onto text, which
+// holds the text of a result's rows so far: one buffer, growing by
+// doubling, for a page rather than a string per row. Strings sliced from
+// text.String() stay valid as it grows (a strings.Builder never changes
+// what it has written). rows is how many rows the result may have, to
+// size text at the first.
+func newRawRow(text *strings.Builder, vals [][]byte, kinds []int, rows int) rawRow {
 	n := 0
 	for i, k := range kinds {
 		if k == colText {
 			n += len(vals[i])
 		}
 	}
-	var b strings.Builder
-	b.Grow(n)
+	if text.Cap() == 0 {
+		text.Grow(n * max(rows, 1))
+	}
+	at := text.Len()
 	for i, k := range kinds {
 		if k == colText {
-			b.Write(vals[i])
+			text.Write(vals[i])
 		}
 	}
-	return rawRow{vals: vals, text: b.String()}
+	return rawRow{vals: vals, text: text.String(), at: at}
 }
 
 func (r *rawRow) next() []byte {
@@ -291,6 +298,7 @@ func (b *briefRead) scanner(rows int) func(row pgx.CollectableRow) (*domain.Reso
 		last             *domain.Department
 		checked, decodes bool
 		slab             []domain.Resource
+		text             strings.Builder
 	)
 	return func(row pgx.CollectableRow) (*domain.Resource, error) {
 		if !checked {
@@ -316,7 +324,7 @@ func (b *briefRead) scanner(rows int) func(row pgx.CollectableRow) (*domain.Reso
 		if !share {
 			d = &domain.Department{}
 		}
-		v := newRawRow(vals[:n], b.kinds[:n])
+		v := newRawRow(&text, vals[:n], b.kinds[:n], rows)
 		for i := range n {
 			b.cols[i].read(r, d, &v)
 		}

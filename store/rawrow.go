@@ -165,7 +165,8 @@ type (
 
 // briefColumn is one column of a brief read (domain.Resource.Brief):
 // read when the read asks for its part (0: always), decoded by hand as
-// kind by read, or by pgx's Scan into dest.
+// kind by read, or by pgx's Scan into dest. The constructors below make
+// both from the field, so each column names it once.
 type briefColumn struct {
 	part domain.ResourceParts
 	sql  string
@@ -174,70 +175,59 @@ type briefColumn struct {
 	dest func(r *res, d *dept) any
 }
 
+// field is where a column goes: a field of the resource or of its
+// source department.
+type field[T any] func(r *res, d *dept) *T
+
+func textCol[T ~string](part domain.ResourceParts, sql string, f field[T]) briefColumn {
+	return briefColumn{part, sql, colText,
+		func(r *res, d *dept, v *rawRow) { *f(r, d) = T(v.str()) }, func(r *res, d *dept) any { return f(r, d) }}
+}
+
+func int8Col(part domain.ResourceParts, sql string, f field[int64]) briefColumn {
+	return briefColumn{part, sql, colInt8,
+		func(r *res, d *dept, v *rawRow) { *f(r, d) = v.int8() }, func(r *res, d *dept) any { return f(r, d) }}
+}
+
+func nullInt8Col(part domain.ResourceParts, sql string, f field[*int64]) briefColumn {
+	return briefColumn{part, sql, colNullInt8,
+		func(r *res, d *dept, v *rawRow) { *f(r, d) = v.nullInt8() }, func(r *res, d *dept) any { return f(r, d) }}
+}
+
+func timeCol(part domain.ResourceParts, sql string, f field[time.Time]) briefColumn {
+	return briefColumn{part, sql, colTimestamptz,
+		func(r *res, d *dept, v *rawRow) { *f(r, d) = v.timestamptz() }, func(r *res, d *dept) any { return f(r, d) }}
+}
+
+func nullTimeCol(part domain.ResourceParts, sql string, f field[*time.Time]) briefColumn {
+	return briefColumn{part, sql, colNullTimestamptz,
+		func(r *res, d *dept, v *rawRow) { *f(r, d) = v.nullTimestamptz() }, func(r *res, d *dept) any { return f(r, d) }}
+}
+
 // briefColumns are every column a brief read may read, the resource's
 // then its source department's (from briefDepartment on, its id first).
 var briefColumns = []briefColumn{
-	{part: 0, sql: "r.id", kind: colInt8,
-		read: func(r *res, _ *dept, v *rawRow) { r.ID = v.int8() },
-		dest: func(r *res, _ *dept) any { return &r.ID }},
-	{part: 0, sql: "r.code", kind: colText,
-		read: func(r *res, _ *dept, v *rawRow) { r.Code = v.str() },
-		dest: func(r *res, _ *dept) any { return &r.Code }},
-	{part: 0, sql: "r.name", kind: colText,
-		read: func(r *res, _ *dept, v *rawRow) { r.Name = v.str() },
-		dest: func(r *res, _ *dept) any { return &r.Name }},
-	{part: domain.PartSummary, sql: "r.summary", kind: colText,
-		read: func(r *res, _ *dept, v *rawRow) { r.Summary = v.str() },
-		dest: func(r *res, _ *dept) any { return &r.Summary }},
-	{part: domain.PartClassification, sql: "r.classification", kind: colText,
-		read: func(r *res, _ *dept, v *rawRow) { r.Classification = v.str() },
-		dest: func(r *res, _ *dept) any { return &r.Classification }},
-	{part: domain.PartFormat, sql: "r.format", kind: colText,
-		read: func(r *res, _ *dept, v *rawRow) { r.Format = v.str() },
-		dest: func(r *res, _ *dept) any { return &r.Format }},
-	{part: domain.PartUpdateFrequency, sql: "r.update_frequency::text", kind: colText,
-		read: func(r *res, _ *dept, v *rawRow) { r.UpdateFrequency = domain.UpdateFrequency(v.str()) },
-		dest: func(r *res, _ *dept) any { return &r.UpdateFrequency }},
-	{part: 0, sql: "r.share_type::text", kind: colText,
-		read: func(r *res, _ *dept, v *rawRow) { r.ShareType = domain.ShareType(v.str()) },
-		dest: func(r *res, _ *dept) any { return &r.ShareType }},
-	{part: 0, sql: "r.open_type::text", kind: colText,
-		read: func(r *res, _ *dept, v *rawRow) { r.OpenType = domain.OpenType(v.str()) },
-		dest: func(r *res, _ *dept) any { return &r.OpenType }},
-	{part: domain.PartStatus, sql: "r.status::text", kind: colText,
-		read: func(r *res, _ *dept, v *rawRow) { r.Status = domain.ResourceStatus(v.str()) },
-		dest: func(r *res, _ *dept) any { return &r.Status }},
-	{part: 0, sql: "r.source_department_id", kind: colInt8,
-		read: func(r *res, _ *dept, v *rawRow) { r.SourceDepartmentID = v.int8() },
-		dest: func(r *res, _ *dept) any { return &r.SourceDepartmentID }},
-	{part: domain.PartPublishedAt, sql: "r.published_at", kind: colNullTimestamptz,
-		read: func(r *res, _ *dept, v *rawRow) { r.PublishedAt = v.nullTimestamptz() },
-		dest: func(r *res, _ *dept) any { return &r.PublishedAt }},
-	{part: domain.PartCreatedAt, sql: "r.created_at", kind: colTimestamptz,
-		read: func(r *res, _ *dept, v *rawRow) { r.CreatedAt = v.timestamptz() },
-		dest: func(r *res, _ *dept) any { return &r.CreatedAt }},
-	{part: domain.PartUpdatedAt, sql: "r.updated_at", kind: colTimestamptz,
-		read: func(r *res, _ *dept, v *rawRow) { r.UpdatedAt = v.timestamptz() },
-		dest: func(r *res, _ *dept) any { return &r.UpdatedAt }},
+	int8Col(0, "r.id", func(r *res, _ *dept) *int64 { return &r.ID }),
+	textCol(0, "r.code", func(r *res, _ *dept) *string { return &r.Code }),
+	textCol(0, "r.name", func(r *res, _ *dept) *string { return &r.Name }),
+	textCol(domain.PartSummary, "r.summary", func(r *res, _ *dept) *string { return &r.Summary }),
+	textCol(domain.PartClassification, "r.classification", func(r *res, _ *dept) *string { return &r.Classification }),
+	textCol(domain.PartFormat, "r.format", func(r *res, _ *dept) *string { return &r.Format }),
+	textCol(domain.PartUpdateFrequency, "r.update_frequency::text", func(r *res, _ *dept) *domain.UpdateFrequency { return &r.UpdateFrequency }),
+	textCol(0, "r.share_type::text", func(r *res, _ *dept) *domain.ShareType { return &r.ShareType }),
+	textCol(0, "r.open_type::text", func(r *res, _ *dept) *domain.OpenType { return &r.OpenType }),
+	textCol(domain.PartStatus, "r.status::text", func(r *res, _ *dept) *domain.ResourceStatus { return &r.Status }),
+	int8Col(0, "r.source_department_id", func(r *res, _ *dept) *int64 { return &r.SourceDepartmentID }),
+	nullTimeCol(domain.PartPublishedAt, "r.published_at", func(r *res, _ *dept) **time.Time { return &r.PublishedAt }),
+	timeCol(domain.PartCreatedAt, "r.created_at", func(r *res, _ *dept) *time.Time { return &r.CreatedAt }),
+	timeCol(domain.PartUpdatedAt, "r.updated_at", func(r *res, _ *dept) *time.Time { return &r.UpdatedAt }),
 	// departmentColumns, by part
-	{part: 0, sql: "d.id", kind: colInt8,
-		read: func(_ *res, d *dept, v *rawRow) { d.ID = v.int8() },
-		dest: func(_ *res, d *dept) any { return &d.ID }},
-	{part: domain.PartDepartment, sql: "d.credit_code", kind: colText,
-		read: func(_ *res, d *dept, v *rawRow) { d.CreditCode = v.str() },
-		dest: func(_ *res, d *dept) any { return &d.CreditCode }},
-	{part: 0, sql: "d.name", kind: colText,
-		read: func(_ *res, d *dept, v *rawRow) { d.Name = v.str() },
-		dest: func(_ *res, d *dept) any { return &d.Name }},
-	{part: domain.PartDepartment, sql: "d.level::text", kind: colText,
-		read: func(_ *res, d *dept, v *rawRow) { d.Level = domain.DepartmentLevel(v.str()) },
-		dest: func(_ *res, d *dept) any { return &d.Level }},
-	{part: domain.PartDepartment, sql: "d.region_code", kind: colText,
-		read: func(_ *res, d *dept, v *rawRow) { d.RegionCode = v.str() },
-		dest: func(_ *res, d *dept) any { return &d.RegionCode }},
-	{part: domain.PartDepartment, sql: "d.parent_id", kind: colNullInt8,
-		read: func(_ *res, d *dept, v *rawRow) { d.ParentID = v.nullInt8() },
-		dest: func(_ *res, d *dept) any { return &d.ParentID }},
+	int8Col(0, "d.id", func(_ *res, d *dept) *int64 { return &d.ID }),
+	textCol(domain.PartDepartment, "d.credit_code", func(_ *res, d *dept) *string { return &d.CreditCode }),
+	textCol(0, "d.name", func(_ *res, d *dept) *string { return &d.Name }),
+	textCol(domain.PartDepartment, "d.level::text", func(_ *res, d *dept) *domain.DepartmentLevel { return &d.Level }),
+	textCol(domain.PartDepartment, "d.region_code", func(_ *res, d *dept) *string { return &d.RegionCode }),
+	nullInt8Col(domain.PartDepartment, "d.parent_id", func(_ *res, d *dept) **int64 { return &d.ParentID }),
 }
 
 // briefDepartment is the index in briefColumns of the department's first
